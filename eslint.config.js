@@ -1,0 +1,69 @@
+// Lint rules that guard the architecture: imports only flow
+// protocol <- client <- tui/web and protocol <- core <- adapters.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const adapters = ['**/store/**', '**/bus/**', '**/transports/**', '**/cli/**', '**/server/server.js', '**/server/config.js'];
+const nodeOnly = ['node:*', 'net', 'fs', 'ws', 'better-sqlite3', 'pg', 'ioredis', 'fastify'];
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'web/dist/', 'data/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/protocol/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['**/server/**', '**/client/**', '**/tui/**', '../*/**'], message: 'protocol depends on nothing of ours' },
+          { group: nodeOnly, message: 'protocol runs in the browser too' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['src/server/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: adapters, message: 'core never imports an adapter; depend on a port instead' },
+          { group: ['**/client/**', '**/tui/**'], message: 'core does not know its clients' },
+          { group: ['net', 'node:net', 'ws', 'better-sqlite3', 'pg', 'ioredis', 'fastify', 'node:fs', 'fs', 'node:http'], message: 'no sockets, files or SQL in core' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['src/client/**/*.ts'],
+    ignores: ['src/client/node/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['**/server/**', '**/tui/**'], message: 'the client SDK sees only the protocol' },
+          { group: nodeOnly, message: 'the SDK core is bundled for the browser; Node-only code goes in src/client/node/' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['src/client/node/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/server/**', '**/tui/**'], message: 'the client SDK sees only the protocol' }],
+      }],
+    },
+  },
+  {
+    files: ['src/tui/**/*.ts', 'src/tui/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/server/**'], message: 'clients talk to the server over the protocol only' }],
+      }],
+    },
+  },
+);

@@ -1,0 +1,54 @@
+/** Every error code a Banter server can answer with. docs/protocol.md lists when each is used. */
+export const ERROR_CODES = [
+  'BAD_REQUEST',
+  'NOT_AUTHENTICATED',
+  'ALREADY_AUTHENTICATED',
+  'INVALID_NAME',
+  'WEAK_PASSWORD',
+  'USER_EXISTS',
+  'BAD_CREDENTIALS',
+  'BANNED',
+  'RATE_LIMITED',
+  'MUTED',
+  'NO_SUCH_USER',
+  'NO_SUCH_FILE',
+  'TOO_LONG',
+  'FORBIDDEN',
+  'FRAME_TOO_LARGE',
+  'BAD_ENCODING',
+  'SLOW_CONSUMER',
+  'TIMEOUT',
+  'SHUTTING_DOWN',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  /** Seconds until a retry can succeed (RATE_LIMITED). */
+  retry_after?: number;
+  /** When a mute ends (MUTED): ms since the epoch, or "forever". */
+  until?: number | 'forever';
+}
+
+/** An error meant for the peer: its code and message go on the wire as they are. */
+export class ProtocolError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly extra: Omit<ErrorBody, 'code' | 'message'> = {},
+  ) {
+    super(message);
+    this.name = 'ProtocolError';
+  }
+
+  toBody(): ErrorBody {
+    return { code: this.code, message: this.message, ...this.extra };
+  }
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}

@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+/**
+ * Every server setting in one table: the CLI flags, the environment variables, the config file and
+ * README's configuration table all come from here. Precedence: flag > environment > file > default.
+ */
+const port = z.coerce.number().int().min(0).max(65535);
+const positive = z.coerce.number().positive();
+const positiveInt = z.coerce.number().int().positive();
+
+export const SETTINGS = {
+  host: { flag: '--host <addr>', env: 'BANTER_HOST', default: '0.0.0.0', schema: z.string().min(1), describe: 'address to listen on' },
+  port: { flag: '--port <n>', env: 'BANTER_PORT', default: 8888, schema: port, describe: 'TCP port of the line protocol (0 picks a free port)' },
+  httpPort: { flag: '--http-port <n>', env: 'BANTER_HTTP_PORT', default: 8080, schema: port, describe: 'HTTP/WebSocket port (reserved: the HTTP gateway is not built yet)' },
+  data: { flag: '--data <dir>', env: 'BANTER_DATA', default: './data', schema: z.string().min(1), describe: 'data folder: the SQLite database, uploads' },
+  logLevel: {
+    flag: '--log-level <level>',
+    env: 'BANTER_LOG_LEVEL',
+    default: 'info',
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    describe: 'fatal, error, warn, info, debug, trace or silent',
+  },
+  sendRate: { flag: '--send-rate <n>', env: 'BANTER_SEND_RATE', default: 10, schema: positive, describe: 'messages per second one user may keep up' },
+  sendBurst: { flag: '--send-burst <n>', env: 'BANTER_SEND_BURST', default: 30, schema: positiveInt, describe: 'messages one user may send at once before the rate applies' },
+  maxOutboundKib: {
+    flag: '--max-outbound-kib <n>',
+    env: 'BANTER_MAX_OUTBOUND_KIB',
+    default: 4096,
+    schema: positiveInt,
+    describe: 'KiB queued for one slow client before it is disconnected',
+  },
+  pingInterval: { flag: '--ping-interval <s>', env: 'BANTER_PING_INTERVAL', default: 30, schema: positive, describe: 'seconds of silence before a ping; twice that and the client is dropped' },
+  maxConnections: { flag: '--max-connections <n>', env: 'BANTER_MAX_CONNECTIONS', default: 20000, schema: positiveInt, describe: 'open connections accepted at once' },
+  sync: {
+    flag: '--sync <mode>',
+    env: 'BANTER_SYNC',
+    default: 'full',
+    schema: z.enum(['full', 'normal']),
+    describe: 'full: every acknowledged message survives power loss; normal: survives a crash of the process',
+  },
+} as const;
+
+export type SettingName = keyof typeof SETTINGS;
+export type ServerConfig = { -readonly [K in SettingName]: z.infer<(typeof SETTINGS)[K]['schema']> } & {
+  /** BANTER_ADMIN_PASSWORD: creates or updates the account `admin`. Environment only, never a flag. */
+  adminPassword?: string;
+};
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Builds the configuration from CLI flag values (commander's, by setting name), env and file. */
+export function loadConfig(flags: Partial<Record<SettingName, unknown>>, env: NodeJS.ProcessEnv, configFile?: string): ServerConfig {
+  const file = configFile ?? env.BANTER_CONFIG;
+  const fromFile = file ? readConfigFile(file) : {};
+  const out: Record<string, unknown> = {};
+  for (const [name, s] of Object.entries(SETTINGS) as [SettingName, (typeof SETTINGS)[SettingName]][]) {
+    const [raw, source] =
+      flags[name] !== undefined
+        ? [flags[name], `flag ${s.flag.split(' ')[0]}`]
+        : env[s.env] !== undefined && env[s.env] !== ''
+          ? [env[s.env], s.env]
+          : fromFile[name] !== undefined
+            ? [fromFile[name], `${file}: "${name}"`]
+            : [s.default, 'default'];
+    const parsed = s.schema.safeParse(raw);
+    if (!parsed.success) {
+      throw new ConfigError(`invalid ${name} ${JSON.stringify(raw)} (from ${source}): ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    }
+    out[name] = parsed.data;
+  }
+  const config = out as ServerConfig;
+  if (env.BANTER_ADMIN_PASSWORD) config.adminPassword = env.BANTER_ADMIN_PASSWORD;
+  return config;
+}
+
+function readConfigFile(file: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`cannot read config file ${file}: ${(err as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`config file ${file} must hold a JSON object`);
+  const unknown = Object.keys(value).filter((k) => !(k in SETTINGS));
+  if (unknown.length > 0) throw new ConfigError(`config file ${file}: unknown setting ${unknown.join(', ')}; known: ${Object.keys(SETTINGS).join(', ')}`);
+  return value as Record<string, unknown>;
+}

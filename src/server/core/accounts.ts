@@ -1,0 +1,136 @@
+import {
+  MAX_PASSWORD_CHARS,
+  MIN_PASSWORD_CHARS,
+  ProtocolError,
+  isValidName,
+  nameKey,
+  normalizeName,
+} from '../../protocol/index.js';
+import { DuplicateUserError, type Store, type UserRecord } from '../store/port.js';
+import type { CoreConfig } from './config.js';
+import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
+import { FailureThrottle } from './rate-limit.js';
+import { hashToken, newToken } from './tokens.js';
+
+export interface LoginOutcome {
+  user: UserRecord;
+  token: string;
+  tokenHash: string;
+}
+
+/** Registration, password and token logins, logout. */
+export class Accounts {
+  private readonly byAccount: FailureThrottle;
+  private readonly byAddress: FailureThrottle;
+
+  constructor(
+    private readonly store: Store,
+    private readonly config: CoreConfig,
+  ) {
+    this.byAccount = new FailureThrottle(config.loginFailuresPerAccount, config.loginMaxBackoffMs);
+    this.byAddress = new FailureThrottle(config.loginFailuresPerAddress, config.loginMaxBackoffMs);
+  }
+
+  async register(name: string, password: string): Promise<UserRecord> {
+    if (!isValidName(name)) {
+      throw new ProtocolError('INVALID_NAME', 'a name is 1-32 characters: letters, digits, "_", "." or "-"');
+    }
+    const display = normalizeName(name);
+    checkPassword(password, display);
+    const key = nameKey(display);
+    if (await this.store.findUserByKey(key)) throw new ProtocolError('USER_EXISTS', `the name ${display} is taken`);
+    const passHash = await hashPassword(password);
+    try {
+      return await this.store.createUser({ name: display, key, passHash, role: 'user', createdAt: Date.now() });
+    } catch (err) {
+      // Two registrations of one name raced past the check above.
+      if (err instanceof DuplicateUserError) throw new ProtocolError('USER_EXISTS', `the name ${display} is taken`);
+      throw err;
+    }
+  }
+
+  async loginWithPassword(name: string, password: string, address: string): Promise<LoginOutcome> {
+    const key = nameKey(normalizeName(name));
+    this.checkThrottle(`account:${key}`, `address:${address}`);
+    const user = isValidName(name) ? await this.store.findUserByKey(key) : null;
+    const ok = user ? await verifyPassword(password, user.passHash) : (await burnPasswordCheck(password), false);
+    if (!user || !ok) {
+      this.byAccount.fail(`account:${key}`);
+      this.byAddress.fail(`address:${address}`);
+      throw new ProtocolError('BAD_CREDENTIALS', 'wrong user name or password');
+    }
+    this.byAccount.succeed(`account:${key}`);
+    this.byAddress.succeed(`address:${address}`);
+    checkNotBanned(user);
+    return this.openSession(user);
+  }
+
+  async loginWithToken(token: string, address: string): Promise<LoginOutcome> {
+    this.checkThrottle(undefined, `address:${address}`);
+    const tokenHash = hashToken(token);
+    const session = await this.store.findSession(tokenHash);
+    const now = Date.now();
+    const user = session && !session.revoked && session.expiresAt > now ? await this.store.findUserById(session.userId) : null;
+    if (!user) {
+      this.byAddress.fail(`address:${address}`);
+      throw new ProtocolError('BAD_CREDENTIALS', 'this session has expired or was ended; log in with your password');
+    }
+    checkNotBanned(user);
+    await this.store.extendSession(tokenHash, now + this.config.sessionTtlMs);
+    return { user, token, tokenHash };
+  }
+
+  async logout(tokenHash: string): Promise<void> {
+    await this.store.revokeSession(tokenHash);
+  }
+
+  /** Makes sure `admin` exists with the given password (or a new random one when none is given). */
+  async ensureAdmin(password: string | undefined, randomPassword: () => string): Promise<{ created: boolean; password?: string }> {
+    const key = nameKey('admin');
+    const existing = await this.store.findUserByKey(key);
+    if (password !== undefined) {
+      checkPassword(password, 'admin');
+      const passHash = await hashPassword(password);
+      if (existing) await this.store.updateUser(existing.id, { passHash, role: 'admin' });
+      else await this.store.createUser({ name: 'admin', key, passHash, role: 'admin', createdAt: Date.now() });
+      return { created: !existing };
+    }
+    if (existing) return { created: false };
+    const generated = randomPassword();
+    const passHash = await hashPassword(generated);
+    await this.store.createUser({ name: 'admin', key, passHash, role: 'admin', createdAt: Date.now() });
+    return { created: true, password: generated };
+  }
+
+  private async openSession(user: UserRecord): Promise<LoginOutcome> {
+    const token = newToken();
+    const tokenHash = hashToken(token);
+    const now = Date.now();
+    await this.store.createSession({ tokenHash, userId: user.id, createdAt: now, expiresAt: now + this.config.sessionTtlMs, revoked: false });
+    return { user, token, tokenHash };
+  }
+
+  private checkThrottle(accountKey: string | undefined, addressKey: string): void {
+    const wait = Math.max(accountKey ? this.byAccount.blockedFor(accountKey) : 0, this.byAddress.blockedFor(addressKey));
+    if (wait > 0) {
+      throw new ProtocolError('RATE_LIMITED', `too many failed logins; try again in ${wait} s`, { retry_after: wait });
+    }
+  }
+}
+
+function checkPassword(password: string, name: string): void {
+  const length = [...password].length;
+  if (length < MIN_PASSWORD_CHARS) {
+    throw new ProtocolError('WEAK_PASSWORD', `a password needs at least ${MIN_PASSWORD_CHARS} characters`);
+  }
+  if (length > MAX_PASSWORD_CHARS) {
+    throw new ProtocolError('WEAK_PASSWORD', `a password may have at most ${MAX_PASSWORD_CHARS} characters`);
+  }
+  if (nameKey(password) === nameKey(name)) throw new ProtocolError('WEAK_PASSWORD', 'the password must not be the user name');
+}
+
+function checkNotBanned(user: UserRecord): void {
+  if (user.banReason !== null) {
+    throw new ProtocolError('BANNED', user.banReason ? `you are banned: ${user.banReason}` : 'you are banned');
+  }
+}

@@ -1,0 +1,152 @@
+import { ProtocolError, encodeEvent, type MutedUntil } from '../../protocol/index.js';
+import type { Bus, BusMessage } from '../bus/port.js';
+import type { Store, UserRecord } from '../store/port.js';
+import { Accounts, type LoginOutcome } from './accounts.js';
+import { ClientSession } from './client-session.js';
+import type { CoreConfig, Logger } from './config.js';
+import { Messages } from './messages.js';
+import { Moderation } from './moderation.js';
+import { OnlineUsers } from './online-users.js';
+import type { Peer, PeerHandler } from './peer.js';
+
+export interface ChatServiceDeps {
+  store: Store;
+  bus: Bus;
+  config: CoreConfig;
+  logger: Logger;
+}
+
+/**
+ * The chat core: transport-agnostic. Transports hand it peers; it hands every event to the bus,
+ * and delivers what the bus brings back to this node's sessions.
+ */
+export class ChatService {
+  readonly store: Store;
+  readonly bus: Bus;
+  readonly config: CoreConfig;
+  readonly logger: Logger;
+  readonly accounts: Accounts;
+  readonly messages: Messages;
+  readonly moderation: Moderation;
+  readonly online: OnlineUsers<ClientSession>;
+  /** Every open connection, logged in or not. */
+  private readonly connections = new Set<ClientSession>();
+  private readonly heartbeat: NodeJS.Timeout;
+  private stopping = false;
+
+  constructor(deps: ChatServiceDeps) {
+    ({ store: this.store, bus: this.bus, config: this.config, logger: this.logger } = deps);
+    this.accounts = new Accounts(this.store, this.config);
+    this.messages = new Messages(this.store, this.bus);
+    this.moderation = new Moderation(this.store, this.bus);
+    this.online = new OnlineUsers(this.config.sendRatePerSec, this.config.sendBurst);
+    this.bus.subscribe((m) => this.deliver(m));
+    this.heartbeat = setInterval(() => this.sweepIdle(), Math.max(50, this.config.pingIntervalMs / 4));
+    this.heartbeat.unref();
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  connect(peer: Peer): PeerHandler {
+    const session = new ClientSession(this, peer);
+    if (this.stopping) {
+      session.closeWithError({ code: 'SHUTTING_DOWN', message: 'the server is shutting down' });
+      return session;
+    }
+    this.connections.add(session);
+    return session;
+  }
+
+  /** Binds a session to its user after a successful login; announces the user if newly online. */
+  attach(session: ClientSession, outcome: LoginOutcome): UserRecord {
+    if (session.ended) throw new ProtocolError('BAD_REQUEST', 'the connection closed during login');
+    const { user, first } = this.online.attach(session, outcome.user);
+    session.user = user;
+    session.tokenHash = outcome.tokenHash;
+    this.logger.info({ user: user.record.name, peer: session.peer.id, transport: session.peer.transport }, 'logged in');
+    if (first) this.announcePresence(user.record, true, user.since);
+    return user.record;
+  }
+
+  detach(session: ClientSession): void {
+    const user = session.user;
+    if (!user) return;
+    session.user = null;
+    session.tokenHash = null;
+    if (this.online.detach(session, user)) this.announcePresence(user.record, false);
+  }
+
+  sessionClosed(session: ClientSession): void {
+    this.connections.delete(session);
+    this.detach(session);
+  }
+
+  /** The mute in force for a user now, or null. */
+  activeMute(record: UserRecord): MutedUntil {
+    const m = record.mutedUntil;
+    return typeof m === 'number' && m <= Date.now() ? null : m;
+  }
+
+  private announcePresence(record: UserRecord, online: boolean, since?: number): void {
+    const body = online ? { user: record.name, online, role: record.role, since } : { user: record.name, online };
+    this.bus.publish({ kind: 'deliver', audience: { to: 'all' }, line: encodeEvent('presence', body) });
+  }
+
+  /** Hands a bus message to this node's sessions: one encoded buffer, written to each of them. */
+  private deliver(m: BusMessage): void {
+    switch (m.kind) {
+      case 'deliver': {
+        const bytes = Buffer.from(m.line);
+        const a = m.audience;
+        if (a.to === 'all') {
+          for (const s of this.online.sessions) if (s.user?.record.key !== a.exceptUser) s.peer.write(bytes);
+        } else {
+          const user = this.online.get(a.key);
+          if (user) for (const s of user.sessions) s.peer.write(bytes);
+        }
+        return;
+      }
+      case 'disconnect': {
+        const user = this.online.get(m.userKey);
+        if (!user) return;
+        const bytes = Buffer.from(m.line);
+        for (const s of [...user.sessions]) {
+          this.detach(s);
+          s.peer.close(bytes);
+        }
+        return;
+      }
+      case 'user-changed': {
+        const user = this.online.get(m.userKey);
+        if (user) user.record = { ...user.record, ...m.patch };
+        return;
+      }
+    }
+  }
+
+  /** Pings connections silent for a ping interval; drops those silent for two. */
+  private sweepIdle(): void {
+    const now = Date.now();
+    const interval = this.config.pingIntervalMs;
+    for (const s of this.connections) {
+      const idle = now - s.lastHeard;
+      if (idle > 2 * interval) {
+        s.closeWithError({ code: 'TIMEOUT', message: `nothing heard for ${Math.round(idle / 1000)} s` });
+      } else if (idle > interval && !s.pinged) {
+        s.pinged = true;
+        s.sendEvent(encodeEvent('ping', {}));
+      }
+    }
+  }
+
+  /** Tells every client the server is going away and closes them; the store is the caller's to close. */
+  shutdown(reason = 'the server is shutting down'): void {
+    this.stopping = true;
+    clearInterval(this.heartbeat);
+    this.moderation.close();
+    const bytes = Buffer.from(encodeEvent('shutdown', { reason }));
+    for (const s of [...this.connections]) s.peer.close(bytes);
+  }
+}

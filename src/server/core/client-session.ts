@@ -1,0 +1,111 @@
+import {
+  ProtocolError,
+  encodeError,
+  encodeEvent,
+  encodeOk,
+  parseRequest,
+  type ErrorBody,
+  type RequestId,
+} from '../../protocol/index.js';
+import type { ChatService } from './chat-service.js';
+import { COMMANDS } from './commands/index.js';
+import type { OnlineUser } from './online-users.js';
+import type { Peer, PeerHandler } from './peer.js';
+
+/**
+ * One connection's protocol state: anonymous until login, then bound to an online user.
+ * Requests are checked against the command table (auth level, shape) before any handler runs.
+ */
+export class ClientSession implements PeerHandler {
+  user: OnlineUser<ClientSession> | null = null;
+  tokenHash: string | null = null;
+  /** ms since the epoch of the last line heard; the heartbeat sweep reads it. */
+  lastHeard = Date.now();
+  pinged = false;
+  private inFlight = 0;
+  private loggingIn = false;
+  private isClosed = false;
+  /** Resolves when the previous send has reached the store, so sends keep their order. */
+  sendOrder: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly chat: ChatService,
+    readonly peer: Peer,
+  ) {}
+
+  /** True once the connection is gone. */
+  get ended(): boolean {
+    return this.isClosed;
+  }
+
+  receive(text: string): void {
+    if (this.isClosed) return;
+    this.lastHeard = Date.now();
+    this.pinged = false;
+    const parsed = parseRequest(text);
+    if (!parsed.ok) return this.fail(parsed.id, parsed.error.toBody());
+    const { id, op, body } = parsed.request;
+    const command = COMMANDS[op];
+    if (command.auth !== 'none' && !this.user) return this.fail(id, { code: 'NOT_AUTHENTICATED', message: 'log in first' });
+    if (command.auth === 'admin' && this.user?.record.role !== 'admin') {
+      return this.fail(id, { code: 'FORBIDDEN', message: `${op} is for administrators` });
+    }
+    if (this.inFlight >= this.chat.config.maxInFlight) {
+      return this.fail(id, { code: 'RATE_LIMITED', message: 'too many requests in progress on this connection' });
+    }
+    this.inFlight++;
+    let result: Promise<object>;
+    try {
+      // Handlers run synchronously up to their first await, so requests start in arrival order.
+      result = Promise.resolve((command.run as (s: ClientSession, b: unknown) => object | Promise<object>)(this, body));
+    } catch (err) {
+      result = Promise.reject(err);
+    }
+    result.then(
+      (value) => {
+        this.inFlight--;
+        if (id !== undefined && !this.isClosed) this.peer.write(Buffer.from(encodeOk(id, value)));
+      },
+      (err: unknown) => {
+        this.inFlight--;
+        this.fail(id, this.toErrorBody(err, op));
+      },
+    );
+  }
+
+  /** Guards against two logins racing on one connection. */
+  beginLogin(): void {
+    if (this.user) throw new ProtocolError('ALREADY_AUTHENTICATED', `already logged in as ${this.user.record.name}; log out first`);
+    if (this.loggingIn) throw new ProtocolError('BAD_REQUEST', 'a login is already in progress');
+    this.loggingIn = true;
+  }
+
+  endLogin(): void {
+    this.loggingIn = false;
+  }
+
+  sendEvent(line: string): void {
+    if (!this.isClosed) this.peer.write(Buffer.from(line));
+  }
+
+  /** Sends an error event and closes; used for protocol violations and timeouts. */
+  closeWithError(error: ErrorBody): void {
+    this.peer.close(Buffer.from(encodeEvent('error', { error })));
+  }
+
+  closed(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.chat.sessionClosed(this);
+  }
+
+  private fail(id: RequestId | undefined, error: ErrorBody): void {
+    if (!this.isClosed) this.peer.write(Buffer.from(encodeError(id, error)));
+  }
+
+  private toErrorBody(err: unknown, op: string): ErrorBody {
+    if (err instanceof ProtocolError) return err.toBody();
+    this.chat.logger.error({ err, op, peer: this.peer.id }, 'request failed');
+    return { code: 'INTERNAL', message: 'the server could not complete this request' };
+  }
+}

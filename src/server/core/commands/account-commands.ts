@@ -1,0 +1,40 @@
+import { PROTOCOL_VERSION } from '../../../protocol/index.js';
+import type { CommandTable } from './command.js';
+
+export const accountCommands: CommandTable<'hello' | 'ping' | 'pong' | 'register' | 'login' | 'logout'> = {
+  hello: { auth: 'none', run: (s) => ({ server: s.chat.config.serverName, proto: PROTOCOL_VERSION }) },
+  ping: { auth: 'none', run: () => ({}) },
+  // The answer to the server's `ping` event; hearing it is all that matters.
+  pong: { auth: 'none', run: () => ({}) },
+  register: {
+    auth: 'none',
+    run: async (s, { user, password }) => {
+      const record = await s.chat.accounts.register(user, password);
+      s.chat.logger.info({ user: record.name, peer: s.peer.id }, 'registered');
+      return { user: record.name };
+    },
+  },
+  login: {
+    auth: 'none',
+    run: async (s, body) => {
+      s.beginLogin();
+      try {
+        const { accounts } = s.chat;
+        const address = s.peer.address;
+        const outcome = 'token' in body ? await accounts.loginWithToken(body.token, address) : await accounts.loginWithPassword(body.user, body.password, address);
+        const user = s.chat.attach(s, outcome);
+        return { user: user.name, role: user.role, token: outcome.token, muted_until: s.chat.activeMute(user) };
+      } finally {
+        s.endLogin();
+      }
+    },
+  },
+  logout: {
+    auth: 'user',
+    run: async (s) => {
+      if (s.tokenHash) await s.chat.accounts.logout(s.tokenHash);
+      s.chat.detach(s);
+      return {};
+    },
+  },
+};

@@ -1,0 +1,16 @@
+import type { CommandTable } from './command.js';
+
+export const adminCommands: CommandTable<'mute' | 'unmute' | 'kick' | 'ban' | 'unban' | 'notice'> = {
+  mute: { auth: 'admin', run: (s, b) => s.chat.moderation.mute(s.user!.record, b.user, b.minutes, b.reason) },
+  unmute: { auth: 'admin', run: (s, b) => s.chat.moderation.unmute(s.user!.record, b.user) },
+  kick: { auth: 'admin', run: (s, b) => s.chat.moderation.kick(s.user!.record, b.user, b.reason) },
+  ban: { auth: 'admin', run: (s, b) => s.chat.moderation.ban(s.user!.record, b.user, b.reason) },
+  unban: { auth: 'admin', run: (s, b) => s.chat.moderation.unban(s.user!.record, b.user) },
+  notice: {
+    auth: 'admin',
+    run: async (s, b) => {
+      await s.chat.moderation.notice(s.user!.record, b.text);
+      return {};
+    },
+  },
+};

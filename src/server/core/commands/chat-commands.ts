@@ -1,0 +1,71 @@
+import { LOBBY, ProtocolError, encodeEvent } from '../../../protocol/index.js';
+import type { CommandTable } from './command.js';
+
+export const chatCommands: CommandTable<'send' | 'history' | 'who' | 'convs' | 'typing'> = {
+  send: {
+    auth: 'user',
+    run: async (s, body) => {
+      const me = s.user!;
+      const mute = s.chat.activeMute(me.record);
+      if (mute !== null) {
+        const until = mute === 'forever' ? 'until an administrator unmutes you' : `until ${new Date(mute).toISOString()}`;
+        throw new ProtocolError('MUTED', `you are muted ${until}`, { until: mute });
+      }
+      const allowance = me.sendBucket.take();
+      if (!allowance.ok) {
+        throw new ProtocolError('RATE_LIMITED', `slow down: try again in ${allowance.retryAfter} s`, { retry_after: allowance.retryAfter });
+      }
+      // Sends from one connection reach the store in the order they arrived, even though
+      // resolving a recipient may wait on the store.
+      const previous = s.sendOrder;
+      let release!: () => void;
+      s.sendOrder = new Promise((resolve) => (release = resolve));
+      try {
+        const conv = await s.chat.messages.resolve(me.record, body.to);
+        const message = s.chat.messages.compose(me.record, conv, body);
+        await previous;
+        const appended = s.chat.store.appendMessage(message);
+        release();
+        const { message: stored, duplicate } = await appended;
+        if (!duplicate) s.chat.messages.fanOut(stored, conv, me.record);
+        return { conv: stored.conv === conv.key ? conv.asSeenBy : LOBBY, seq: stored.seq, ts: stored.ts };
+      } finally {
+        release();
+      }
+    },
+  },
+  history: {
+    auth: 'user',
+    run: async (s, body) => {
+      const conv = await s.chat.messages.resolve(s.user!.record, body.conv);
+      return { messages: await s.chat.messages.history(conv, body) };
+    },
+  },
+  who: { auth: 'user', run: (s) => ({ users: s.chat.online.list().map((u) => u.info()) }) },
+  convs: {
+    auth: 'user',
+    run: async (s) => {
+      const list = await s.chat.store.conversationsOf(s.user!.record.key);
+      return {
+        convs: list.map((c) => ({ conv: c.peer === null ? LOBBY : `@${c.peer}`, last_seq: c.lastSeq, last_ts: c.lastTs })),
+      };
+    },
+  },
+  typing: {
+    auth: 'user',
+    run: async (s, { to }) => {
+      const me = s.user!;
+      const conv = await s.chat.messages.resolve(me.record, to);
+      // Typing is a hint: over its allowance it is dropped, not refused.
+      if (!me.typingBucket.take().ok || s.chat.activeMute(me.record) !== null) return {};
+      if (!conv.peer) {
+        const line = encodeEvent('typing', { conv: LOBBY, user: me.record.name });
+        s.chat.bus.publish({ kind: 'deliver', audience: { to: 'all', exceptUser: me.record.key }, line });
+      } else if (conv.peer.key !== me.record.key) {
+        const line = encodeEvent('typing', { conv: `@${me.record.name}`, user: me.record.name });
+        s.chat.bus.publish({ kind: 'deliver', audience: { to: 'user', key: conv.peer.key }, line });
+      }
+      return {};
+    },
+  },
+};

@@ -1,0 +1,38 @@
+/** Tunables of the chat core; the server's configuration fills them from flags, env and file. */
+export interface CoreConfig {
+  serverName: string;
+  /** Sends per second a user may keep up, and how many may come at once. */
+  sendRatePerSec: number;
+  sendBurst: number;
+  /** Consecutive failed logins allowed before backing off, per account and per address. */
+  loginFailuresPerAccount: number;
+  loginFailuresPerAddress: number;
+  /** Longest back-off after repeated failures, in ms. */
+  loginMaxBackoffMs: number;
+  /** Session tokens expire after this long unused. */
+  sessionTtlMs: number;
+  /** An idle connection is pinged after this long, and dropped if still silent after as long again. */
+  pingIntervalMs: number;
+  /** Requests one connection may have in progress at once. */
+  maxInFlight: number;
+}
+
+export const DEFAULT_CORE_CONFIG: CoreConfig = {
+  serverName: 'banter',
+  sendRatePerSec: 10,
+  sendBurst: 30,
+  loginFailuresPerAccount: 5,
+  loginFailuresPerAddress: 20,
+  loginMaxBackoffMs: 15 * 60_000,
+  sessionTtlMs: 30 * 24 * 3600_000,
+  pingIntervalMs: 30_000,
+  maxInFlight: 256,
+};
+
+/** The slice of a pino logger the core uses. */
+export interface Logger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}

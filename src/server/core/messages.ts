@@ -1,0 +1,86 @@
+import {
+  LOBBY,
+  MAX_HISTORY_LIMIT,
+  MAX_TEXT_CHARS,
+  ProtocolError,
+  encodeEvent,
+  isSticker,
+  type ChatMessage,
+  type FileRef,
+  type RequestBody,
+} from '../../protocol/index.js';
+import type { Bus } from '../bus/port.js';
+import type { NewMessage, Store, StoredMessage, UserRecord } from '../store/port.js';
+import { dmKey, parseDestination } from './conversations.js';
+
+/** A conversation resolved for one user: its storage key and how that user names it. */
+export interface ResolvedConversation {
+  key: string;
+  /** "#lobby" or "@<display name of the other party>". */
+  asSeenBy: string;
+  /** The other party of a private conversation. */
+  peer?: UserRecord;
+}
+
+/** Sending, storing and fanning out messages; reading history. */
+export class Messages {
+  constructor(
+    private readonly store: Store,
+    private readonly bus: Bus,
+  ) {}
+
+  async resolve(me: UserRecord, to: string): Promise<ResolvedConversation> {
+    const dest = parseDestination(to);
+    if (dest.kind === 'lobby') return { key: LOBBY, asSeenBy: LOBBY };
+    const peer = dest.userKey === me.key ? me : await this.store.findUserByKey(dest.userKey);
+    if (!peer) throw new ProtocolError('NO_SUCH_USER', `no user named ${dest.typed}`);
+    return { key: dmKey(me.key, peer.key), asSeenBy: `@${peer.name}`, peer };
+  }
+
+  /** Checks what is sent and turns it into a storable message; throws the protocol's errors. */
+  compose(me: UserRecord, conv: ResolvedConversation, body: RequestBody<'send'>): NewMessage {
+    const base = { conv: conv.key, senderId: me.id, senderName: me.name, cid: body.cid ?? null };
+    if (body.text !== undefined) {
+      if (body.text.trim().length === 0) throw new ProtocolError('BAD_REQUEST', 'the text is empty');
+      const length = [...body.text].length;
+      if (length > MAX_TEXT_CHARS) {
+        throw new ProtocolError('TOO_LONG', `a message has at most ${MAX_TEXT_CHARS} characters (this one has ${length})`);
+      }
+      return { ...base, kind: 'text', body: body.text };
+    }
+    if (body.sticker !== undefined) {
+      if (!isSticker(body.sticker)) throw new ProtocolError('BAD_REQUEST', `no sticker named ${JSON.stringify(body.sticker)}`);
+      return { ...base, kind: 'sticker', body: body.sticker };
+    }
+    // File transfer (upload and the file store) arrives with the HTTP gateway; until then no id is known.
+    throw new ProtocolError('NO_SUCH_FILE', `no file with id ${JSON.stringify(body.file?.id)}`);
+  }
+
+  /** Delivers a just-stored message to every session of every participant, sender included. */
+  fanOut(stored: StoredMessage, conv: ResolvedConversation, sender: UserRecord): void {
+    if (!conv.peer) {
+      this.bus.publish({ kind: 'deliver', audience: { to: 'all' }, line: encodeEvent('msg', toChatMessage(stored, LOBBY)) });
+      return;
+    }
+    this.bus.publish({ kind: 'deliver', audience: { to: 'user', key: sender.key }, line: encodeEvent('msg', toChatMessage(stored, conv.asSeenBy)) });
+    if (conv.peer.key !== sender.key) {
+      const forPeer = encodeEvent('msg', toChatMessage(stored, `@${sender.name}`));
+      this.bus.publish({ kind: 'deliver', audience: { to: 'user', key: conv.peer.key }, line: forPeer });
+    }
+  }
+
+  async history(conv: ResolvedConversation, q: RequestBody<'history'>): Promise<ChatMessage[]> {
+    const limit = Math.min(q.limit ?? 50, MAX_HISTORY_LIMIT);
+    const rows = await this.store.history(conv.key, { before: q.before, after: q.after, limit });
+    return rows.map((m) => toChatMessage(m, conv.asSeenBy));
+  }
+}
+
+export function toChatMessage(m: StoredMessage, asSeenBy: string): ChatMessage {
+  const out: ChatMessage = { conv: asSeenBy, seq: m.seq, ts: m.ts, from: m.senderName };
+  if (m.kind === 'text') out.text = m.body;
+  else if (m.kind === 'sticker') out.sticker = m.body as ChatMessage['sticker'];
+  else out.file = JSON.parse(m.body) as FileRef;
+  if (m.cid !== null) out.cid = m.cid;
+  return out;
+}

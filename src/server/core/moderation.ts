@@ -1,0 +1,132 @@
+import { MAX_NOTICE_CHARS, MAX_REASON_CHARS, ProtocolError, encodeEvent, nameKey, type MutedUntil } from '../../protocol/index.js';
+import type { Bus } from '../bus/port.js';
+import type { Store, UserRecord } from '../store/port.js';
+
+// setTimeout cannot wait longer than this; longer mutes simply end when checked.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Admin actions. Each one is stored, written to the audit log and announced in the lobby. */
+export class Moderation {
+  private readonly unmuteTimers = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly bus: Bus,
+  ) {}
+
+  async mute(actor: UserRecord, name: string, minutes: number | undefined, reason: string | undefined): Promise<{ user: string; until: MutedUntil }> {
+    const target = await this.target(actor, name, 'muted');
+    const until: MutedUntil = minutes === undefined ? 'forever' : Date.now() + Math.round(minutes * 60_000);
+    const why = cleanReason(reason);
+    await this.store.updateUser(target.id, { mutedUntil: until });
+    this.bus.publish({ kind: 'user-changed', userKey: target.key, patch: { mutedUntil: until } });
+    this.toUser(target, encodeEvent('muted', why ? { until, reason: why } : { until }));
+    this.scheduleUnmute(target, until);
+    const span = minutes === undefined ? 'until further notice' : `for ${formatMinutes(minutes)}`;
+    await this.record(actor, 'mute', target, `${target.name} was muted by ${actor.name} ${span}${why ? `: ${why}` : ''}`, why ?? null);
+    return { user: target.name, until };
+  }
+
+  async unmute(actor: UserRecord, name: string): Promise<{ user: string }> {
+    const target = await this.target(actor, name, 'unmuted');
+    await this.lift(target);
+    await this.record(actor, 'unmute', target, `${target.name} was unmuted by ${actor.name}`, null);
+    return { user: target.name };
+  }
+
+  async kick(actor: UserRecord, name: string, reason: string | undefined): Promise<{ user: string }> {
+    const target = await this.target(actor, name, 'kicked');
+    const why = cleanReason(reason) ?? 'kicked by an administrator';
+    // Revoke tokens first, so a client's automatic reconnect cannot walk straight back in.
+    await this.store.revokeUserSessions(target.id);
+    this.bus.publish({ kind: 'disconnect', userKey: target.key, line: encodeEvent('kicked', { reason: why }) });
+    await this.record(actor, 'kick', target, `${target.name} was kicked by ${actor.name}: ${why}`, why);
+    return { user: target.name };
+  }
+
+  async ban(actor: UserRecord, name: string, reason: string | undefined): Promise<{ user: string }> {
+    const target = await this.target(actor, name, 'banned');
+    const why = cleanReason(reason) ?? '';
+    await this.store.updateUser(target.id, { banReason: why });
+    await this.store.revokeUserSessions(target.id);
+    this.bus.publish({ kind: 'disconnect', userKey: target.key, line: encodeEvent('banned', { reason: why || 'banned by an administrator' }) });
+    await this.record(actor, 'ban', target, `${target.name} was banned by ${actor.name}${why ? `: ${why}` : ''}`, why || null);
+    return { user: target.name };
+  }
+
+  async unban(actor: UserRecord, name: string): Promise<{ user: string }> {
+    const target = await this.target(actor, name, 'unbanned');
+    await this.store.updateUser(target.id, { banReason: null });
+    await this.record(actor, 'unban', target, `${target.name} was unbanned by ${actor.name}`, null);
+    return { user: target.name };
+  }
+
+  async notice(actor: UserRecord, text: string): Promise<void> {
+    const length = [...text].length;
+    if (length > MAX_NOTICE_CHARS) throw new ProtocolError('TOO_LONG', `a notice has at most ${MAX_NOTICE_CHARS} characters`);
+    await this.store.addAudit({ ts: Date.now(), actor: actor.name, action: 'notice', target: null, detail: text });
+    this.announce(text, actor.name);
+  }
+
+  /** Ends a mute when its time is up, telling the user; on restart, a send after expiry is let through anyway. */
+  private scheduleUnmute(target: UserRecord, until: MutedUntil): void {
+    clearTimeout(this.unmuteTimers.get(target.key));
+    this.unmuteTimers.delete(target.key);
+    if (typeof until !== 'number') return;
+    const wait = until - Date.now();
+    if (wait > MAX_TIMER_MS) return;
+    const timer = setTimeout(() => {
+      this.unmuteTimers.delete(target.key);
+      void this.lift(target).catch(() => undefined);
+    }, Math.max(0, wait));
+    timer.unref();
+    this.unmuteTimers.set(target.key, timer);
+  }
+
+  private async lift(target: UserRecord): Promise<void> {
+    clearTimeout(this.unmuteTimers.get(target.key));
+    this.unmuteTimers.delete(target.key);
+    await this.store.updateUser(target.id, { mutedUntil: null });
+    this.bus.publish({ kind: 'user-changed', userKey: target.key, patch: { mutedUntil: null } });
+    this.toUser(target, encodeEvent('unmuted', {}));
+  }
+
+  private async target(actor: UserRecord, name: string, verb: string): Promise<UserRecord> {
+    const target = await this.store.findUserByKey(nameKey(name));
+    if (!target) throw new ProtocolError('NO_SUCH_USER', `no user named ${name}`);
+    if (target.role === 'admin') throw new ProtocolError('FORBIDDEN', `an administrator cannot be ${verb}`);
+    if (target.id === actor.id) throw new ProtocolError('FORBIDDEN', `you cannot be ${verb} by yourself`);
+    return target;
+  }
+
+  private async record(actor: UserRecord, action: string, target: UserRecord, announcement: string, detail: string | null): Promise<void> {
+    await this.store.addAudit({ ts: Date.now(), actor: actor.name, action, target: target.name, detail });
+    this.announce(announcement);
+  }
+
+  private announce(text: string, from?: string): void {
+    const body = from ? { text, from, ts: Date.now() } : { text, ts: Date.now() };
+    this.bus.publish({ kind: 'deliver', audience: { to: 'all' }, line: encodeEvent('notice', body) });
+  }
+
+  private toUser(target: UserRecord, line: string): void {
+    this.bus.publish({ kind: 'deliver', audience: { to: 'user', key: target.key }, line });
+  }
+
+  close(): void {
+    for (const timer of this.unmuteTimers.values()) clearTimeout(timer);
+    this.unmuteTimers.clear();
+  }
+}
+
+function cleanReason(reason: string | undefined): string | undefined {
+  const r = reason?.trim();
+  return r ? [...r].slice(0, MAX_REASON_CHARS).join('') : undefined;
+}
+
+function formatMinutes(minutes: number): string {
+  if (minutes < 1) return `${Math.round(minutes * 60)} s`;
+  if (minutes < 120) return `${Math.round(minutes)} min`;
+  if (minutes < 48 * 60) return `${Math.round(minutes / 60)} h`;
+  return `${Math.round(minutes / 1440)} days`;
+}

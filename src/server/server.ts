@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Logger as PinoLogger } from 'pino';
+import { LocalBus } from './bus/local/local-bus.js';
+import { ChatService } from './core/chat-service.js';
+import { DEFAULT_CORE_CONFIG, type CoreConfig } from './core/config.js';
+import { ConfigError, type ServerConfig } from './config.js';
+import { SqliteStore } from './store/sqlite/sqlite-store.js';
+import { TcpTransport } from './transports/tcp-transport.js';
+
+export interface RunningServer {
+  tcpPort: number;
+  chat: ChatService;
+  /** Graceful stop: no new connections, pending writes committed, clients told, database closed. */
+  stop(reason?: string): Promise<void>;
+}
+
+/** Wires the embedded single-node server: SQLite store, in-process bus, TCP transport. */
+export async function startServer(config: ServerConfig, logger: PinoLogger): Promise<RunningServer> {
+  const dataDir = prepareDataDir(config.data);
+  const store = new SqliteStore(join(dataDir, 'banter.db'), { synchronous: config.sync });
+  const bus = new LocalBus();
+  const chat = new ChatService({ store, bus, config: coreConfig(config), logger });
+
+  try {
+    const admin = await chat.accounts.ensureAdmin(config.adminPassword, () => randomBytes(12).toString('base64url'));
+    if (admin.password) {
+      process.stderr.write(
+        `\n  Created the administrator account.\n    user: admin\n    password: ${admin.password}\n` +
+          `  It is shown only this once. Set BANTER_ADMIN_PASSWORD to choose it yourself.\n\n`,
+      );
+    } else if (config.adminPassword) {
+      logger.info({ created: admin.created }, 'admin password set from BANTER_ADMIN_PASSWORD');
+    }
+  } catch (err) {
+    await store.close();
+    throw err instanceof Error && 'code' in err && err.code === 'WEAK_PASSWORD' ? new ConfigError(`BANTER_ADMIN_PASSWORD: ${err.message}`) : err;
+  }
+
+  const tcp = new TcpTransport(
+    (peer) => chat.connect(peer),
+    { host: config.host, port: config.port, maxOutboundBytes: config.maxOutboundKib * 1024, maxConnections: config.maxConnections },
+    logger,
+  );
+  let address;
+  try {
+    address = await tcp.listen();
+  } catch (err) {
+    chat.shutdown();
+    await store.close();
+    throw listenError(err, config.host, config.port, '--port / BANTER_PORT');
+  }
+  logger.info({ tcp: { host: address.address, port: address.port }, data: dataDir }, 'listening');
+
+  let stopping: Promise<void> | undefined;
+  const stop = (reason?: string): Promise<void> =>
+    (stopping ??= (async () => {
+      logger.info({ reason }, 'shutting down');
+      const closing = tcp.close();
+      // Let appends already queued commit and their replies go out before clients are told.
+      await new Promise((r) => setImmediate(r));
+      chat.shutdown(reason);
+      await closing;
+      await bus.close();
+      await store.close();
+      logger.info('stopped');
+    })());
+
+  return { tcpPort: address.port, chat, stop };
+}
+
+function coreConfig(c: ServerConfig): CoreConfig {
+  return {
+    ...DEFAULT_CORE_CONFIG,
+    sendRatePerSec: c.sendRate,
+    sendBurst: c.sendBurst,
+    pingIntervalMs: c.pingInterval * 1000,
+  };
+}
+
+function prepareDataDir(dir: string): string {
+  const abs = resolve(dir);
+  try {
+    mkdirSync(abs, { recursive: true });
+    const probe = join(abs, `.write-test-${process.pid}`);
+    writeFileSync(probe, '');
+    rmSync(probe);
+  } catch (err) {
+    throw new ConfigError(`data folder ${abs} is not writable (--data / BANTER_DATA): ${(err as Error).message}`);
+  }
+  return abs;
+}
+
+function listenError(err: unknown, host: string, port: number, setting: string): Error {
+  const code = (err as { code?: string }).code;
+  if (code === 'EADDRINUSE') return new ConfigError(`port ${port} on ${host} is already in use; choose another with ${setting}`);
+  if (code === 'EACCES') return new ConfigError(`no permission to listen on port ${port}; choose a port above 1023 with ${setting}`);
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return new ConfigError(`cannot listen on address ${host} (--host / BANTER_HOST): ${code}`);
+  return err as Error;
+}

@@ -1,0 +1,52 @@
+/** Schema versions, applied in order; PRAGMA user_version records how far a file has come. */
+export const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    key TEXT NOT NULL UNIQUE,
+    pass_hash TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('user', 'admin')),
+    created_at INTEGER NOT NULL,
+    muted_until INTEGER,            -- ms since the epoch; -1 means until unmuted
+    ban_reason TEXT
+  );
+  CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    revoked INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX sessions_by_user ON sessions(user_id);
+  CREATE TABLE conversations (
+    key TEXT PRIMARY KEY,
+    last_seq INTEGER NOT NULL DEFAULT 0,
+    last_ts INTEGER,
+    user_a TEXT,                    -- private conversations: the two user keys
+    user_b TEXT
+  );
+  CREATE INDEX conversations_by_a ON conversations(user_a);
+  CREATE INDEX conversations_by_b ON conversations(user_b);
+  CREATE TABLE messages (
+    conv TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    ts INTEGER NOT NULL,
+    sender_id INTEGER NOT NULL,
+    sender_name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    body TEXT NOT NULL,
+    cid TEXT,
+    PRIMARY KEY (conv, seq)
+  ) WITHOUT ROWID;
+  CREATE UNIQUE INDEX messages_by_cid ON messages(sender_id, cid) WHERE cid IS NOT NULL;
+  CREATE TABLE audit (
+    id INTEGER PRIMARY KEY,
+    ts INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT,
+    detail TEXT
+  );
+  `,
+];
