@@ -62,7 +62,8 @@ export class TcpTransport {
     const { maxOutboundBytes } = this.options;
     const logger = this.logger;
     let closing = false;
-    let handler: PeerHandler | undefined;
+    // Set once the core has the peer; a close during connect() must not see it half-made.
+    const ref: { handler?: PeerHandler } = {};
 
     const closePeer = (last?: Buffer): void => {
       if (closing) return;
@@ -71,7 +72,7 @@ export class TcpTransport {
       if (last) socket.end(last);
       else socket.end();
       setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
-      handler?.closed();
+      ref.handler?.closed();
     };
 
     const peer: Peer = {
@@ -92,7 +93,7 @@ export class TcpTransport {
     };
 
     const decoder = new LineDecoder(
-      (line) => handler?.receive(line),
+      (line) => ref.handler?.receive(line),
       (code, message) => peer.close(Buffer.from(encodeEvent('error', { error: { code, message } }))),
       this.options.maxLineBytes ?? MAX_LINE_BYTES,
     );
@@ -103,8 +104,8 @@ export class TcpTransport {
       this.sockets.delete(socket);
       closing = true;
       decoder.stop();
-      handler?.closed();
+      ref.handler?.closed();
     });
-    handler = this.connect(peer);
+    ref.handler = this.connect(peer);
   }
 }

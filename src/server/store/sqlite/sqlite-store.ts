@@ -145,12 +145,13 @@ export class SqliteStore implements Store {
   }
 
   async updateUser(id: number, patch: UserPatch): Promise<void> {
-    const sets: string[] = [];
-    const values: unknown[] = [];
-    if (patch.passHash !== undefined) sets.push('pass_hash = ?'), values.push(patch.passHash);
-    if (patch.role !== undefined) sets.push('role = ?'), values.push(patch.role);
-    if (patch.mutedUntil !== undefined) sets.push('muted_until = ?'), values.push(fromMuted(patch.mutedUntil));
-    if (patch.banReason !== undefined) sets.push('ban_reason = ?'), values.push(patch.banReason);
+    const columns: [string, unknown][] = [];
+    if (patch.passHash !== undefined) columns.push(['pass_hash', patch.passHash]);
+    if (patch.role !== undefined) columns.push(['role', patch.role]);
+    if (patch.mutedUntil !== undefined) columns.push(['muted_until', fromMuted(patch.mutedUntil)]);
+    if (patch.banReason !== undefined) columns.push(['ban_reason', patch.banReason]);
+    const sets = columns.map(([c]) => `${c} = ?`);
+    const values = columns.map(([, v]) => v);
     if (sets.length === 0) return;
     this.db.prepare(`UPDATE users SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
   }

@@ -1,0 +1,113 @@
+import type { EventBodies, EventName, Op, ReplyResults, RequestBody } from '../protocol/index.js';
+import { BanterError } from './errors.js';
+import type { Transport, TransportFactory } from './transport.js';
+
+export interface ClientOptions {
+  /** How long a request may wait for its reply. */
+  requestTimeoutMs?: number;
+}
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: BanterError) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+type Listener<E extends EventName> = (body: EventBodies[E]) => void;
+
+/**
+ * One connection to a Banter server: requests with typed replies and errors, typed events.
+ * Runs anywhere its transport does (TCP in Node, WebSocket in the browser).
+ */
+export class BanterClient {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly listeners = new Map<string, Set<(body: never) => void>>();
+  private readonly closeListeners = new Set<(reason?: string) => void>();
+  private open = true;
+
+  private constructor(
+    private readonly transport: Transport,
+    private readonly options: Required<ClientOptions>,
+  ) {
+    transport.onMessage((text) => this.receive(text));
+    transport.onClose((reason) => this.closed(reason));
+  }
+
+  static async connect(factory: TransportFactory, options: ClientOptions = {}): Promise<BanterClient> {
+    return new BanterClient(await factory(), { requestTimeoutMs: options.requestTimeoutMs ?? 15_000 });
+  }
+
+  get isOpen(): boolean {
+    return this.open;
+  }
+
+  request<O extends Op>(op: O, body: RequestBody<O>, timeoutMs = this.options.requestTimeoutMs): Promise<ReplyResults[O]> {
+    if (!this.open) return Promise.reject(new BanterError({ code: 'DISCONNECTED', message: 'not connected' }));
+    const id = this.nextId++;
+    return new Promise<ReplyResults[O]>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new BanterError({ code: 'TIMEOUT', message: `${op} got no reply within ${timeoutMs} ms` }));
+      }, timeoutMs);
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
+      this.transport.send(JSON.stringify({ id, op, ...body }));
+    });
+  }
+
+  /** Sends a request that wants no reply (typing, pong). */
+  notify<O extends Op>(op: O, body: RequestBody<O>): void {
+    if (this.open) this.transport.send(JSON.stringify({ op, ...body }));
+  }
+
+  on<E extends EventName>(event: E, listener: Listener<E>): () => void {
+    let set = this.listeners.get(event);
+    if (!set) this.listeners.set(event, (set = new Set()));
+    set.add(listener as (body: never) => void);
+    return () => set.delete(listener as (body: never) => void);
+  }
+
+  onClose(listener: (reason?: string) => void): () => void {
+    this.closeListeners.add(listener);
+    return () => this.closeListeners.delete(listener);
+  }
+
+  close(): void {
+    this.transport.close();
+  }
+
+  private receive(text: string): void {
+    let msg: Record<string, unknown>;
+    try {
+      msg = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      return; // a server never sends this; nothing sensible to do with it
+    }
+    if (typeof msg.re === 'number') {
+      const p = this.pending.get(msg.re);
+      if (!p) return;
+      this.pending.delete(msg.re);
+      clearTimeout(p.timer);
+      if (msg.ok === true) {
+        const { re: _re, ok: _ok, ...result } = msg;
+        p.resolve(result);
+      } else p.reject(new BanterError(msg.error as ConstructorParameters<typeof BanterError>[0]));
+      return;
+    }
+    if (typeof msg.ev !== 'string') return;
+    if (msg.ev === 'ping') this.notify('pong', {});
+    const { ev, ...body } = msg;
+    for (const listener of this.listeners.get(ev) ?? []) listener(body as never);
+  }
+
+  private closed(reason?: string): void {
+    if (!this.open) return;
+    this.open = false;
+    for (const [id, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.reject(new BanterError({ code: 'DISCONNECTED', message: reason ?? 'connection closed' }));
+      this.pending.delete(id);
+    }
+    for (const listener of this.closeListeners) listener(reason);
+  }
+}

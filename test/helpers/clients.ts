@@ -1,0 +1,62 @@
+import type { EventBodies, EventName } from '../../src/protocol/index.js';
+import { BanterClient } from '../../src/client/index.js';
+import { tcpTransport } from '../../src/client/node/tcp-transport.js';
+import { ADMIN_PASSWORD } from './server.js';
+
+export const PASSWORD = 'correct-horse-1';
+let counter = 0;
+
+/** A fresh, unused user name. */
+export function uniqueName(prefix = 'user'): string {
+  return `${prefix}${process.pid}_${++counter}`;
+}
+
+export function connect(port: number): Promise<BanterClient> {
+  return BanterClient.connect(tcpTransport('127.0.0.1', port));
+}
+
+/** Registers a new user and returns a client logged in as them. */
+export async function newUser(port: number, name = uniqueName()): Promise<{ client: BanterClient; name: string; token: string }> {
+  const client = await connect(port);
+  await client.request('register', { user: name, password: PASSWORD });
+  const { token } = await client.request('login', { user: name, password: PASSWORD });
+  return { client, name, token };
+}
+
+export async function adminClient(port: number): Promise<BanterClient> {
+  const client = await connect(port);
+  await client.request('login', { user: 'admin', password: ADMIN_PASSWORD });
+  return client;
+}
+
+/** Records every event of one kind a client receives. */
+export function record<E extends EventName>(client: BanterClient, event: E): EventBodies[E][] {
+  const seen: EventBodies[E][] = [];
+  client.on(event, (body) => seen.push(body));
+  return seen;
+}
+
+/** Polls until the condition holds; fails with the message after the timeout. */
+export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Resolves with the next event of a kind (that matches, if a filter is given). */
+export function nextEvent<E extends EventName>(client: BanterClient, event: E, filter: (b: EventBodies[E]) => boolean = () => true, timeoutMs = 10_000): Promise<EventBodies[E]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`no ${event} event within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const off = client.on(event, (body) => {
+      if (!filter(body)) return;
+      clearTimeout(timer);
+      off();
+      resolve(body);
+    });
+  });
+}
