@@ -45,6 +45,7 @@ export const REQUEST_SCHEMAS = {
   ban: z.strictObject({ user, reason }),
   unban: z.strictObject({ user }),
   notice: z.strictObject({ text: z.string().min(1) }),
+  audit: z.strictObject({ limit: z.number().int().min(1).optional() }),
 } as const;
 
 export type Op = keyof typeof REQUEST_SCHEMAS;
@@ -100,6 +101,17 @@ export interface ReplyResults {
   ban: { user: string };
   unban: { user: string };
   notice: Record<string, never>;
+  audit: { entries: AuditEntry[] };
+}
+
+/** One administrator action, as the audit log keeps it. */
+export interface AuditEntry {
+  id: number;
+  ts: number;
+  actor: string;
+  action: string;
+  target: string | null;
+  detail: string | null;
 }
 
 export interface ConversationInfo {

@@ -1,36 +1,21 @@
-import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { Algorithm, hash, verify } from '@node-rs/argon2';
 
-// scrypt with one of OWASP's recommended parameter sets (N=2^14, r=8, p=5: 16 MiB per hash).
-// node:crypto runs it on libuv's thread pool, so hashing never blocks the event loop.
-const DEFAULT = { N: 1 << 14, r: 8, p: 5 };
-const KEY_BYTES = 32;
+// argon2id with OWASP's recommended minimum (19 MiB, 2 passes, 1 lane). @node-rs/argon2 runs it on
+// libuv's thread pool, so hashing never blocks the event loop. Hashes are PHC strings
+// ($argon2id$v=19$m=...,t=...,p=...$salt$hash): parameters can be raised later without breaking
+// stored ones.
+const PARAMS = { algorithm: Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
 
-export interface HashParams {
-  N: number;
-  r: number;
-  p: number;
-}
-
-function derive(password: string, salt: Buffer, params: HashParams): Promise<Buffer> {
-  const options: ScryptOptions = { ...params, maxmem: 256 * params.N * params.r };
-  return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFC'), salt, KEY_BYTES, options, (err, key) => (err ? reject(err) : resolve(key)));
-  });
-}
-
-/** A self-describing hash: scrypt$N$r$p$salt$key (base64). */
-export async function hashPassword(password: string, params: HashParams = DEFAULT): Promise<string> {
-  const salt = randomBytes(16);
-  const key = await derive(password, salt, params);
-  return ['scrypt', params.N, params.r, params.p, salt.toString('base64'), key.toString('base64')].join('$');
+export function hashPassword(password: string): Promise<string> {
+  return hash(password.normalize('NFC'), PARAMS);
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const [scheme, n, r, p, salt, key] = stored.split('$');
-  if (scheme !== 'scrypt' || !salt || !key) return false;
-  const expected = Buffer.from(key, 'base64');
-  const actual = await derive(password, Buffer.from(salt, 'base64'), { N: Number(n), r: Number(r), p: Number(p) });
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+  try {
+    return await verify(stored, password.normalize('NFC'));
+  } catch {
+    return false; // not a hash we can read
+  }
 }
 
 let dummy: Promise<string> | undefined;

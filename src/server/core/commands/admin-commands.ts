@@ -1,6 +1,7 @@
+import { MAX_HISTORY_LIMIT } from '../../../protocol/index.js';
 import type { CommandTable } from './command.js';
 
-export const adminCommands: CommandTable<'mute' | 'unmute' | 'kick' | 'ban' | 'unban' | 'notice'> = {
+export const adminCommands: CommandTable<'mute' | 'unmute' | 'kick' | 'ban' | 'unban' | 'notice' | 'audit'> = {
   mute: { auth: 'admin', run: (s, b) => s.chat.moderation.mute(s.user!.record, b.user, b.minutes, b.reason) },
   unmute: { auth: 'admin', run: (s, b) => s.chat.moderation.unmute(s.user!.record, b.user) },
   kick: { auth: 'admin', run: (s, b) => s.chat.moderation.kick(s.user!.record, b.user, b.reason) },
@@ -12,5 +13,9 @@ export const adminCommands: CommandTable<'mute' | 'unmute' | 'kick' | 'ban' | 'u
       await s.chat.moderation.notice(s.user!.record, b.text);
       return {};
     },
+  },
+  audit: {
+    auth: 'admin',
+    run: async (s, b) => ({ entries: await s.chat.store.listAudit(Math.min(b.limit ?? 50, MAX_HISTORY_LIMIT)) }),
   },
 };
