@@ -1,7 +1,12 @@
 /** Limits that both ends of the wire agree on. */
 export const PROTOCOL_VERSION = 1;
-/** Longest line (request, reply or event) in bytes, the newline not counted. */
+/** Longest line a client may send, in bytes, the newline not counted. */
 export const MAX_LINE_BYTES = 64 * 1024;
+/**
+ * Longest line a client must accept from the server: a full history page (200 messages of up to
+ * 4000 characters, 4 bytes each in UTF-8, JSON-escaped) fits with room to spare.
+ */
+export const MAX_SERVER_LINE_BYTES = 16 * 1024 * 1024;
 /** Longest message text, in Unicode code points. */
 export const MAX_TEXT_CHARS = 4000;
 export const MAX_NOTICE_CHARS = 1000;

@@ -5,9 +5,13 @@ import { z } from 'zod';
  * Every server setting in one table: the CLI flags, the environment variables, the config file and
  * README's configuration table all come from here. Precedence: flag > environment > file > default.
  */
-const port = z.coerce.number().int().min(0).max(65535);
-const positive = z.coerce.number().positive();
-const positiveInt = z.coerce.number().int().positive();
+// Numbers come as strings from flags and the environment and as JSON numbers from the file.
+// Only plain decimal text counts: "", " ", true or null must not quietly become 0 or 1.
+const numeric = (inner: z.ZodNumber) =>
+  z.preprocess((v) => (typeof v === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(v) ? Number(v) : v), inner);
+const port = numeric(z.number({ error: 'expected a port number 0-65535' }).int().min(0).max(65535));
+const positive = numeric(z.number({ error: 'expected a positive number' }).positive());
+const positiveInt = numeric(z.number({ error: 'expected a positive whole number' }).int().positive());
 
 export const SETTINGS = {
   host: { flag: '--host <addr>', env: 'BANTER_HOST', default: '0.0.0.0', schema: z.string().min(1), describe: 'address to listen on' },

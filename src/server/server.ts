@@ -6,7 +6,7 @@ import { LocalBus } from './bus/local/local-bus.js';
 import { ChatService } from './core/chat-service.js';
 import { DEFAULT_CORE_CONFIG, type CoreConfig } from './core/config.js';
 import { ConfigError, type ServerConfig } from './config.js';
-import { SqliteStore } from './store/sqlite/sqlite-store.js';
+import { SchemaTooNewError, SqliteStore } from './store/sqlite/sqlite-store.js';
 import { TcpTransport } from './transports/tcp-transport.js';
 
 export interface RunningServer {
@@ -19,24 +19,9 @@ export interface RunningServer {
 /** Wires the embedded single-node server: SQLite store, in-process bus, TCP transport. */
 export async function startServer(config: ServerConfig, logger: PinoLogger): Promise<RunningServer> {
   const dataDir = prepareDataDir(config.data);
-  const store = new SqliteStore(join(dataDir, 'banter.db'), { synchronous: config.sync });
+  const store = openStore(join(dataDir, 'banter.db'), config);
   const bus = new LocalBus();
   const chat = new ChatService({ store, bus, config: coreConfig(config), logger });
-
-  try {
-    const admin = await chat.accounts.ensureAdmin(config.adminPassword, () => randomBytes(12).toString('base64url'));
-    if (admin.password) {
-      process.stderr.write(
-        `\n  Created the administrator account.\n    user: admin\n    password: ${admin.password}\n` +
-          `  It is shown only this once. Set BANTER_ADMIN_PASSWORD to choose it yourself.\n\n`,
-      );
-    } else if (config.adminPassword) {
-      logger.info({ created: admin.created }, 'admin password set from BANTER_ADMIN_PASSWORD');
-    }
-  } catch (err) {
-    await store.close();
-    throw err instanceof Error && 'code' in err && err.code === 'WEAK_PASSWORD' ? new ConfigError(`BANTER_ADMIN_PASSWORD: ${err.message}`) : err;
-  }
 
   const tcp = new TcpTransport(
     (peer) => chat.connect(peer),
@@ -51,7 +36,26 @@ export async function startServer(config: ServerConfig, logger: PinoLogger): Pro
     await store.close();
     throw listenError(err, config.host, config.port, '--port / BANTER_PORT');
   }
+
+  try {
+    const admin = await chat.accounts.ensureAdmin(config.adminPassword, () => randomBytes(12).toString('base64url'));
+    if (admin.password) {
+      process.stderr.write(
+        `\n  Created the administrator account.\n    user: admin\n    password: ${admin.password}\n` +
+          `  It is shown only this once. Set BANTER_ADMIN_PASSWORD to choose it yourself.\n\n`,
+      );
+    } else if (config.adminPassword) {
+      logger.info({ created: admin.created }, 'admin password set from BANTER_ADMIN_PASSWORD');
+    }
+  } catch (err) {
+    chat.shutdown();
+    await tcp.close();
+    await store.close();
+    throw err instanceof Error && 'code' in err && err.code === 'WEAK_PASSWORD' ? new ConfigError(`BANTER_ADMIN_PASSWORD: ${err.message}`) : err;
+  }
   logger.info({ tcp: { host: address.address, port: address.port }, data: dataDir }, 'listening');
+  // For people, whatever the log level: with --port 0 this is how they learn the port.
+  process.stderr.write(`banter: listening on ${address.address}:${address.port} (TCP), data in ${dataDir}\n`);
 
   let stopping: Promise<void> | undefined;
   const stop = (reason?: string): Promise<void> =>
@@ -68,6 +72,15 @@ export async function startServer(config: ServerConfig, logger: PinoLogger): Pro
     })());
 
   return { tcpPort: address.port, chat, stop };
+}
+
+function openStore(file: string, config: ServerConfig): SqliteStore {
+  try {
+    return new SqliteStore(file, { synchronous: config.sync });
+  } catch (err) {
+    if (err instanceof SchemaTooNewError) throw new ConfigError(err.message);
+    throw err;
+  }
 }
 
 function coreConfig(c: ServerConfig): CoreConfig {

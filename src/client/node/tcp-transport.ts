@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { LineDecoder } from '../../protocol/index.js';
+import { LineDecoder, MAX_SERVER_LINE_BYTES } from '../../protocol/index.js';
 import type { Transport, TransportFactory } from '../transport.js';
 
 /** Opens a TCP connection speaking protocol v1 lines. */
@@ -17,6 +17,7 @@ export function tcpTransport(host: string, port: number, connectTimeoutMs = 10_0
           reason = `${code}: ${message}`;
           socket.destroy();
         },
+        MAX_SERVER_LINE_BYTES,
       );
       socket.once('connect', () => {
         clearTimeout(timer);

@@ -59,8 +59,8 @@ export class Accounts {
       this.byAddress.fail(`address:${address}`);
       throw new ProtocolError('BAD_CREDENTIALS', 'wrong user name or password');
     }
+    // Only the account's counter is cleared: one valid account must not reset an address's.
     this.byAccount.succeed(`account:${key}`);
-    this.byAddress.succeed(`address:${address}`);
     checkNotBanned(user);
     return this.openSession(user);
   }

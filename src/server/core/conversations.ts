@@ -19,3 +19,9 @@ export function parseDestination(to: string): Destination {
 export function dmKey(a: string, b: string): string {
   return a < b ? `dm:${a}:${b}` : `dm:${b}:${a}`;
 }
+
+/** The two user keys of a private conversation's key, or null for the lobby. */
+export function dmParties(key: string): [string, string] | null {
+  const [kind, a, b] = key.split(':');
+  return kind === 'dm' && a !== undefined && b !== undefined ? [a, b] : null;
+}

@@ -11,7 +11,7 @@ import {
 } from '../../protocol/index.js';
 import type { Bus } from '../bus/port.js';
 import type { NewMessage, Store, StoredMessage, UserRecord } from '../store/port.js';
-import { dmKey, parseDestination } from './conversations.js';
+import { dmKey, dmParties, parseDestination } from './conversations.js';
 
 /** A conversation resolved for one user: its storage key and how that user names it. */
 export interface ResolvedConversation {
@@ -35,6 +35,15 @@ export class Messages {
     const peer = dest.userKey === me.key ? me : await this.store.findUserByKey(dest.userKey);
     if (!peer) throw new ProtocolError('NO_SUCH_USER', `no user named ${dest.typed}`);
     return { key: dmKey(me.key, peer.key), asSeenBy: `@${peer.name}`, peer };
+  }
+
+  /** How a user names a conversation given its storage key (for a cid retry that named another). */
+  async viewOf(key: string, me: UserRecord): Promise<string> {
+    const parties = dmParties(key);
+    if (!parties) return LOBBY;
+    const peerKey = parties[0] === me.key ? parties[1] : parties[0];
+    const peer = await this.store.findUserByKey(peerKey);
+    return `@${peer?.name ?? peerKey}`;
   }
 
   /** Checks what is sent and turns it into a storable message; throws the protocol's errors. */

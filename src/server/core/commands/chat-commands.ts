@@ -28,7 +28,8 @@ export const chatCommands: CommandTable<'send' | 'history' | 'who' | 'convs' | '
         release();
         const { message: stored, duplicate } = await appended;
         if (!duplicate) s.chat.messages.fanOut(stored, conv, me.record);
-        return { conv: stored.conv === conv.key ? conv.asSeenBy : LOBBY, seq: stored.seq, ts: stored.ts };
+        const asSeenBy = stored.conv === conv.key ? conv.asSeenBy : await s.chat.messages.viewOf(stored.conv, me.record);
+        return { conv: asSeenBy, seq: stored.seq, ts: stored.ts };
       } finally {
         release();
       }

@@ -70,6 +70,11 @@ export class SqliteStore implements Store {
 
   constructor(file: string, options: SqliteStoreOptions = {}) {
     this.db = new Database(file);
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    if (version > MIGRATIONS.length) {
+      this.db.close();
+      throw new SchemaTooNewError(file, version, MIGRATIONS.length);
+    }
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
     this.db.pragma('foreign_keys = ON');
@@ -115,9 +120,6 @@ export class SqliteStore implements Store {
 
   private migrate(): void {
     const version = this.db.pragma('user_version', { simple: true }) as number;
-    if (version > MIGRATIONS.length) {
-      throw new Error(`database schema v${version} is newer than this Banter (v${MIGRATIONS.length}); upgrade Banter`);
-    }
     for (let v = version; v < MIGRATIONS.length; v++) {
       this.db.transaction(() => {
         this.db.exec(MIGRATIONS[v]!);
@@ -257,6 +259,14 @@ export class SqliteStore implements Store {
     this.closed = true;
     this.flush();
     this.db.close();
+  }
+}
+
+/** The file was written by a newer Banter; opening it would risk its data. */
+export class SchemaTooNewError extends Error {
+  constructor(file: string, version: number, known: number) {
+    super(`database ${file} has schema v${version}, newer than this Banter (v${known}); upgrade Banter`);
+    this.name = 'SchemaTooNewError';
   }
 }
 

@@ -1,0 +1,368 @@
+import type { ChatMessage, EventBodies, MutedUntil, OnlineUser, Op, ReplyResults, RequestBody, Role } from '../protocol/index.js';
+import { MAX_HISTORY_LIMIT } from '../protocol/index.js';
+import { backoffDelay } from './backoff.js';
+import { BanterClient } from './client.js';
+import { Emitter } from './emitter.js';
+import { BanterError } from './errors.js';
+import type { TransportFactory } from './transport.js';
+
+export type ConnectionState = 'offline' | 'connecting' | 'online' | 'reconnecting' | 'closed';
+export type Content = { text: string } | { sticker: string } | { file: { id: string } };
+export type SendResult = ReplyResults['send'];
+
+export interface Conversation {
+  /** "#lobby" or "@name". */
+  conv: string;
+  /** The last seq handed to the application. */
+  lastSeq: number;
+  unread: number;
+}
+
+export interface SessionEvents {
+  /** Every message exactly once per conversation, in seq order, across reconnects. */
+  message: ChatMessage;
+  state: ConnectionState;
+  presence: EventBodies['presence'];
+  notice: EventBodies['notice'];
+  muted: EventBodies['muted'];
+  unmuted: EventBodies['unmuted'];
+  typing: EventBodies['typing'];
+  /** The server ended the session for good (kick, ban, logout elsewhere); no reconnect follows. */
+  ended: { reason: string; code: 'kicked' | 'banned' | 'auth' | 'closed' };
+  conversations: Conversation[];
+}
+
+export interface SessionOptions {
+  connect: TransportFactory;
+  /** Reconnect after a lost connection (default true). */
+  reconnect?: boolean;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  requestTimeoutMs?: number;
+  /** The name this client gives in `hello`. */
+  clientName?: string;
+}
+
+interface OutboxEntry {
+  to: string;
+  content: Content;
+  cid: string;
+  resolve: (r: SendResult) => void;
+  reject: (e: unknown) => void;
+  inFlight: boolean;
+}
+
+/**
+ * A logged-in user's view of the server, kept whole across reconnects: it logs in again with its
+ * token, fetches what it missed with `history {after}` for every conversation, and retries unsent
+ * messages with their cid so none is lost or stored twice.
+ */
+export class ChatSession extends Emitter<SessionEvents> {
+  private client: BanterClient | undefined;
+  private connState: ConnectionState = 'offline';
+  private token: string | undefined;
+  private me: { user: string; role: Role; mutedUntil: MutedUntil } | undefined;
+  private readonly convs = new Map<string, Conversation>();
+  private readonly users = new Map<string, OnlineUser>();
+  private readonly outbox: OutboxEntry[] = [];
+  /** Live messages that arrive while history is being fetched wait here. */
+  private held: ChatMessage[] | undefined;
+  private stopped = false;
+  private caughtUpOnce = false;
+  private readonly options: Required<Omit<SessionOptions, 'connect'>> & Pick<SessionOptions, 'connect'>;
+
+  constructor(options: SessionOptions) {
+    super();
+    this.options = { reconnect: true, backoffBaseMs: 250, backoffMaxMs: 10_000, requestTimeoutMs: 15_000, clientName: 'banter-sdk', ...options };
+  }
+
+  get state(): ConnectionState {
+    return this.connState;
+  }
+  get user(): string | undefined {
+    return this.me?.user;
+  }
+  get role(): Role | undefined {
+    return this.me?.role;
+  }
+  get mutedUntil(): MutedUntil {
+    return this.me?.mutedUntil ?? null;
+  }
+  get sessionToken(): string | undefined {
+    return this.token;
+  }
+  get onlineUsers(): OnlineUser[] {
+    return [...this.users.values()].sort((a, b) => a.user.localeCompare(b.user));
+  }
+  get conversations(): Conversation[] {
+    return [...this.convs.values()];
+  }
+  /** Messages accepted by the outbox and not yet acknowledged. */
+  get pendingCount(): number {
+    return this.outbox.length;
+  }
+
+  async register(user: string, password: string): Promise<void> {
+    const client = await this.connectOnce();
+    await client.request('register', { user, password });
+  }
+
+  async login(user: string, password: string): Promise<ReplyResults['login']> {
+    return this.start({ user, password });
+  }
+
+  async resume(token: string): Promise<ReplyResults['login']> {
+    return this.start({ token });
+  }
+
+  /** Queues a message; resolves with its seq once stored, even if that takes a reconnect. */
+  send(to: string, content: Content): Promise<SendResult> {
+    return new Promise((resolve, reject) => {
+      const entry: OutboxEntry = { to, content, cid: newCid(), resolve, reject, inFlight: false };
+      this.outbox.push(entry);
+      if (this.connState === 'online') this.transmit(entry);
+    });
+  }
+
+  /** Any other request, on the current connection. */
+  request<O extends Op>(op: O, body: RequestBody<O>): Promise<ReplyResults[O]> {
+    if (!this.client || this.connState !== 'online') return Promise.reject(new BanterError({ code: 'DISCONNECTED', message: 'not connected' }));
+    return this.client.request(op, body);
+  }
+
+  /** Older messages of a conversation, for scrolling back. */
+  async olderThan(conv: string, before: number | undefined, limit = 50): Promise<ChatMessage[]> {
+    return (await this.request('history', before === undefined ? { conv, limit } : { conv, before, limit })).messages;
+  }
+
+  typing(to: string): void {
+    this.client?.notify('typing', { to });
+  }
+
+  markRead(conv: string): void {
+    const c = this.convs.get(conv);
+    if (c && c.unread > 0) {
+      c.unread = 0;
+      this.emit('conversations', this.conversations);
+    }
+  }
+
+  async logout(): Promise<void> {
+    try {
+      await this.request('logout', {});
+    } finally {
+      this.close();
+    }
+  }
+
+  close(): void {
+    this.stopped = true;
+    this.setState('closed');
+    this.client?.close();
+    for (const e of this.outbox.splice(0)) e.reject(new BanterError({ code: 'DISCONNECTED', message: 'session closed' }));
+  }
+
+  // ---- connection life cycle ----
+
+  private async connectOnce(): Promise<BanterClient> {
+    if (this.client?.isOpen) return this.client;
+    this.setState('connecting');
+    const client = await BanterClient.connect(this.options.connect, { requestTimeoutMs: this.options.requestTimeoutMs });
+    this.client = client;
+    this.wire(client);
+    return client;
+  }
+
+  private async start(credentials: { user: string; password: string } | { token: string }): Promise<ReplyResults['login']> {
+    this.stopped = false;
+    const client = await this.connectOnce();
+    this.held ??= []; // events that come with the login reply wait for the catch-up
+    const reply = await client.request('login', credentials);
+    await this.established(client, reply);
+    return reply;
+  }
+
+  private async established(client: BanterClient, reply: ReplyResults['login']): Promise<void> {
+    this.token = reply.token;
+    this.me = { user: reply.user, role: reply.role, mutedUntil: reply.muted_until };
+    await this.catchUp(client);
+    this.setState('online');
+    for (const entry of this.outbox) if (!entry.inFlight) this.transmit(entry);
+  }
+
+  private wire(client: BanterClient): void {
+    client.on('msg', (m) => this.onLiveMessage(m));
+    client.on('presence', (p) => {
+      if (p.online) this.users.set(p.user, { user: p.user, role: p.role ?? 'user', since: p.since ?? Date.now() });
+      else this.users.delete(p.user);
+      this.emit('presence', p);
+    });
+    client.on('notice', (n) => this.emit('notice', n));
+    client.on('typing', (t) => this.emit('typing', t));
+    client.on('muted', (m) => {
+      if (this.me) this.me.mutedUntil = m.until;
+      this.emit('muted', m);
+    });
+    client.on('unmuted', (u) => {
+      if (this.me) this.me.mutedUntil = null;
+      this.emit('unmuted', u);
+    });
+    client.on('kicked', ({ reason }) => this.end('kicked', reason));
+    client.on('banned', ({ reason }) => this.end('banned', reason));
+    client.onClose((reason) => {
+      if (client !== this.client || this.stopped) return;
+      for (const e of this.outbox) e.inFlight = false;
+      if (!this.options.reconnect || !this.token) {
+        this.setState('offline');
+        return;
+      }
+      void this.reconnectLoop(reason);
+    });
+  }
+
+  private async reconnectLoop(_reason?: string): Promise<void> {
+    this.setState('reconnecting');
+    for (let attempt = 0; !this.stopped; attempt++) {
+      await sleep(backoffDelay(attempt, this.options.backoffBaseMs, this.options.backoffMaxMs));
+      if (this.stopped) return;
+      let client: BanterClient;
+      try {
+        client = await BanterClient.connect(this.options.connect, { requestTimeoutMs: this.options.requestTimeoutMs });
+      } catch {
+        continue;
+      }
+      this.client = client;
+      this.wire(client);
+      try {
+        this.held ??= [];
+        const reply = await client.request('login', { token: this.token! });
+        await this.established(client, reply);
+        return;
+      } catch (err) {
+        if (err instanceof BanterError && (err.code === 'BAD_CREDENTIALS' || err.code === 'BANNED')) {
+          this.end(err.code === 'BANNED' ? 'banned' : 'auth', err.message);
+          return;
+        }
+        client.close(); // the close handler is inert for a client we are replacing; try again
+      }
+    }
+  }
+
+  private end(code: SessionEvents['ended']['code'], reason: string): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.emit('ended', { code, reason });
+    this.setState('closed');
+    for (const e of this.outbox.splice(0)) e.reject(new BanterError({ code: 'DISCONNECTED', message: reason }));
+  }
+
+  private setState(state: ConnectionState): void {
+    if (state === this.connState) return;
+    this.connState = state;
+    this.emit('state', state);
+  }
+
+  // ---- messages: exactly once, in order ----
+
+  /** Refreshes who is online and fetches every message missed in every conversation. */
+  private async catchUp(client: BanterClient): Promise<void> {
+    this.held ??= [];
+    try {
+      const [{ users }, { convs }] = await Promise.all([client.request('who', {}), client.request('convs', {})]);
+      this.users.clear();
+      for (const u of users) this.users.set(u.user, u);
+      for (const info of convs) {
+        let known = this.convs.get(info.conv);
+        if (!known) {
+          // At the first login a conversation starts at its present (older messages are history to
+          // page through); after that, a new one was started while we were away: fetch all of it.
+          known = { conv: info.conv, lastSeq: this.caughtUpOnce ? 0 : info.last_seq, unread: 0 };
+          this.convs.set(info.conv, known);
+        }
+        if (info.last_seq > known.lastSeq) await this.fill(client, known);
+      }
+    } finally {
+      const held = this.held;
+      this.held = undefined;
+      for (const m of held.sort((a, b) => a.seq - b.seq)) this.accept(m);
+    }
+    this.caughtUpOnce = true;
+    this.emit('conversations', this.conversations);
+  }
+
+  private async fill(client: BanterClient, c: Conversation): Promise<void> {
+    for (;;) {
+      const { messages } = await client.request('history', { conv: c.conv, after: c.lastSeq, limit: MAX_HISTORY_LIMIT });
+      for (const m of messages) this.accept(m);
+      if (messages.length < MAX_HISTORY_LIMIT) return;
+    }
+  }
+
+  private onLiveMessage(m: ChatMessage): void {
+    if (this.held) {
+      this.held.push(m);
+      return;
+    }
+    let c = this.convs.get(m.conv);
+    if (!c && this.caughtUpOnce) {
+      // A conversation that began since the last catch-up: it starts at seq 1.
+      c = { conv: m.conv, lastSeq: 0, unread: 0 };
+      this.convs.set(m.conv, c);
+    }
+    if (c && m.seq > c.lastSeq + 1 && this.client) {
+      // A gap (a message we never got): fetch it before going on.
+      const client = this.client;
+      this.held = [m];
+      void this.fill(client, c)
+        .catch(() => undefined)
+        .finally(() => {
+          const held = this.held ?? [];
+          this.held = undefined;
+          for (const h of held.sort((a, b) => a.seq - b.seq)) this.accept(h);
+        });
+      return;
+    }
+    this.accept(m);
+  }
+
+  private accept(m: ChatMessage): void {
+    let c = this.convs.get(m.conv);
+    if (!c) {
+      c = { conv: m.conv, lastSeq: m.seq - 1, unread: 0 };
+      this.convs.set(m.conv, c);
+    }
+    if (m.seq <= c.lastSeq) return; // seen already
+    c.lastSeq = m.seq;
+    if (m.from !== this.me?.user) c.unread++;
+    this.emit('message', m);
+    this.emit('conversations', this.conversations);
+  }
+
+  private transmit(entry: OutboxEntry): void {
+    const client = this.client;
+    if (!client) return;
+    entry.inFlight = true;
+    client.request('send', { to: entry.to, ...entry.content, cid: entry.cid } as RequestBody<'send'>).then(
+      (result) => {
+        this.outbox.splice(this.outbox.indexOf(entry), 1);
+        entry.resolve(result);
+      },
+      (err: unknown) => {
+        entry.inFlight = false;
+        // Lost with the connection, or unanswered: sent again with the same cid, so stored once.
+        if (err instanceof BanterError && err.code === 'TIMEOUT' && this.connState === 'online' && client === this.client) return this.transmit(entry);
+        if (err instanceof BanterError && (err.code === 'DISCONNECTED' || err.code === 'TIMEOUT')) return;
+        this.outbox.splice(this.outbox.indexOf(entry), 1);
+        entry.reject(err);
+      },
+    );
+  }
+}
+
+function newCid(): string {
+  return globalThis.crypto.randomUUID();
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

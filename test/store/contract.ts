@@ -1,0 +1,541 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  DuplicateUserError,
+  type AppendResult,
+  type NewMessage,
+  type NewUser,
+  type SessionRecord,
+  type Store,
+  type StoredMessage,
+  type UserRecord,
+} from '../../src/server/store/port.js';
+
+/**
+ * What an adapter's test hands the contract: a store over fresh, empty data; `cleanup` closes
+ * whatever store is open and removes the data. `reopen` (used after `store.close()`) returns a new
+ * store over the same data, as a restarted server would see it.
+ */
+export interface OpenedStore {
+  store: Store;
+  cleanup(): Promise<void>;
+  reopen(): Promise<Store>;
+}
+
+const LOBBY = '#lobby';
+
+/** The storage key of a private conversation, as port.ts defines it. */
+function dm(a: string, b: string): string {
+  return a < b ? `dm:${a}:${b}` : `dm:${b}:${a}`;
+}
+
+function newUser(name: string, overrides: Partial<NewUser> = {}): NewUser {
+  return { name, key: name.toLowerCase(), passHash: `hash-of-${name}`, role: 'user', createdAt: 1_700_000_000_000, ...overrides };
+}
+
+function text(sender: UserRecord, conv: string, body: string, cid: string | null = null): NewMessage {
+  return { conv, senderId: sender.id, senderName: sender.name, kind: 'text', body, cid };
+}
+
+function seqs(messages: StoredMessage[]): number[] {
+  return messages.map((m) => m.seq);
+}
+
+function range(from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let i = from; i <= to; i++) out.push(i);
+  return out;
+}
+
+/** Every message of a conversation, oldest first, read in pages the way a client catches up. */
+async function fullHistory(store: Store, conv: string): Promise<StoredMessage[]> {
+  const all: StoredMessage[] = [];
+  for (;;) {
+    const page = await store.history(conv, { after: all.at(-1)?.seq ?? 0, limit: 100 });
+    all.push(...page);
+    if (page.length < 100) return all;
+  }
+}
+
+/**
+ * The Store contract: every adapter (SQLite now, PostgreSQL later) must pass it. It checks only
+ * what src/server/store/port.ts promises, each test on fresh data.
+ */
+export function storeContract(name: string, open: () => Promise<OpenedStore>): void {
+  async function withStore(fn: (opened: OpenedStore) => Promise<void>): Promise<void> {
+    const opened = await open();
+    try {
+      await fn(opened);
+    } finally {
+      await opened.cleanup();
+    }
+  }
+
+  /** Creates the users most tests need: Alice, Bob and Carol (keys alice, bob, carol). */
+  async function people(store: Store): Promise<{ alice: UserRecord; bob: UserRecord; carol: UserRecord }> {
+    const alice = await store.createUser(newUser('Alice'));
+    const bob = await store.createUser(newUser('Bob'));
+    const carol = await store.createUser(newUser('Carol'));
+    return { alice, bob, carol };
+  }
+
+  describe(`Store contract: ${name}`, () => {
+    describe('users', () => {
+      it('creates a user and finds it by key and by id', () =>
+        withStore(async ({ store }) => {
+          const input = newUser('Ünal', { key: 'ünal', role: 'admin' });
+          const created = await store.createUser(input);
+          assert.equal(typeof created.id, 'number');
+          assert.deepEqual(created, { ...input, id: created.id, mutedUntil: null, banReason: null });
+          assert.deepEqual(await store.findUserByKey('ünal'), created);
+          assert.deepEqual(await store.findUserById(created.id), created);
+        }));
+
+      it('answers null for an unknown key or id', () =>
+        withStore(async ({ store }) => {
+          const { alice } = await people(store);
+          assert.equal(await store.findUserByKey('nobody'), null);
+          assert.equal(await store.findUserById(alice.id + 1000), null);
+        }));
+
+      it('gives every user its own id', () =>
+        withStore(async ({ store }) => {
+          const { alice, bob, carol } = await people(store);
+          assert.equal(new Set([alice.id, bob.id, carol.id]).size, 3);
+          assert.equal((await store.findUserById(bob.id))?.name, 'Bob');
+          assert.equal((await store.findUserByKey('carol'))?.id, carol.id);
+        }));
+
+      it('refuses a second user with the same key with DuplicateUserError, keeping the first', () =>
+        withStore(async ({ store }) => {
+          const first = await store.createUser(newUser('Alice'));
+          const err = await store.createUser(newUser('ALICE', { key: 'alice', passHash: 'other' })).then(
+            () => assert.fail('a duplicate key was accepted'),
+            (e: unknown) => e,
+          );
+          assert.ok(err instanceof DuplicateUserError, `expected DuplicateUserError, got ${String(err)}`);
+          assert.equal(err.key, 'alice');
+          assert.deepEqual(await store.findUserByKey('alice'), first);
+          // The store still works after the refusal.
+          assert.equal((await store.createUser(newUser('Bob'))).key, 'bob');
+        }));
+
+      it('patches a mute: a time, "forever", then none', () =>
+        withStore(async ({ store }) => {
+          const { alice, bob } = await people(store);
+          const until = Date.now() + 3_600_000;
+          await store.updateUser(alice.id, { mutedUntil: until });
+          assert.equal((await store.findUserById(alice.id))?.mutedUntil, until);
+          await store.updateUser(alice.id, { mutedUntil: 'forever' });
+          assert.equal((await store.findUserByKey('alice'))?.mutedUntil, 'forever');
+          await store.updateUser(alice.id, { mutedUntil: null });
+          assert.equal((await store.findUserById(alice.id))?.mutedUntil, null);
+          assert.deepEqual(await store.findUserById(bob.id), bob, 'other users are untouched');
+        }));
+
+      it('patches a ban reason, keeping an empty reason distinct from no ban', () =>
+        withStore(async ({ store }) => {
+          const { alice } = await people(store);
+          await store.updateUser(alice.id, { banReason: 'spam' });
+          assert.equal((await store.findUserById(alice.id))?.banReason, 'spam');
+          await store.updateUser(alice.id, { banReason: '' });
+          assert.equal((await store.findUserById(alice.id))?.banReason, '', 'a ban without a reason is still a ban');
+          await store.updateUser(alice.id, { banReason: null });
+          assert.equal((await store.findUserById(alice.id))?.banReason, null);
+        }));
+
+      it('changes only the fields a patch names', () =>
+        withStore(async ({ store }) => {
+          const { alice } = await people(store);
+          await store.updateUser(alice.id, { mutedUntil: 'forever', banReason: 'flood' });
+          await store.updateUser(alice.id, { passHash: 'new-hash', role: 'admin' });
+          assert.deepEqual(await store.findUserById(alice.id), {
+            ...alice,
+            passHash: 'new-hash',
+            role: 'admin',
+            mutedUntil: 'forever',
+            banReason: 'flood',
+          });
+          await store.updateUser(alice.id, {});
+          assert.equal((await store.findUserById(alice.id))?.passHash, 'new-hash', 'an empty patch changes nothing');
+        }));
+    });
+
+    describe('sessions', () => {
+      const session = (tokenHash: string, userId: number, over: Partial<SessionRecord> = {}): SessionRecord => ({
+        tokenHash,
+        userId,
+        createdAt: 1_700_000_000_000,
+        expiresAt: 1_700_000_000_000 + 86_400_000,
+        revoked: false,
+        ...over,
+      });
+
+      it('creates and finds a session by token hash; unknown hashes find nothing', () =>
+        withStore(async ({ store }) => {
+          const { alice } = await people(store);
+          await store.createSession(session('h1', alice.id));
+          assert.deepEqual(await store.findSession('h1'), session('h1', alice.id));
+          assert.equal(await store.findSession('h2'), null);
+        }));
+
+      it('extends a session, changing only its expiry', () =>
+        withStore(async ({ store }) => {
+          const { alice } = await people(store);
+          await store.createSession(session('h1', alice.id));
+          await store.createSession(session('h2', alice.id));
+          await store.extendSession('h1', 1_800_000_000_000);
+          assert.deepEqual(await store.findSession('h1'), session('h1', alice.id, { expiresAt: 1_800_000_000_000 }));
+          assert.deepEqual(await store.findSession('h2'), session('h2', alice.id), 'other sessions keep their expiry');
+        }));
+
+      it('revokes one session', () =>
+        withStore(async ({ store }) => {
+          const { alice } = await people(store);
+          await store.createSession(session('h1', alice.id));
+          await store.createSession(session('h2', alice.id));
+          await store.revokeSession('h1');
+          assert.equal((await store.findSession('h1'))?.revoked, true);
+          assert.equal((await store.findSession('h2'))?.revoked, false);
+        }));
+
+      it("revokes all of one user's sessions and counts those it revoked", () =>
+        withStore(async ({ store }) => {
+          const { alice, bob, carol } = await people(store);
+          await store.createSession(session('a1', alice.id));
+          await store.createSession(session('a2', alice.id));
+          await store.createSession(session('a3', alice.id, { revoked: true }));
+          await store.createSession(session('b1', bob.id));
+          assert.equal(await store.revokeUserSessions(alice.id), 2);
+          for (const h of ['a1', 'a2', 'a3']) assert.equal((await store.findSession(h))?.revoked, true, h);
+          assert.equal((await store.findSession('b1'))?.revoked, false, "another user's session is untouched");
+          assert.equal(await store.revokeUserSessions(alice.id), 0, 'nothing left to revoke');
+          assert.equal(await store.revokeUserSessions(carol.id), 0, 'a user without sessions');
+        }));
+    });
+
+    describe('messages', () => {
+      it('stores a message as given, with a seq and the time it was stored', () =>
+        withStore(async ({ store }) => {
+          const { alice } = await people(store);
+          const input: NewMessage = { conv: LOBBY, senderId: alice.id, senderName: 'Alice', kind: 'sticker', body: 'wave', cid: 'c-1' };
+          const t0 = Date.now();
+          const result = await store.appendMessage(input);
+          const t1 = Date.now();
+          assert.equal(result.duplicate, false);
+          assert.deepEqual(result.message, { ...input, seq: 1, ts: result.message.ts });
+          // ms since the epoch, taken when the message was stored (a database server's clock may be a little off ours).
+          const slack = 5000;
+          assert.ok(Number.isInteger(result.message.ts), `ts ${result.message.ts}`);
+          assert.ok(result.message.ts >= t0 - slack && result.message.ts <= t1 + slack, `ts ${result.message.ts} is not around [${t0}, ${t1}]`);
+          assert.deepEqual(await store.history(LOBBY, { limit: 10 }), [result.message]);
+        }));
+
+      it('numbers each conversation 1, 2, 3... on its own', () =>
+        withStore(async ({ store }) => {
+          const { alice, bob, carol } = await people(store);
+          const ab = dm('alice', 'bob');
+          const bc = dm('bob', 'carol');
+          const got: [string, number][] = [];
+          for (const [sender, conv] of [
+            [alice, LOBBY],
+            [alice, ab],
+            [bob, ab],
+            [bob, LOBBY],
+            [carol, bc],
+            [carol, LOBBY],
+            [bob, ab],
+            [bob, bc],
+          ] as const) {
+            const { message } = await store.appendMessage(text(sender, conv, `to ${conv}`));
+            got.push([conv, message.seq]);
+          }
+          assert.deepEqual(got, [
+            [LOBBY, 1],
+            [ab, 1],
+            [ab, 2],
+            [LOBBY, 2],
+            [bc, 1],
+            [LOBBY, 3],
+            [ab, 3],
+            [bc, 2],
+          ]);
+          assert.deepEqual(seqs(await store.history(LOBBY, { limit: 50 })), [1, 2, 3]);
+          assert.deepEqual(seqs(await store.history(ab, { limit: 50 })), [1, 2, 3]);
+          assert.deepEqual(seqs(await store.history(bc, { limit: 50 })), [1, 2]);
+        }));
+
+      it('keeps concurrent appends in call order, gap-free per conversation', () =>
+        withStore(async ({ store }) => {
+          const { alice, bob, carol } = await people(store);
+          const convs = [LOBBY, dm('alice', 'bob'), dm('alice', 'carol'), dm('bob', 'carol')];
+          const senders = [alice, bob, carol];
+          const calls: NewMessage[] = [];
+          const promises: Promise<AppendResult>[] = [];
+          const settled: number[] = [];
+          const issue = (i: number): void => {
+            // A deterministic but irregular mix of conversations and senders.
+            const m = text(senders[(i * 7) % 3]!, convs[(i * i + 3 * i) % convs.length]!, `m${i}`, i % 3 === 0 ? `cid-${i}` : null);
+            calls.push(m);
+            promises.push(
+              store.appendMessage(m).then((r) => {
+                settled.push(i);
+                return r;
+              }),
+            );
+          };
+          // 240 in one turn, then 160 more spread over several turns, never waiting for a result.
+          for (let i = 0; i < 240; i++) issue(i);
+          for (let i = 240; i < 400; i++) {
+            if (i % 40 === 0) await new Promise((r) => setImmediate(r));
+            issue(i);
+          }
+          const results = await Promise.all(promises);
+          assert.deepEqual(settled, range(0, 399), 'appends resolve in the order they were called');
+          const next = new Map<string, number>();
+          results.forEach((r, i) => {
+            const expected = (next.get(calls[i]!.conv) ?? 0) + 1;
+            next.set(calls[i]!.conv, expected);
+            assert.equal(r.duplicate, false);
+            assert.deepEqual(r.message, { ...calls[i]!, seq: expected, ts: r.message.ts }, `append #${i}`);
+          });
+          for (const conv of convs) {
+            const stored = await fullHistory(store, conv);
+            assert.deepEqual(seqs(stored), range(1, next.get(conv) ?? 0), conv);
+            assert.deepEqual(
+              stored.map((m) => m.body),
+              calls.filter((c) => c.conv === conv).map((c) => c.body),
+              `${conv} holds its messages in call order`,
+            );
+          }
+        }));
+
+      it('returns the first message for a repeated (sender, cid), storing nothing new', () =>
+        withStore(async ({ store }) => {
+          const { alice, bob } = await people(store);
+          const first = await store.appendMessage(text(alice, LOBBY, 'hello', 'c-1'));
+          assert.equal(first.duplicate, false);
+          const again = await store.appendMessage(text(alice, LOBBY, 'hello, edited', 'c-1'));
+          assert.equal(again.duplicate, true);
+          assert.deepEqual(again.message, first.message, 'the stored original comes back, not the resend');
+          // Another sender may use the same cid; no cid never counts as a repeat.
+          const bobs = await store.appendMessage(text(bob, LOBBY, 'hi', 'c-1'));
+          assert.equal(bobs.duplicate, false);
+          assert.equal(bobs.message.seq, 2, 'the duplicate used no seq');
+          const n1 = await store.appendMessage(text(alice, LOBBY, 'plain'));
+          const n2 = await store.appendMessage(text(alice, LOBBY, 'plain'));
+          assert.deepEqual([n1.duplicate, n2.duplicate, n1.message.seq, n2.message.seq], [false, false, 3, 4]);
+          assert.deepEqual(
+            (await store.history(LOBBY, { limit: 50 })).map((m) => [m.seq, m.senderName, m.body]),
+            [
+              [1, 'Alice', 'hello'],
+              [2, 'Bob', 'hi'],
+              [3, 'Alice', 'plain'],
+              [4, 'Alice', 'plain'],
+            ],
+          );
+        }));
+
+      it('recognizes a repeated cid sent to another conversation', () =>
+        withStore(async ({ store }) => {
+          const { alice } = await people(store);
+          const ab = dm('alice', 'bob');
+          const first = await store.appendMessage(text(alice, ab, 'secret', 'c-9'));
+          const again = await store.appendMessage(text(alice, LOBBY, 'secret', 'c-9'));
+          assert.equal(again.duplicate, true);
+          assert.deepEqual(again.message, first.message);
+          assert.deepEqual(await store.history(LOBBY, { limit: 10 }), [], 'nothing was stored in the lobby');
+        }));
+
+      it('recognizes a repeat that arrives together with the original', () =>
+        withStore(async ({ store }) => {
+          const { alice, bob } = await people(store);
+          const pending = [
+            store.appendMessage(text(alice, LOBBY, 'one', 'c-1')),
+            store.appendMessage(text(bob, LOBBY, 'two', 'c-1')),
+            store.appendMessage(text(alice, LOBBY, 'one again', 'c-1')),
+            store.appendMessage(text(alice, LOBBY, 'three', 'c-2')),
+            store.appendMessage(text(alice, LOBBY, 'three again', 'c-2')),
+          ];
+          const [a, b, c, d, e] = await Promise.all(pending);
+          assert.deepEqual(
+            [a, b, c, d, e].map((r) => [r!.duplicate, r!.message.seq, r!.message.body]),
+            [
+              [false, 1, 'one'],
+              [false, 2, 'two'],
+              [true, 1, 'one'],
+              [false, 3, 'three'],
+              [true, 3, 'three'],
+            ],
+          );
+          assert.deepEqual(c!.message, a!.message);
+          assert.deepEqual(seqs(await store.history(LOBBY, { limit: 50 })), [1, 2, 3]);
+        }));
+    });
+
+    describe('history', () => {
+      /** Ten lobby messages m1..m10 and two in a private conversation. */
+      async function tenInLobby(store: Store): Promise<StoredMessage[]> {
+        const { alice, bob } = await people(store);
+        const out: StoredMessage[] = [];
+        for (let i = 1; i <= 10; i++) {
+          out.push((await store.appendMessage(text(i % 2 ? alice : bob, LOBBY, `m${i}`))).message);
+          if (i % 5 === 0) await store.appendMessage(text(alice, dm('alice', 'bob'), `private ${i}`));
+        }
+        return out;
+      }
+
+      it('gives the newest messages, oldest first, when no position is given', () =>
+        withStore(async ({ store }) => {
+          const all = await tenInLobby(store);
+          assert.deepEqual(await store.history(LOBBY, { limit: 3 }), all.slice(7));
+          assert.deepEqual(await store.history(LOBBY, { limit: 50 }), all);
+        }));
+
+      it('gives the newest `limit` before a seq, oldest first', () =>
+        withStore(async ({ store }) => {
+          await tenInLobby(store);
+          assert.deepEqual(seqs(await store.history(LOBBY, { before: 5, limit: 2 })), [3, 4]);
+          assert.deepEqual(seqs(await store.history(LOBBY, { before: 5, limit: 10 })), [1, 2, 3, 4]);
+          assert.deepEqual(seqs(await store.history(LOBBY, { before: 11, limit: 3 })), [8, 9, 10]);
+          assert.deepEqual(await store.history(LOBBY, { before: 1, limit: 5 }), []);
+        }));
+
+      it('gives the oldest `limit` after a seq, oldest first', () =>
+        withStore(async ({ store }) => {
+          const all = await tenInLobby(store);
+          assert.deepEqual(await store.history(LOBBY, { after: 2, limit: 3 }), all.slice(2, 5));
+          assert.deepEqual(seqs(await store.history(LOBBY, { after: 7, limit: 10 })), [8, 9, 10]);
+          assert.deepEqual(seqs(await store.history(LOBBY, { after: 0, limit: 2 })), [1, 2]);
+          assert.deepEqual(await store.history(LOBBY, { after: 10, limit: 5 }), []);
+        }));
+
+      it('gives what lies strictly between `after` and `before`, oldest first', () =>
+        withStore(async ({ store }) => {
+          const all = await tenInLobby(store);
+          assert.deepEqual(await store.history(LOBBY, { after: 2, before: 6, limit: 10 }), all.slice(2, 5));
+          assert.deepEqual(seqs(await store.history(LOBBY, { after: 0, before: 11, limit: 50 })), range(1, 10));
+          assert.deepEqual(await store.history(LOBBY, { after: 4, before: 5, limit: 10 }), []);
+        }));
+
+      it('keeps conversations apart and knows nothing of unknown ones', () =>
+        withStore(async ({ store }) => {
+          await tenInLobby(store);
+          assert.deepEqual(
+            (await store.history(dm('alice', 'bob'), { limit: 50 })).map((m) => [m.seq, m.body]),
+            [
+              [1, 'private 5'],
+              [2, 'private 10'],
+            ],
+          );
+          assert.deepEqual(await store.history(dm('bob', 'carol'), { limit: 50 }), []);
+          assert.deepEqual(await store.history('dm:nobody:noone', { after: 0, limit: 50 }), []);
+        }));
+    });
+
+    describe('conversationsOf', () => {
+      it('lists the lobby even before anyone has spoken', () =>
+        withStore(async ({ store }) => {
+          await people(store);
+          assert.deepEqual(await store.conversationsOf('alice'), [{ conv: LOBBY, lastSeq: 0, lastTs: null, peer: null }]);
+        }));
+
+      it("lists the lobby and the user's private conversations only, with the peer's display name", () =>
+        withStore(async ({ store }) => {
+          const { alice, bob, carol } = await people(store);
+          const lobbyLast = (await store.appendMessage(text(bob, LOBBY, 'hi all'))).message;
+          await store.appendMessage(text(alice, dm('alice', 'bob'), 'hi bob'));
+          const abLast = (await store.appendMessage(text(bob, dm('alice', 'bob'), 'hi alice'))).message;
+          const acLast = (await store.appendMessage(text(carol, dm('alice', 'carol'), 'psst'))).message;
+          const bcLast = (await store.appendMessage(text(bob, dm('bob', 'carol'), 'not for alice'))).message;
+          const selfLast = (await store.appendMessage(text(alice, dm('alice', 'alice'), 'note to self'))).message;
+          const byConv = <T extends { conv: string }>(list: T[]): T[] => [...list].sort((x, y) => x.conv.localeCompare(y.conv));
+
+          assert.deepEqual(
+            byConv(await store.conversationsOf('alice')),
+            byConv([
+              { conv: LOBBY, lastSeq: 1, lastTs: lobbyLast.ts, peer: null },
+              { conv: dm('alice', 'bob'), lastSeq: 2, lastTs: abLast.ts, peer: 'Bob' },
+              { conv: dm('alice', 'carol'), lastSeq: 1, lastTs: acLast.ts, peer: 'Carol' },
+              { conv: dm('alice', 'alice'), lastSeq: 1, lastTs: selfLast.ts, peer: 'Alice' },
+            ]),
+          );
+          assert.deepEqual(
+            byConv(await store.conversationsOf('carol')),
+            byConv([
+              { conv: LOBBY, lastSeq: 1, lastTs: lobbyLast.ts, peer: null },
+              { conv: dm('alice', 'carol'), lastSeq: 1, lastTs: acLast.ts, peer: 'Alice' },
+              { conv: dm('bob', 'carol'), lastSeq: 1, lastTs: bcLast.ts, peer: 'Bob' },
+            ]),
+          );
+          const dave = await store.createUser(newUser('Dave'));
+          assert.deepEqual(await store.conversationsOf(dave.key), [{ conv: LOBBY, lastSeq: 1, lastTs: lobbyLast.ts, peer: null }]);
+        }));
+    });
+
+    describe('audit', () => {
+      it('lists entries newest first, up to the limit', () =>
+        withStore(async ({ store }) => {
+          const entries = [
+            { ts: 1000, actor: 'admin', action: 'mute', target: 'bob', detail: 'flood' },
+            { ts: 2000, actor: 'admin', action: 'notice', target: null, detail: 'maintenance at noon' },
+            { ts: 3000, actor: 'root', action: 'unban', target: 'carol', detail: null },
+          ];
+          assert.deepEqual(await store.listAudit(10), []);
+          for (const e of entries) await store.addAudit(e);
+          const all = await store.listAudit(10);
+          assert.deepEqual(
+            all.map(({ id: _id, ...rest }) => rest),
+            [...entries].reverse(),
+          );
+          assert.ok(all.every((r) => typeof r.id === 'number'));
+          assert.equal(new Set(all.map((r) => r.id)).size, 3, 'every entry has its own id');
+          assert.deepEqual(await store.listAudit(2), all.slice(0, 2));
+        }));
+    });
+
+    describe('persistence', () => {
+      it('keeps everything across close and reopen', () =>
+        withStore(async ({ store, reopen }) => {
+          const { alice, bob, carol } = await people(store);
+          await store.updateUser(alice.id, { mutedUntil: 'forever' });
+          await store.updateUser(bob.id, { mutedUntil: 1_900_000_000_000, banReason: '' });
+          await store.createSession({ tokenHash: 'h1', userId: carol.id, createdAt: 1, expiresAt: 2, revoked: false });
+          await store.createSession({ tokenHash: 'h2', userId: carol.id, createdAt: 1, expiresAt: 2, revoked: true });
+          const sent: StoredMessage[] = [];
+          for (let i = 0; i < 5; i++) sent.push((await store.appendMessage(text(alice, LOBBY, `l${i}`, `cid-${i}`))).message);
+          const private1 = (await store.appendMessage(text(bob, dm('bob', 'carol'), 'p0', 'cid-p'))).message;
+          await store.addAudit({ ts: 5, actor: 'admin', action: 'mute', target: 'Alice', detail: null });
+          await store.close();
+
+          const again = await reopen();
+          assert.deepEqual(await again.findUserById(alice.id), { ...alice, mutedUntil: 'forever' });
+          assert.deepEqual(await again.findUserByKey('bob'), { ...bob, mutedUntil: 1_900_000_000_000, banReason: '' });
+          assert.deepEqual(await again.findSession('h1'), { tokenHash: 'h1', userId: carol.id, createdAt: 1, expiresAt: 2, revoked: false });
+          assert.equal((await again.findSession('h2'))?.revoked, true);
+          assert.deepEqual(await again.history(LOBBY, { limit: 50 }), sent);
+          assert.deepEqual(await again.history(dm('bob', 'carol'), { limit: 50 }), [private1]);
+          assert.deepEqual(
+            (await again.listAudit(10)).map((r) => r.action),
+            ['mute'],
+          );
+          await assert.rejects(again.createUser(newUser('alice')), DuplicateUserError);
+
+          // Numbering and duplicate detection carry on where they left off.
+          const repeat = await again.appendMessage(text(alice, LOBBY, 'l3 resent', 'cid-3'));
+          assert.equal(repeat.duplicate, true);
+          assert.deepEqual(repeat.message, sent[3]);
+          assert.equal((await again.appendMessage(text(alice, LOBBY, 'l5', 'cid-5'))).message.seq, 6);
+          assert.equal((await again.appendMessage(text(carol, dm('bob', 'carol'), 'p1'))).message.seq, 2);
+          const convs = await again.conversationsOf('carol');
+          assert.deepEqual(
+            convs.map((c) => [c.conv, c.lastSeq, c.peer]).sort(),
+            [
+              [LOBBY, 6, null],
+              [dm('bob', 'carol'), 2, 'Bob'],
+            ].sort(),
+          );
+        }));
+    });
+  });
+}

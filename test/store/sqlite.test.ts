@@ -1,0 +1,211 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import type { AppendResult, NewMessage, Store } from '../../src/server/store/port.js';
+import { SqliteStore } from '../../src/server/store/sqlite/sqlite-store.js';
+import { MIGRATIONS } from '../../src/server/store/sqlite/migrations.js';
+import { storeContract } from './contract.js';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'banter-sqlite-'));
+  dirs.push(dir);
+  return dir;
+}
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+storeContract('SqliteStore', async () => {
+  const dir = tempDir();
+  const file = join(dir, 'banter.db');
+  let current: Store = new SqliteStore(file);
+  return {
+    store: current,
+    async reopen() {
+      current = new SqliteStore(file);
+      return current;
+    },
+    async cleanup() {
+      await current.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+/** A second, independent connection to the file, as another process would have. */
+function peek<T>(file: string, read: (db: Database.Database) => T): T {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return read(db);
+  } finally {
+    db.close();
+  }
+}
+
+function countMessages(file: string): number {
+  return peek(file, (db) => (db.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n);
+}
+
+/**
+ * Commit records in the file's write-ahead log: frames of the current WAL generation (matching the
+ * header's salts) whose "database size after commit" field is set. See sqlite.org/fileformat.html#walformat.
+ */
+function walCommits(file: string): number {
+  const wal = readFileSync(`${file}-wal`);
+  if (wal.length < 32) return 0;
+  const pageSize = wal.readUInt32BE(8);
+  const [salt1, salt2] = [wal.readUInt32BE(16), wal.readUInt32BE(20)];
+  let commits = 0;
+  for (let at = 32; at + 24 + pageSize <= wal.length; at += 24 + pageSize) {
+    if (wal.readUInt32BE(at + 8) !== salt1 || wal.readUInt32BE(at + 12) !== salt2) break;
+    if (wal.readUInt32BE(at + 4) !== 0) commits++;
+  }
+  return commits;
+}
+
+function lobby(i: number, cid: string | null = null): NewMessage {
+  return { conv: '#lobby', senderId: 1, senderName: 'alice', kind: 'text', body: `m${i}`, cid };
+}
+
+describe('SqliteStore specifics', () => {
+  it('keeps its file in WAL mode', async () => {
+    const file = join(tempDir(), 'wal.db');
+    const store = new SqliteStore(file);
+    try {
+      assert.equal(peek(file, (db) => db.pragma('journal_mode', { simple: true })), 'wal');
+    } finally {
+      await store.close();
+    }
+    // WAL mode is a property of the file: it stays after the store is gone.
+    assert.equal(peek(file, (db) => db.pragma('journal_mode', { simple: true })), 'wal');
+  });
+
+  it('commits the appends of one event-loop turn together, before acknowledging any of them', async () => {
+    const file = join(tempDir(), 'group.db');
+    const store = new SqliteStore(file);
+    try {
+      await store.appendMessage(lobby(-1)); // the conversation exists; the WAL has begun
+      const commitsBefore = walCommits(file);
+      assert.ok(commitsBefore >= 1, 'the WAL records commits');
+      const seenAtFirstAck: number[] = [];
+      const promises: Promise<AppendResult>[] = [];
+      for (let i = 0; i < 1000; i++) {
+        const p = store.appendMessage(lobby(i));
+        if (i === 0) void p.then(() => seenAtFirstAck.push(countMessages(file)));
+        promises.push(p);
+      }
+      assert.equal(countMessages(file), 1, 'nothing is committed within the turn the appends were made');
+      const results = await Promise.all(promises);
+      assert.deepEqual(seenAtFirstAck, [1001], 'when the first append is acknowledged, all 1000 are committed');
+      assert.equal(walCommits(file) - commitsBefore, 1, 'the 1000 appends went into one transaction');
+      assert.deepEqual(
+        results.map((r) => r.message.seq),
+        Array.from({ length: 1000 }, (_, i) => i + 2),
+      );
+      assert.equal(countMessages(file), 1001);
+      assert.deepEqual(
+        peek(file, (db) => db.prepare('SELECT min(seq) AS lo, max(seq) AS hi, count(DISTINCT seq) AS n FROM messages').get()),
+        { lo: 1, hi: 1001, n: 1001 },
+      );
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('splits a turn with more appends than maxBatch into several commits, still in order and gap-free', async () => {
+    const file = join(tempDir(), 'batches.db');
+    const store = new SqliteStore(file, { maxBatch: 64 });
+    try {
+      const order: number[] = [];
+      const promises = Array.from({ length: 500 }, (_, i) =>
+        store.appendMessage(lobby(i, i % 10 === 0 ? `c${i}` : null)).then((r) => (order.push(i), r)),
+      );
+      // Repeats of cids from earlier batches of the same turn.
+      promises.push(store.appendMessage(lobby(0, 'c0')), store.appendMessage(lobby(490, 'c490')));
+      const results = await Promise.all(promises);
+      assert.deepEqual(order, Array.from({ length: 500 }, (_, i) => i));
+      assert.deepEqual(
+        results.slice(0, 500).map((r) => r.message.seq),
+        Array.from({ length: 500 }, (_, i) => i + 1),
+      );
+      assert.deepEqual(
+        results.slice(500).map((r) => [r.duplicate, r.message.seq]),
+        [
+          [true, 1],
+          [true, 491],
+        ],
+      );
+      assert.equal(countMessages(file), 500);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('makes an append durable before acknowledging it', async () => {
+    const file = join(tempDir(), 'durable.db');
+    const store = new SqliteStore(file);
+    try {
+      for (let i = 0; i < 5; i++) {
+        // Read from the other connection inside the very callback that sees the acknowledgement.
+        const row = await store.appendMessage(lobby(i, `d${i}`)).then((r) =>
+          peek(file, (db) => db.prepare('SELECT seq, body, cid FROM messages WHERE conv = ? AND seq = ?').get('#lobby', r.message.seq)),
+        );
+        assert.deepEqual(row, { seq: i + 1, body: `m${i}`, cid: `d${i}` });
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('commits appends still pending when it is closed, and refuses appends afterwards', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'closing.db');
+    const store = new SqliteStore(file);
+    const pending = Array.from({ length: 20 }, (_, i) => store.appendMessage(lobby(i)));
+    await store.close();
+    const results = await Promise.all(pending);
+    assert.deepEqual(
+      results.map((r) => r.message.seq),
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
+    assert.equal(countMessages(file), 20);
+    await assert.rejects(store.appendMessage(lobby(99)), /closed/);
+    const reopened = new SqliteStore(file);
+    try {
+      assert.equal((await reopened.history('#lobby', { limit: 50 })).length, 20);
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it('refuses a database made by a newer Banter, saying so', async () => {
+    const file = join(tempDir(), 'future.db');
+    const store = new SqliteStore(file);
+    await store.appendMessage(lobby(1));
+    await store.close();
+    const future = MIGRATIONS.length + 3;
+    const db = new Database(file);
+    db.pragma(`user_version = ${future}`);
+    db.close();
+    assert.throws(
+      () => new SqliteStore(file),
+      (err: unknown) => {
+        assert.ok(err instanceof Error);
+        assert.match(err.message, new RegExp(`v${future}\\b`), 'names the version found');
+        assert.match(err.message, /newer/);
+        assert.match(err.message, /upgrade Banter/i, 'says what to do');
+        return true;
+      },
+    );
+    // The refusal left the file as it was.
+    assert.equal(
+      peek(file, (d) => d.pragma('user_version', { simple: true })),
+      future,
+    );
+    assert.equal(countMessages(file), 1);
+  });
+});
