@@ -1,42 +1,16 @@
 #!/usr/bin/env node
-import { Command, Option } from 'commander';
-import { ConfigError, SETTINGS, loadConfig, type SettingName } from '../server/config.js';
-import { createLogger } from '../server/logger.js';
-import { startServer } from '../server/server.js';
+import { Command } from 'commander';
+import { addAdminCommand } from './admin-command.js';
+import { addChatCommand } from './chat-command.js';
+import { addListenCommand } from './listen-command.js';
+import { addSendCommand } from './send-command.js';
+import { addServerCommand } from './server-command.js';
 
 const program = new Command('banter').description('Banter: a self-hosted chat server and its clients').version('0.1.0');
-
-const server = program.command('server').description('run the chat server (embedded SQLite, single node)');
-server.option('--config <file>', 'JSON file with settings (or BANTER_CONFIG)');
-for (const s of Object.values(SETTINGS)) {
-  server.addOption(new Option(s.flag, `${s.describe} (env ${s.env}, default ${String(s.default)})`));
-}
-server.action(async (opts: Partial<Record<SettingName, unknown>> & { config?: string }) => {
-  let config;
-  try {
-    config = loadConfig(opts, process.env, opts.config);
-  } catch (err) {
-    return fail(err);
-  }
-  const logger = createLogger(config.logLevel);
-  let running;
-  try {
-    running = await startServer(config, logger);
-  } catch (err) {
-    return fail(err);
-  }
-  let signals = 0;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (++signals > 1) process.exit(130); // a second Ctrl-C means now
-    void running.stop(`received ${signal}`).then(() => process.exit(0));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-});
-
-function fail(err: unknown): void {
-  process.stderr.write(`banter: ${err instanceof ConfigError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exitCode = 2;
-}
+addServerCommand(program);
+addChatCommand(program);
+addSendCommand(program);
+addListenCommand(program);
+addAdminCommand(program);
 
 await program.parseAsync();

@@ -1,0 +1,35 @@
+import { Option, type Command } from 'commander';
+import { ConfigError, SETTINGS, loadConfig, type SettingName } from '../server/config.js';
+import { createLogger } from '../server/logger.js';
+import { startServer } from '../server/server.js';
+import { fail } from './fail.js';
+
+export function addServerCommand(program: Command): void {
+  const server = program.command('server').description('run the chat server (embedded SQLite, single node)');
+  server.option('--config <file>', 'JSON file with settings (or BANTER_CONFIG)');
+  for (const s of Object.values(SETTINGS)) {
+    server.addOption(new Option(s.flag, `${s.describe} (env ${s.env}, default ${String(s.default)})`));
+  }
+  server.action(async (opts: Partial<Record<SettingName, unknown>> & { config?: string }) => {
+    let config;
+    try {
+      config = loadConfig(opts, process.env, opts.config);
+    } catch (err) {
+      return fail(err, ConfigError);
+    }
+    const logger = createLogger(config.logLevel);
+    let running;
+    try {
+      running = await startServer(config, logger);
+    } catch (err) {
+      return fail(err, ConfigError);
+    }
+    let signals = 0;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (++signals > 1) process.exit(130); // a second Ctrl-C means now
+      void running.stop(`received ${signal}`).then(() => process.exit(0));
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}

@@ -1,0 +1,284 @@
+import { Box, Text, useInput, useStdout } from 'ink';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { BanterError, type ChatSession, type ConnectionState } from '../client/index.js';
+import { LOBBY, type MutedUntil, type OnlineUser } from '../protocol/index.js';
+import { mergeMessages, systemLine, type Line } from './chat-state.js';
+import { HELP, parseTyped, type Typed } from './commands.js';
+import { bodyOf, clock, colourOf, untilText } from './format.js';
+import { LineInput } from './line-input.js';
+
+interface Props {
+  session: ChatSession;
+  address: string;
+  onQuit: () => void;
+  onEnded: (text: string) => void;
+  endedText?: string;
+}
+
+const PANE_WIDTH = 24;
+
+/** The chat screen: the conversation, the online list, the input line and the status lines. */
+export function ChatScreen({ session, address, onQuit, onEnded, endedText }: Props) {
+  const { stdout } = useStdout();
+  const [size, setSize] = useState({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
+  const [conv, setConv] = useState<string>(LOBBY);
+  const [lines, setLines] = useState<Record<string, Line[]>>({});
+  const [input, setInput] = useState('');
+  const [state, setState] = useState<ConnectionState>(session.state);
+  const [online, setOnline] = useState<OnlineUser[]>(session.onlineUsers);
+  const [unread, setUnread] = useState<Record<string, number>>({});
+  const [muted, setMuted] = useState<MutedUntil>(session.mutedUntil);
+  const [paneOpen, setPaneOpen] = useState(true);
+  const [paneFocus, setPaneFocus] = useState(false);
+  const [paneIndex, setPaneIndex] = useState(0);
+  const [scroll, setScroll] = useState(0);
+  const [typing, setTyping] = useState<Record<string, number>>({});
+  const convRef = useRef(conv);
+  convRef.current = conv;
+  const loaded = useRef(new Set<string>());
+  const lastTyping = useRef(0);
+
+  const add = (target: string, line: Line): void => setLines((all) => ({ ...all, [target]: [...(all[target] ?? []), line] }));
+  const say = (text: string, tone: 'info' | 'error' | 'notice' = 'info'): void => add(convRef.current, systemLine(text, tone));
+
+  useEffect(() => {
+    const onResize = () => setSize({ columns: stdout.columns, rows: stdout.rows });
+    stdout.on('resize', onResize);
+    return () => void stdout.off('resize', onResize);
+  }, [stdout]);
+
+  useEffect(() => {
+    const offs = [
+      session.on('message', (m) => setLines((all) => ({ ...all, [m.conv]: mergeMessages(all[m.conv] ?? [], [m]) }))),
+      session.on('conversations', (cs) => setUnread(Object.fromEntries(cs.map((c) => [c.conv, c.unread])))),
+      session.on('state', (s) => {
+        setState(s);
+        if (s === 'online') setOnline(session.onlineUsers);
+      }),
+      session.on('presence', () => setOnline(session.onlineUsers)),
+      session.on('notice', (n) => {
+        const line = systemLine(n.from ? `${n.from}: ${n.text}` : n.text, 'notice');
+        setLines((all) => ({ ...all, [LOBBY]: [...(all[LOBBY] ?? []), line], ...(convRef.current !== LOBBY ? { [convRef.current]: [...(all[convRef.current] ?? []), line] } : {}) }));
+      }),
+      session.on('muted', (m) => {
+        setMuted(m.until);
+        say(`You are muted ${untilText(m.until)}${m.reason ? `: ${m.reason}` : ''}.`, 'error');
+      }),
+      session.on('unmuted', () => {
+        setMuted(null);
+        say('You can speak again.', 'notice');
+      }),
+      session.on('typing', (t) => setTyping((all) => ({ ...all, [`${t.conv}|${t.user}`]: Date.now() }))),
+      session.on('ended', (e) => {
+        const text = e.code === 'kicked' ? `You were kicked: ${e.reason}` : e.code === 'banned' ? `You are banned: ${e.reason}` : `Session ended: ${e.reason}`;
+        onEnded(text);
+      }),
+    ];
+    return () => offs.forEach((off) => off());
+  }, [session]);
+
+  // Typing hints fade after a few seconds.
+  useEffect(() => {
+    const timer = setInterval(() => setTyping((all) => Object.fromEntries(Object.entries(all).filter(([, at]) => Date.now() - at < 4000))), 1000);
+    return () => clearInterval(timer);
+  }, []);
+
+  // Opening a conversation loads its latest page once and clears its unread count.
+  useEffect(() => {
+    session.markRead(conv);
+    setScroll(0);
+    if (loaded.current.has(conv) || state !== 'online') return;
+    loaded.current.add(conv);
+    session.olderThan(conv, undefined, 50).then(
+      (ms) => setLines((all) => ({ ...all, [conv]: mergeMessages(all[conv] ?? [], ms) })),
+      (err: unknown) => say(`Could not load history: ${(err as Error).message}`, 'error'),
+    );
+  }, [conv, state]);
+
+  const visibleRows = Math.max(3, size.rows - 7);
+  const current = lines[conv] ?? [];
+
+  const loadOlder = (): void => {
+    const first = current.find((l) => l.kind === 'msg');
+    const before = first?.kind === 'msg' ? first.m.seq : undefined;
+    if (before === 1) return;
+    session.olderThan(conv, before, 50).then(
+      (ms) => setLines((all) => ({ ...all, [conv]: mergeMessages(all[conv] ?? [], ms) })),
+      () => undefined,
+    );
+  };
+
+  const paneEntries = useMemo(() => [LOBBY, ...online.filter((u) => u.user !== session.user).map((u) => `@${u.user}`)], [online]);
+
+  useInput((ch, key) => {
+    if (endedText) {
+      if (key.return || key.escape || ch === 'q') onQuit();
+      return;
+    }
+    if (key.tab) {
+      if (!paneOpen) setPaneOpen(true);
+      setPaneFocus((f) => (paneOpen ? !f : true));
+      setPaneIndex(Math.max(0, paneEntries.indexOf(conv)));
+      return;
+    }
+    if (key.pageUp) {
+      setScroll((s) => {
+        const next = Math.min(s + visibleRows - 1, Math.max(0, current.length - visibleRows));
+        if (next === s || next >= current.length - visibleRows) loadOlder();
+        return next;
+      });
+      return;
+    }
+    if (key.pageDown) return setScroll((s) => Math.max(0, s - (visibleRows - 1)));
+    if (key.ctrl && ch === 'u') {
+      setPaneOpen((o) => !o);
+      setPaneFocus(false);
+      return;
+    }
+    if (!paneFocus) return;
+    if (key.escape) setPaneFocus(false);
+    else if (key.upArrow) setPaneIndex((i) => Math.max(0, i - 1));
+    else if (key.downArrow) setPaneIndex((i) => Math.min(paneEntries.length - 1, i + 1));
+    else if (key.return) {
+      setConv(paneEntries[paneIndex] ?? LOBBY);
+      setPaneFocus(false);
+    }
+  });
+
+  const run = async (typed: Typed): Promise<void> => {
+    switch (typed.kind) {
+      case 'say':
+      case 'sticker': {
+        const to = typed.to ?? conv;
+        if (typed.to && typed.to !== conv) setConv(typed.to);
+        try {
+          await session.send(to, typed.kind === 'say' ? { text: typed.text } : { sticker: typed.name });
+        } catch (err) {
+          say(refusal(err), 'error');
+        }
+        return;
+      }
+      case 'who':
+        return say(`Online (${online.length}): ${online.map((u) => (u.role === 'admin' ? `${u.user} (admin)` : u.user)).join(', ')}`);
+      case 'help':
+        return HELP.forEach((h) => say(h));
+      case 'quit':
+        session.close();
+        return onQuit();
+      case 'file':
+        return say('Sending files is not supported by this server yet (it arrives with the HTTP gateway).', 'error');
+      case 'error':
+        return say(typed.message, 'error');
+      case 'notice':
+      case 'admin':
+        try {
+          if (typed.kind === 'notice') await session.request('notice', { text: typed.text });
+          else if (typed.op === 'mute') await session.request('mute', { user: typed.user, minutes: typed.minutes, reason: typed.reason });
+          else if (typed.op === 'kick' || typed.op === 'ban') await session.request(typed.op, { user: typed.user, reason: typed.reason });
+          else await session.request(typed.op, { user: typed.user });
+        } catch (err) {
+          say(refusal(err), 'error');
+        }
+    }
+  };
+
+  const onSubmit = (value: string): void => {
+    setInput('');
+    setScroll(0);
+    const typed = parseTyped(value);
+    if (typed) void run(typed);
+  };
+
+  const onChange = (value: string): void => {
+    setInput(value);
+    if (value && !value.startsWith('/') && Date.now() - lastTyping.current > 3000) {
+      lastTyping.current = Date.now();
+      session.typing(conv);
+    }
+  };
+
+  const chatWidth = size.columns - (paneOpen ? PANE_WIDTH : 0);
+  const end = current.length - scroll;
+  const shown = current.slice(Math.max(0, end - visibleRows), end);
+  const typers = Object.keys(typing)
+    .filter((k) => k.startsWith(`${conv === LOBBY ? LOBBY : conv}|`))
+    .map((k) => k.split('|')[1]);
+  const mutedNow = muted === 'forever' || (typeof muted === 'number' && muted > Date.now());
+
+  return (
+    <Box flexDirection="column" width={size.columns} height={size.rows}>
+      <Box justifyContent="space-between" paddingX={1}>
+        <Text bold color="cyan">
+          Banter · {conv === LOBBY ? '#lobby' : conv} <Text dimColor>— {session.user}@{address}</Text>
+        </Text>
+        <Text color={state === 'online' ? 'green' : 'yellow'}>{state === 'online' ? '● online' : `◌ ${state}`}</Text>
+      </Box>
+      {state !== 'online' && state !== 'closed' && (
+        <Text backgroundColor="yellow" color="black">
+          {' '}Connection lost — reconnecting… messages you send wait and go out when it is back.{' '}
+        </Text>
+      )}
+      {endedText && (
+        <Text backgroundColor="red" color="white">
+          {' '}{endedText} — press Enter to leave.{' '}
+        </Text>
+      )}
+      {mutedNow && (
+        <Text color="red">You are muted {untilText(muted as number | 'forever')}.</Text>
+      )}
+      <Box flexGrow={1}>
+        <Box flexDirection="column" width={chatWidth} borderStyle="round" borderColor="gray" paddingX={1} overflow="hidden" justifyContent="flex-end">
+          {shown.map((l) =>
+            l.kind === 'msg' ? (
+              <Text key={l.key} wrap="truncate-end">
+                <Text dimColor>{clock(l.m.ts)} </Text>
+                <Text bold color={colourOf(l.m.from)}>
+                  {l.m.from}
+                </Text>
+                <Text>: {bodyOf(l.m)}</Text>
+              </Text>
+            ) : (
+              <Text key={l.key} wrap="truncate-end" color={l.tone === 'error' ? 'red' : l.tone === 'notice' ? 'magenta' : 'gray'}>
+                {l.tone === 'notice' ? '*** ' : '-- '}
+                {l.text}
+              </Text>
+            ),
+          )}
+          {scroll > 0 && <Text dimColor>↓ {scroll} newer below (PgDn)</Text>}
+        </Box>
+        {paneOpen && (
+          <Box flexDirection="column" width={PANE_WIDTH} borderStyle="round" borderColor={paneFocus ? 'cyan' : 'gray'} paddingX={1} overflow="hidden">
+            <Text bold>Online ({online.length})</Text>
+            {paneEntries.map((entry, i) => {
+              const count = unread[entry] ?? 0;
+              const label = entry === LOBBY ? '[group]' : entry.slice(1);
+              return (
+                <Text key={entry} wrap="truncate-end" inverse={paneFocus && i === paneIndex} color={entry === conv ? 'cyan' : undefined}>
+                  {entry === conv ? '▸ ' : '  '}
+                  {label}
+                  {count > 0 && entry !== conv ? <Text color="yellow"> ({count})</Text> : null}
+                </Text>
+              );
+            })}
+          </Box>
+        )}
+      </Box>
+      <Box paddingX={1}>
+        <Text color="cyan">[{conv}] › </Text>
+        <LineInput value={input} onChange={onChange} onSubmit={onSubmit} focus={!paneFocus && !endedText} />
+      </Box>
+      <Box paddingX={1} justifyContent="space-between">
+        <Text dimColor>{typers.length > 0 ? `${typers.join(', ')} typing…` : 'Tab: users  PgUp/PgDn: scroll  Ctrl-U: hide list  /help'}</Text>
+      </Box>
+    </Box>
+  );
+}
+
+function refusal(err: unknown): string {
+  if (err instanceof BanterError) {
+    if (err.code === 'MUTED') return `Not sent: you are muted ${err.until !== undefined ? untilText(err.until) : ''}.`;
+    if (err.code === 'RATE_LIMITED') return `Not sent: slow down (try again in ${err.retryAfter ?? 1} s).`;
+    return `Not sent: ${err.message}`;
+  }
+  return `Failed: ${(err as Error).message}`;
+}

@@ -1,0 +1,31 @@
+import type { ChatMessage } from '../protocol/index.js';
+
+/** One row of a conversation on screen: a message, or a line from the client or server. */
+export type Line =
+  | { kind: 'msg'; key: string; m: ChatMessage }
+  | { kind: 'system'; key: string; ts: number; text: string; tone: 'notice' | 'info' | 'error' };
+
+let counter = 0;
+export function systemLine(text: string, tone: 'notice' | 'info' | 'error' = 'info'): Line {
+  return { kind: 'system', key: `s${++counter}`, ts: Date.now(), text, tone };
+}
+
+/** Merges messages into a conversation's lines: each seq once, messages in seq order. */
+export function mergeMessages(lines: Line[], messages: ChatMessage[]): Line[] {
+  const have = new Set(lines.filter((l) => l.kind === 'msg').map((l) => (l as { m: ChatMessage }).m.seq));
+  const fresh = messages.filter((m) => !have.has(m.seq));
+  if (fresh.length === 0) return lines;
+  const out = [...lines];
+  for (const m of fresh) {
+    const line: Line = { kind: 'msg', key: `${m.conv}#${m.seq}`, m };
+    // Usually it goes last; history pages go first. Find the first message with a greater seq.
+    let at = out.length;
+    for (let i = out.length - 1; i >= 0; i--) {
+      const l = out[i]!;
+      if (l.kind === 'msg' && l.m.seq < m.seq) break;
+      if (l.kind === 'msg') at = i;
+    }
+    out.splice(at, 0, line);
+  }
+  return out;
+}

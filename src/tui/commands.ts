@@ -1,0 +1,79 @@
+import { STICKER_NAMES, isSticker } from '../protocol/index.js';
+
+/** What a line typed in the chat screen asks for. */
+export type Typed =
+  | { kind: 'say'; to?: string; text: string }
+  | { kind: 'sticker'; to?: string; name: string }
+  | { kind: 'who' }
+  | { kind: 'help' }
+  | { kind: 'quit' }
+  | { kind: 'file'; path: string }
+  | { kind: 'admin'; op: 'mute' | 'unmute' | 'kick' | 'ban' | 'unban'; user: string; minutes?: number; reason?: string }
+  | { kind: 'notice'; text: string }
+  | { kind: 'error'; message: string };
+
+export const HELP = [
+  'text                 send to the current conversation',
+  '/all text            send to #lobby          /msg user text   send privately',
+  '/sticker name        send a sticker (or type :name: alone)',
+  `stickers: ${STICKER_NAMES.join(' ')}`,
+  '/who                 who is online           /file path       send a file',
+  'admins: /mute user [minutes] [reason]  /unmute user  /kick user [reason]',
+  '        /ban user [reason]  /unban user  /notice text',
+  'keys: Tab users pane (↑↓ Enter to open a conversation)  PgUp/PgDn scroll  Ctrl-C quit',
+  '/help                this help               /quit            leave',
+];
+
+/** Reads one typed line. Plain text is a message; a leading "/" is a command. */
+export function parseTyped(line: string): Typed | null {
+  const text = line.trim();
+  if (text === '') return null;
+  const shortcode = /^:([a-z]+):$/.exec(text);
+  if (shortcode && isSticker(shortcode[1]!)) return { kind: 'sticker', name: shortcode[1]! };
+  if (!text.startsWith('/')) return { kind: 'say', text: line };
+  const [cmd = '', ...args] = text.slice(1).split(/\s+/);
+  const rest = text.slice(1 + cmd.length).trim();
+  switch (cmd.toLowerCase()) {
+    case 'all':
+      return rest ? { kind: 'say', to: '#lobby', text: rest } : usage('/all text');
+    case 'msg': {
+      const [user, ...words] = args;
+      return user && words.length ? { kind: 'say', to: `@${user.replace(/^@/, '')}`, text: rest.slice(user.length).trim() } : usage('/msg user text');
+    }
+    case 'sticker':
+      if (!args[0]) return usage('/sticker name');
+      return isSticker(args[0]) ? { kind: 'sticker', name: args[0] } : { kind: 'error', message: `no sticker "${args[0]}"; try: ${STICKER_NAMES.join(' ')}` };
+    case 'who':
+      return { kind: 'who' };
+    case 'help':
+      return { kind: 'help' };
+    case 'quit':
+    case 'exit':
+      return { kind: 'quit' };
+    case 'file':
+      return rest ? { kind: 'file', path: rest } : usage('/file path');
+    case 'mute': {
+      const [user, second, ...more] = args;
+      if (!user) return usage('/mute user [minutes] [reason]');
+      const minutes = second !== undefined && /^\d+(\.\d+)?$/.test(second) ? Number(second) : undefined;
+      const reason = (minutes === undefined ? [second, ...more] : more).filter(Boolean).join(' ') || undefined;
+      return { kind: 'admin', op: 'mute', user, minutes, reason };
+    }
+    case 'kick':
+    case 'ban': {
+      const [user, ...why] = args;
+      return user ? { kind: 'admin', op: cmd.toLowerCase() as 'kick' | 'ban', user, reason: why.join(' ') || undefined } : usage(`/${cmd} user [reason]`);
+    }
+    case 'unmute':
+    case 'unban':
+      return args[0] ? { kind: 'admin', op: cmd.toLowerCase() as 'unmute' | 'unban', user: args[0] } : usage(`/${cmd} user`);
+    case 'notice':
+      return rest ? { kind: 'notice', text: rest } : usage('/notice text');
+    default:
+      return { kind: 'error', message: `unknown command /${cmd}; /help lists them` };
+  }
+}
+
+function usage(form: string): Typed {
+  return { kind: 'error', message: `usage: ${form}` };
+}
