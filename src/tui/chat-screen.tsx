@@ -130,7 +130,7 @@ export function ChatScreen({ session, address, onQuit, onEnded, endedText }: Pro
       return;
     }
     if (key.pageDown) return setScroll((s) => Math.max(0, s - (visibleRows - 1)));
-    if (key.ctrl && ch === 'u') {
+    if (key.ctrl && ch === 'p') {
       setPaneOpen((o) => !o);
       setPaneFocus(false);
       return;
@@ -268,7 +268,7 @@ export function ChatScreen({ session, address, onQuit, onEnded, endedText }: Pro
         <LineInput value={input} onChange={onChange} onSubmit={onSubmit} focus={!paneFocus && !endedText} />
       </Box>
       <Box paddingX={1} justifyContent="space-between">
-        <Text dimColor>{typers.length > 0 ? `${typers.join(', ')} typing…` : 'Tab: users  PgUp/PgDn: scroll  Ctrl-U: hide list  /help'}</Text>
+        <Text dimColor>{typers.length > 0 ? `${typers.join(', ')} typing…` : 'Tab: users  PgUp/PgDn: scroll  Ctrl-P: hide list  /help'}</Text>
       </Box>
     </Box>
   );

@@ -20,7 +20,7 @@ export const HELP = [
   '/who                 who is online           /file path       send a file',
   'admins: /mute user [minutes] [reason]  /unmute user  /kick user [reason]',
   '        /ban user [reason]  /unban user  /notice text',
-  'keys: Tab users pane (↑↓ Enter to open a conversation)  PgUp/PgDn scroll  Ctrl-C quit',
+  'keys: Tab users pane (↑↓ Enter opens a conversation)  Ctrl-P hide/show it  PgUp/PgDn scroll  Ctrl-C quit',
   '/help                this help               /quit            leave',
 ];
 

@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { after, before, describe, it } from 'node:test';
+import type { BanterClient } from '../../src/client/index.js';
+import { PASSWORD, adminClient, connect, newUser, uniqueName } from '../helpers/clients.js';
+import { CLI, startTestServer, type TestServer } from '../helpers/server.js';
+
+const hasTmux = (() => {
+  try {
+    execFileSync('tmux', ['-V']);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/** Drives the real terminal client in a tmux pane: keys in, screen text out. */
+class Tmux {
+  readonly name = `banter-test-${process.pid}`;
+  constructor(command: string) {
+    execFileSync('tmux', ['new-session', '-d', '-s', this.name, '-x', '110', '-y', '30', command]);
+  }
+  keys(...keys: string[]): void {
+    execFileSync('tmux', ['send-keys', '-t', this.name, ...keys]);
+  }
+  /** Types text as a person would, one key at a time. */
+  type(text: string): void {
+    execFileSync('tmux', ['send-keys', '-t', this.name, '-l', text]);
+  }
+  screen(): string {
+    return execFileSync('tmux', ['capture-pane', '-t', this.name, '-p']).toString();
+  }
+  async waitFor(pattern: RegExp, what: string, timeoutMs = 8000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const text = this.screen();
+      if (pattern.test(text)) return text;
+      if (Date.now() > deadline) assert.fail(`screen never showed ${what}:\n${text}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  kill(): void {
+    try {
+      execFileSync('tmux', ['kill-session', '-t', this.name]);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+describe('terminal client (tmux)', { skip: hasTmux ? false : 'tmux is not installed' }, () => {
+  let server: TestServer;
+  let tui: Tmux;
+  let admin: BanterClient;
+  before(async () => {
+    server = await startTestServer();
+    admin = await adminClient(server.tcpPort);
+  });
+  after(async () => {
+    tui?.kill();
+    admin?.close();
+    await server.dispose();
+  });
+
+  it('registers, chats in the lobby and privately, and shows a mute', async () => {
+    const me = uniqueName('tui');
+    const friend = await newUser(server.tcpPort, uniqueName('李'));
+    tui = new Tmux(`node ${CLI} chat 127.0.0.1:${server.tcpPort}`);
+    await tui.waitFor(/log in/, 'the login screen');
+    tui.keys('C-r');
+    await tui.waitFor(/create an account/, 'the register screen');
+    tui.type(me);
+    tui.keys('Enter');
+    tui.type(PASSWORD);
+    tui.keys('Enter');
+    tui.type('different-password');
+    tui.keys('Enter');
+    await tui.waitFor(/passwords differ/, 'the mismatch refusal');
+    tui.keys('C-u');
+    tui.type(PASSWORD);
+    tui.keys('Enter');
+    await tui.waitFor(/● online/, 'the chat screen');
+    await tui.waitFor(new RegExp(friend.name), 'the friend in the online list');
+
+    const lobbyCheck = await connect(server.tcpPort);
+    await lobbyCheck.request('login', { user: me, password: PASSWORD });
+    tui.type('hello lobby 你好');
+    tui.keys('Enter');
+    await tui.waitFor(new RegExp(`${me}: hello lobby 你好`), 'my lobby message');
+    const { messages } = await lobbyCheck.request('history', { conv: '#lobby', limit: 5 });
+    assert.ok(messages.some((m) => m.from === me && m.text === 'hello lobby 你好'), 'stored on the server');
+    lobbyCheck.close();
+
+    await friend.client.request('send', { to: `@${me}`, text: 'a private hello' });
+    await tui.waitFor(new RegExp(`${friend.name} \\(1\\)`), 'an unread count for the private chat');
+    // The pane lists [group], then everyone else online in alphabetical order.
+    const others = (await friend.client.request('who', {})).users.map((u) => u.user).filter((u) => u !== me);
+    const position = others.sort((a, b) => a.localeCompare(b)).indexOf(friend.name) + 1;
+    tui.keys('Tab');
+    for (let i = 0; i < position; i++) tui.keys('Down');
+    tui.keys('Enter');
+    await tui.waitFor(new RegExp(`\\[@${friend.name}\\]`), 'the private conversation');
+    await tui.waitFor(/a private hello/, 'the private message');
+    tui.type('private answer');
+    tui.keys('Enter');
+    const friendInbox = await friend.client.request('history', { conv: `@${me}` });
+    await new Promise((r) => setTimeout(r, 300));
+    const after = await friend.client.request('history', { conv: `@${me}` });
+    assert.ok(after.messages.some((m) => m.text === 'private answer' && m.from === me), `got ${JSON.stringify(after.messages.length)} (before ${friendInbox.messages.length})`);
+
+    await admin.request('mute', { user: me, minutes: 5, reason: 'too loud' });
+    await tui.waitFor(/You are muted until/, 'the mute banner');
+    tui.type('am I muted?');
+    tui.keys('Enter');
+    await tui.waitFor(/Not sent: you are muted/, 'the refusal');
+    friend.client.close();
+  });
+});
