@@ -1,4 +1,4 @@
-import { Box, Text, useApp } from 'ink';
+import { Box, useApp } from 'ink';
 import { useRef, useState } from 'react';
 import { BanterError, ChatSession } from '../client/index.js';
 import { tcpTransport } from '../client/node/tcp-transport.js';
