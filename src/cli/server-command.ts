@@ -1,7 +1,5 @@
 import { Option, type Command } from 'commander';
 import { ConfigError, SETTINGS, loadConfig, type SettingName } from '../server/config.js';
-import { createLogger } from '../server/logger.js';
-import { startServer } from '../server/server.js';
 import { fail } from './fail.js';
 
 export function addServerCommand(program: Command): void {
@@ -17,6 +15,8 @@ export function addServerCommand(program: Command): void {
     } catch (err) {
       return fail(err, ConfigError);
     }
+    // Loaded here so that client commands (send, listen, chat) start without the server's code.
+    const [{ createLogger }, { startServer }] = await Promise.all([import('../server/logger.js'), import('../server/server.js')]);
     const logger = createLogger(config.logLevel);
     let running;
     try {

@@ -266,7 +266,7 @@ export class ChatSession extends Emitter<SessionEvents> {
 
   /** Refreshes who is online and fetches every message missed in every conversation. */
   private async catchUp(client: BanterClient): Promise<void> {
-    this.held ??= [];
+    const held = (this.held ??= []);
     try {
       const [{ users }, { convs }] = await Promise.all([client.request('who', {}), client.request('convs', {})]);
       this.users.clear();
@@ -275,14 +275,16 @@ export class ChatSession extends Emitter<SessionEvents> {
         let known = this.convs.get(info.conv);
         if (!known) {
           // At the first login a conversation starts at its present (older messages are history to
-          // page through); after that, a new one was started while we were away: fetch all of it.
-          known = { conv: info.conv, lastSeq: this.caughtUpOnce ? 0 : info.last_seq, unread: 0 };
+          // page through), but not after a message that arrived since the login; after that, a
+          // new one was started while we were away: fetch all of it.
+          const heldSeqs = held.filter((m) => m.conv === info.conv).map((m) => m.seq - 1);
+          const start = this.caughtUpOnce ? 0 : Math.min(info.last_seq, ...heldSeqs);
+          known = { conv: info.conv, lastSeq: start, unread: 0 };
           this.convs.set(info.conv, known);
         }
         if (info.last_seq > known.lastSeq) await this.fill(client, known);
       }
     } finally {
-      const held = this.held;
       this.held = undefined;
       for (const m of held.sort((a, b) => a.seq - b.seq)) this.accept(m);
     }

@@ -32,7 +32,8 @@ export function parseRequest(text: string): ParseResult {
   const id = readId(rawId);
   if (id === null) return bad(undefined, '"id" must be an integer or a string of 1-64 characters');
   if (op === undefined) return bad(id, 'missing "op"');
-  if (!isOp(op)) return bad(id, `unknown op ${JSON.stringify(op).slice(0, 40)}`);
+  if (typeof op !== 'string') return bad(id, '"op" must be a string');
+  if (!isOp(op)) return bad(id, `unknown op ${JSON.stringify(op.slice(0, 40))}`);
   const parsed = REQUEST_SCHEMAS[op].safeParse(fields);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -5,6 +5,7 @@ import { Accounts, type LoginOutcome } from './accounts.js';
 import { ClientSession } from './client-session.js';
 import type { CoreConfig, Logger } from './config.js';
 import { Messages } from './messages.js';
+import { NO_METRICS, type ChatMetrics } from './metrics.js';
 import { Moderation } from './moderation.js';
 import { OnlineUsers } from './online-users.js';
 import type { Peer, PeerHandler } from './peer.js';
@@ -14,6 +15,7 @@ export interface ChatServiceDeps {
   bus: Bus;
   config: CoreConfig;
   logger: Logger;
+  metrics?: ChatMetrics;
 }
 
 /**
@@ -25,6 +27,7 @@ export class ChatService {
   readonly bus: Bus;
   readonly config: CoreConfig;
   readonly logger: Logger;
+  readonly metrics: ChatMetrics;
   readonly accounts: Accounts;
   readonly messages: Messages;
   readonly moderation: Moderation;
@@ -36,6 +39,7 @@ export class ChatService {
 
   constructor(deps: ChatServiceDeps) {
     ({ store: this.store, bus: this.bus, config: this.config, logger: this.logger } = deps);
+    this.metrics = deps.metrics ?? NO_METRICS;
     this.accounts = new Accounts(this.store, this.config);
     this.messages = new Messages(this.store, this.bus);
     this.moderation = new Moderation(this.store, this.bus);
@@ -98,14 +102,21 @@ export class ChatService {
   private deliver(m: BusMessage): void {
     switch (m.kind) {
       case 'deliver': {
+        const started = performance.now();
         const bytes = Buffer.from(m.line);
         const a = m.audience;
+        let count = 0;
         if (a.to === 'all') {
-          for (const s of this.online.sessions) if (s.user?.record.key !== a.exceptUser) s.peer.write(bytes);
+          for (const s of this.online.sessions) {
+            if (s.user?.record.key === a.exceptUser) continue;
+            s.peer.write(bytes);
+            count++;
+          }
         } else {
           const user = this.online.get(a.key);
-          if (user) for (const s of user.sessions) s.peer.write(bytes);
+          if (user) for (const s of user.sessions) s.peer.write(bytes), count++;
         }
+        this.metrics.fannedOut(count, (performance.now() - started) / 1000);
         return;
       }
       case 'disconnect': {

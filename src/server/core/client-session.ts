@@ -39,6 +39,16 @@ export class ClientSession implements PeerHandler {
   }
 
   receive(text: string): void {
+    try {
+      this.handle(text);
+    } catch (err) {
+      // A bug must cost one request, never the connection or the process.
+      this.chat.logger.error({ err, peer: this.peer.id }, 'request handling failed');
+      this.fail(undefined, { code: 'INTERNAL', message: 'the server could not handle this line' });
+    }
+  }
+
+  private handle(text: string): void {
     if (this.isClosed) return;
     this.lastHeard = Date.now();
     this.pinged = false;
@@ -64,11 +74,14 @@ export class ClientSession implements PeerHandler {
     result.then(
       (value) => {
         this.inFlight--;
+        this.chat.metrics.request(op, undefined);
         if (id !== undefined && !this.isClosed) this.peer.write(Buffer.from(encodeOk(id, value)));
       },
       (err: unknown) => {
         this.inFlight--;
-        this.fail(id, this.toErrorBody(err, op));
+        const body = this.toErrorBody(err, op);
+        this.chat.metrics.request(op, body.code);
+        this.fail(id, body);
       },
     );
   }

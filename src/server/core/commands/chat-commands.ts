@@ -24,9 +24,11 @@ export const chatCommands: CommandTable<'send' | 'history' | 'who' | 'convs' | '
         const conv = await s.chat.messages.resolve(me.record, body.to);
         const message = s.chat.messages.compose(me.record, conv, body);
         await previous;
+        const started = performance.now();
         const appended = s.chat.store.appendMessage(message);
         release();
         const { message: stored, duplicate } = await appended;
+        s.chat.metrics.stored((performance.now() - started) / 1000);
         if (!duplicate) s.chat.messages.fanOut(stored, conv, me.record);
         const asSeenBy = stored.conv === conv.key ? conv.asSeenBy : await s.chat.messages.viewOf(stored.conv, me.record);
         return { conv: asSeenBy, seq: stored.seq, ts: stored.ts };

@@ -1,0 +1,245 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import net from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import type { BanterClient } from '../../src/client/index.js';
+import type { ChatMessage } from '../../src/protocol/index.js';
+import { PASSWORD, adminClient, newUser } from '../helpers/clients.js';
+import { ADMIN_PASSWORD, CLI, startTestServer, type TestServer } from '../helpers/server.js';
+
+// `banter send`, `banter listen` and `banter admin`, run as real processes against a server in
+// this process. Every wait is bounded: a CLI process is killed after RUN_LIMIT_MS.
+
+const RUN_LIMIT_MS = 8000;
+
+interface Outcome {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The environment without any BANTER_* variable of the machine running the tests. */
+function cleanEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('BANTER_')) env[k] = v;
+  return { ...env, ...extra };
+}
+
+interface Running {
+  child: ChildProcess;
+  /** Resolves once the process has ended and all its output is read. */
+  closed: Promise<Outcome>;
+  stdout(): string;
+  stderr(): string;
+}
+
+function start(args: string[], env: NodeJS.ProcessEnv, input?: string): Running {
+  const child = spawn(process.execPath, [CLI, ...args], { env: cleanEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdin.on('error', () => undefined); // the CLI may exit without reading its stdin
+  child.stdin.end(input);
+  const timer = setTimeout(() => child.kill('SIGKILL'), RUN_LIMIT_MS);
+  const closed = once(child, 'close').then(([code, signal]) => {
+    clearTimeout(timer);
+    return { code: code as number | null, signal: signal as NodeJS.Signals | null, stdout, stderr };
+  });
+  return { child, closed, stdout: () => stdout, stderr: () => stderr };
+}
+
+function run(args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<Outcome> {
+  return start(args, env, input).closed;
+}
+
+/** Polls `read` until `test` holds; fails after the timeout, showing what was read. */
+async function waitFor(read: () => string, test: (text: string) => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!test(read())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; got: ${JSON.stringify(read())}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+function lines(text: string): string[] {
+  return text.split('\n').filter((l) => l !== '');
+}
+
+function assertRefused(out: Outcome, pattern: RegExp): void {
+  assert.equal(out.code, 2, `exit code; stderr: ${out.stderr}`);
+  assert.match(out.stderr, pattern);
+  assert.equal(lines(out.stderr).length, 1, `one line: ${out.stderr}`);
+  assert.equal(out.stdout, '');
+}
+
+describe('banter send, listen, admin', { concurrency: true, timeout: 20_000 }, () => {
+  let server: TestServer;
+  let server_: string;
+  const clients: BanterClient[] = [];
+  const as = (user: string, password = PASSWORD): NodeJS.ProcessEnv => ({ BANTER_SERVER: server_, BANTER_USER: user, BANTER_PASSWORD: password });
+  const adminEnv = (): NodeJS.ProcessEnv => as('admin', ADMIN_PASSWORD);
+  const user = async (): Promise<{ client: BanterClient; name: string }> => {
+    const u = await newUser(server.tcpPort);
+    clients.push(u.client);
+    return u;
+  };
+  const history = async (client: BanterClient, conv: string): Promise<ChatMessage[]> => (await client.request('history', { conv })).messages;
+
+  before(async () => {
+    server = await startTestServer();
+    server_ = `127.0.0.1:${server.tcpPort}`;
+  });
+  after(async () => {
+    for (const c of clients) c.close();
+    await server.dispose();
+  });
+
+  it('send prints the stored seq, and the message is in the history', async () => {
+    const alice = await user();
+    const bob = await user();
+    const out = await run(['send', '--to', '#lobby', 'hello', 'from', 'the', 'shell'], as(alice.name));
+    assert.equal(out.code, 0, out.stderr);
+    assert.match(out.stdout, /^\d+\n$/);
+    const seq = Number(out.stdout);
+    const stored = (await history(bob.client, '#lobby')).find((m) => m.seq === seq);
+    assert.deepEqual({ from: stored?.from, text: stored?.text }, { from: alice.name, text: 'hello from the shell' });
+
+    const sticker = await run(['send', '--to', `@${bob.name.toUpperCase()}`, '--sticker', 'wave'], as(alice.name));
+    assert.equal(sticker.stdout, '1\n', sticker.stderr);
+    assert.deepEqual((await history(bob.client, `@${alice.name}`)).map((m) => [m.seq, m.sticker]), [[1, 'wave']]);
+  });
+
+  it('send reads the text from stdin, also after a --password-stdin line', async () => {
+    const alice = await user();
+    const bob = await user();
+    const piped = await run(['send', '--to', `@${bob.name}`], as(alice.name), 'first line\nsecond line\n');
+    assert.equal(piped.stdout, '1\n', piped.stderr);
+    const { BANTER_PASSWORD: _, ...noPassword } = as(alice.name);
+    const both = await run(['send', '--to', `@${bob.name}`, '--password-stdin'], noPassword, `${PASSWORD}\nafter the password\n`);
+    assert.equal(both.stdout, '2\n', both.stderr);
+    assert.deepEqual(
+      (await history(bob.client, `@${alice.name}`)).map((m) => m.text),
+      ['first line\nsecond line', 'after the password'],
+    );
+    assertRefused(await run(['send', '--to', '#lobby'], as(alice.name), ''), /^banter: nothing to send/);
+  });
+
+  it('listen prints what others send, one human line each, and exits 0 on SIGTERM', async () => {
+    const alice = await user();
+    const bob = await user();
+    const admin = await adminClient(server.tcpPort);
+    clients.push(admin);
+    const listen = start(['listen'], as(alice.name));
+    await waitFor(listen.stderr, (t) => t.includes('listening as'), 'listen to be ready');
+    await bob.client.request('send', { to: '#lobby', text: 'hi all\n\u001b[2Jno escapes' });
+    await bob.client.request('send', { to: `@${alice.name}`, sticker: 'coffee' });
+    await admin.request('notice', { text: 'maintenance at noon' });
+    // Other tests run at the same time: their lobby messages and notices show up here too.
+    const name = bob.name.replace(/[.]/g, '\\.');
+    const expected = [
+      new RegExp(`^\\d\\d:\\d\\d:\\d\\d \\[#lobby\\] ${name}: hi all\\\\n\\\\x1b\\[2Jno escapes$`, 'm'),
+      new RegExp(`^\\d\\d:\\d\\d:\\d\\d \\[@${name}\\] ${name}: ☕$`, 'm'),
+      /^\d\d:\d\d:\d\d \*\*\* admin: maintenance at noon$/m,
+    ];
+    await waitFor(listen.stdout, (t) => expected.every((re) => re.test(t)), 'the three lines');
+    listen.child.kill('SIGTERM');
+    const out = await listen.closed;
+    assert.equal(out.code, 0, out.stderr);
+    const mine = lines(out.stdout).filter((l) => expected.some((re) => re.test(l)));
+    assert.equal(mine.length, 3, `each once, in order: ${out.stdout}`);
+    mine.forEach((line, i) => assert.match(line, expected[i]!));
+  });
+
+  it('listen --json prints the messages as the protocol carries them; --conv keeps one conversation', async () => {
+    const alice = await user();
+    const bob = await user();
+    const listen = start(['listen', '--json', '--conv', `@${bob.name.toUpperCase()}`], as(alice.name));
+    await waitFor(listen.stderr, (t) => t.includes('listening as'), 'listen to be ready');
+    await bob.client.request('send', { to: '#lobby', text: 'not for this listener' });
+    const sent = await bob.client.request('send', { to: `@${alice.name}`, text: 'just for you' });
+    await waitFor(listen.stdout, (t) => t.includes('just for you'), 'the private message');
+    listen.child.kill('SIGINT');
+    const out = await listen.closed;
+    assert.equal(out.code, 0, out.stderr);
+    const printed = lines(out.stdout).map((l) => JSON.parse(l) as Record<string, unknown>);
+    // Notices (of tests running at the same time) pass the filter; messages of other conversations do not.
+    assert.ok(printed.every((p) => p.ev === 'msg' || (p.ev === 'notice' && typeof p.text === 'string')), out.stdout);
+    assert.deepEqual(printed.filter((p) => p.ev === 'msg'), [{ ev: 'msg', conv: `@${bob.name}`, seq: sent.seq, ts: sent.ts, from: bob.name, text: 'just for you' }]);
+  });
+
+  it('listen exits 3 when an administrator kicks its user', async () => {
+    const alice = await user();
+    const listen = start(['listen'], as(alice.name));
+    await waitFor(listen.stderr, (t) => t.includes('listening as'), 'listen to be ready');
+    const kick = await run(['admin', 'kick', alice.name, '--reason', 'enough'], adminEnv());
+    assert.deepEqual([kick.code, kick.stdout], [0, `kicked ${alice.name}\n`], kick.stderr);
+    const out = await listen.closed;
+    assert.equal(out.code, 3, out.stderr);
+    assert.match(out.stderr, /^banter: kicked: enough$/m);
+  });
+
+  it('admin mute makes a later send fail with MUTED (exit 2); unmute lifts it; audit shows both', async () => {
+    const erin = await user();
+    const mute = await run(['admin', 'mute', erin.name, '--minutes', '10', '--reason', 'calm down'], adminEnv());
+    assert.equal(mute.code, 0, mute.stderr);
+    assert.match(mute.stdout, new RegExp(`^muted ${erin.name} until \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\n$`));
+    assertRefused(await run(['send', '--to', '#lobby', 'let me speak'], as(erin.name)), /^banter: MUTED: you are muted/);
+    const unmute = await run(['admin', 'unmute', erin.name], adminEnv());
+    assert.deepEqual([unmute.code, unmute.stdout], [0, `unmuted ${erin.name}\n`], unmute.stderr);
+    assert.equal((await run(['send', '--to', '#lobby', 'thanks'], as(erin.name))).code, 0);
+
+    const audit = await run(['admin', 'audit', '--json', '--limit', '200'], adminEnv());
+    assert.equal(audit.code, 0, audit.stderr);
+    const mine = lines(audit.stdout)
+      .map((l) => JSON.parse(l) as { action: string; target: string | null; detail: string | null })
+      .filter((e) => e.target === erin.name);
+    assert.deepEqual(
+      mine.map((e) => [e.action, e.detail]),
+      [['unmute', null], ['mute', 'calm down']],
+    );
+    const human = await run(['admin', 'audit'], adminEnv());
+    assert.match(human.stdout, new RegExp(`^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d admin mute ${erin.name}: calm down$`, 'm'));
+  });
+
+  it('admin actions by a non-administrator get FORBIDDEN, exit 2', async () => {
+    const alice = await user();
+    const bob = await user();
+    assertRefused(await run(['admin', 'kick', bob.name], as(alice.name)), /^banter: FORBIDDEN: /);
+    await bob.client.request('ping', {}); // bob was not kicked: still connected
+    assertRefused(await run(['admin', 'kick', 'nobody_here'], adminEnv()), /^banter: NO_SUCH_USER: /);
+  });
+
+  it('refuses a wrong password (BAD_CREDENTIALS), a missing user or password, and a --password flag', async () => {
+    const alice = await user();
+    assertRefused(await run(['send', '--to', '#lobby', 'hi'], as(alice.name, 'not-the-password')), /^banter: BAD_CREDENTIALS: /);
+    const { BANTER_PASSWORD: _, ...noPassword } = as(alice.name);
+    for (const command of [['send', '--to', '#lobby', 'hi'], ['listen'], ['admin', 'audit']]) {
+      assertRefused(await run(command, noPassword), /^banter: no password given: .*--password-stdin.*BANTER_PASSWORD/);
+    }
+    const { BANTER_USER: _u, ...noUser } = as(alice.name);
+    assertRefused(await run(['send', '--to', '#lobby', 'hi'], noUser), /^banter: no user given: .*--user.*BANTER_USER/);
+    assertRefused(await run(['send', '--to', '#lobby', '--password-stdin', 'hi'], noPassword, ''), /^banter: --password-stdin: /);
+    // The right password as a flag is refused all the same, and nothing is sent.
+    for (const flag of [['--password', PASSWORD], [`--password=${PASSWORD}`]]) {
+      assertRefused(await run(['send', '--to', `@${alice.name}`, ...flag, 'via a flag'], noPassword), /^banter: there is no --password flag/);
+    }
+    assert.deepEqual(await history(alice.client, `@${alice.name}`), []);
+  });
+
+  it('says so when the server cannot be reached or --server is malformed', async () => {
+    const alice = await user();
+    const probe = net.createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const { port } = probe.address() as net.AddressInfo;
+    await new Promise((r) => probe.close(r));
+    assertRefused(
+      await run(['send', '--to', '#lobby', 'hi'], { ...as(alice.name), BANTER_SERVER: `127.0.0.1:${port}` }),
+      new RegExp(`^banter: cannot connect to 127\\.0\\.0\\.1:${port}: connection refused`),
+    );
+    assertRefused(await run(['send', '--server', 'localhost', '--to', '#lobby', 'hi'], as(alice.name)), /^banter: --server "localhost" is not a server address: the port is missing/);
+    assertRefused(await run(['listen'], { ...as(alice.name), BANTER_SERVER: 'host:99999' }), /^banter: BANTER_SERVER "host:99999" is not a server address/);
+  });
+});
