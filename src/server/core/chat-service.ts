@@ -114,7 +114,10 @@ export class ChatService {
           }
         } else {
           const user = this.online.get(a.key);
-          if (user) for (const s of user.sessions) s.peer.write(bytes), count++;
+          for (const s of user?.sessions ?? []) {
+            s.peer.write(bytes);
+            count++;
+          }
         }
         this.metrics.fannedOut(count, (performance.now() - started) / 1000);
         return;
