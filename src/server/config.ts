@@ -16,7 +16,7 @@ const positiveInt = numeric(z.number({ error: 'expected a positive whole number'
 export const SETTINGS = {
   host: { flag: '--host <addr>', env: 'BANTER_HOST', default: '0.0.0.0', schema: z.string().min(1), describe: 'address to listen on' },
   port: { flag: '--port <n>', env: 'BANTER_PORT', default: 8888, schema: port, describe: 'TCP port of the line protocol (0 picks a free port)' },
-  httpPort: { flag: '--http-port <n>', env: 'BANTER_HTTP_PORT', default: 8080, schema: port, describe: 'HTTP/WebSocket port (reserved: the HTTP gateway is not built yet)' },
+  httpPort: { flag: '--http-port <n>', env: 'BANTER_HTTP_PORT', default: 8080, schema: port, describe: 'HTTP port: WebSocket /ws, /healthz, /metrics (0 picks a free port)' },
   data: { flag: '--data <dir>', env: 'BANTER_DATA', default: './data', schema: z.string().min(1), describe: 'data folder: the SQLite database, uploads' },
   logLevel: {
     flag: '--log-level <level>',

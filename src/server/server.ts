@@ -5,57 +5,53 @@ import type { Logger as PinoLogger } from 'pino';
 import { LocalBus } from './bus/local/local-bus.js';
 import { ChatService } from './core/chat-service.js';
 import { DEFAULT_CORE_CONFIG, type CoreConfig } from './core/config.js';
+import type { Peer } from './core/peer.js';
+import { createMetrics } from './metrics.js';
+import { ProtocolError } from '../protocol/index.js';
 import { ConfigError, type ServerConfig } from './config.js';
 import { SchemaTooNewError, SqliteStore } from './store/sqlite/sqlite-store.js';
+import { HttpTransport } from './transports/http-transport.js';
 import { TcpTransport } from './transports/tcp-transport.js';
+import { WebSocketTransport } from './transports/websocket-transport.js';
 
 export interface RunningServer {
   tcpPort: number;
+  httpPort: number;
   chat: ChatService;
   /** Graceful stop: no new connections, pending writes committed, clients told, database closed. */
   stop(reason?: string): Promise<void>;
 }
 
-/** Wires the embedded single-node server: SQLite store, in-process bus, TCP transport. */
+/** Wires the embedded single-node server: SQLite store, in-process bus, TCP and HTTP/WebSocket. */
 export async function startServer(config: ServerConfig, logger: PinoLogger): Promise<RunningServer> {
   const dataDir = prepareDataDir(config.data);
   const store = openStore(join(dataDir, 'banter.db'), config);
   const bus = new LocalBus();
-  const chat = new ChatService({ store, bus, config: coreConfig(config), logger });
+  const metrics = createMetrics(() => ({ tcp: tcp.connections, ws: websocket.connections }));
+  const chat = new ChatService({ store, bus, config: coreConfig(config), logger, metrics: metrics.chat });
+  const connect = (peer: Peer) => chat.connect(peer);
+  const maxOutboundBytes = config.maxOutboundKib * 1024;
+  const tcp = new TcpTransport(connect, { host: config.host, port: config.port, maxOutboundBytes, maxConnections: config.maxConnections }, logger);
+  const websocket = new WebSocketTransport(connect, { maxOutboundBytes }, logger);
+  const http = new HttpTransport({ host: config.host, port: config.httpPort, websocket, metrics: metrics.registry });
 
-  const tcp = new TcpTransport(
-    (peer) => chat.connect(peer),
-    { host: config.host, port: config.port, maxOutboundBytes: config.maxOutboundKib * 1024, maxConnections: config.maxConnections },
-    logger,
-  );
-  let address;
-  try {
-    address = await tcp.listen();
-  } catch (err) {
+  const abandon = async (): Promise<void> => {
     chat.shutdown();
+    await Promise.allSettled([tcp.close(), http.close()]);
     await store.close();
-    throw listenError(err, config.host, config.port, '--port / BANTER_PORT');
-  }
-
+  };
+  let tcpAddress, httpAddress;
   try {
-    const admin = await chat.accounts.ensureAdmin(config.adminPassword, () => randomBytes(12).toString('base64url'));
-    if (admin.password) {
-      process.stderr.write(
-        `\n  Created the administrator account.\n    user: admin\n    password: ${admin.password}\n` +
-          `  It is shown only this once. Set BANTER_ADMIN_PASSWORD to choose it yourself.\n\n`,
-      );
-    } else if (config.adminPassword) {
-      logger.info({ created: admin.created }, 'admin password set from BANTER_ADMIN_PASSWORD');
-    }
+    tcpAddress = await tcp.listen().catch((err: unknown) => Promise.reject(listenError(err, config.host, config.port, '--port / BANTER_PORT')));
+    httpAddress = await http.listen().catch((err: unknown) => Promise.reject(listenError(err, config.host, config.httpPort, '--http-port / BANTER_HTTP_PORT')));
+    await bootstrapAdmin(chat, config, logger);
   } catch (err) {
-    chat.shutdown();
-    await tcp.close();
-    await store.close();
-    throw err instanceof Error && 'code' in err && err.code === 'WEAK_PASSWORD' ? new ConfigError(`BANTER_ADMIN_PASSWORD: ${err.message}`) : err;
+    await abandon();
+    throw err;
   }
-  logger.info({ tcp: { host: address.address, port: address.port }, data: dataDir }, 'listening');
-  // For people, whatever the log level: with --port 0 this is how they learn the port.
-  process.stderr.write(`banter: listening on ${address.address}:${address.port} (TCP), data in ${dataDir}\n`);
+  logger.info({ tcp: { host: tcpAddress.address, port: tcpAddress.port }, http: { host: httpAddress.address, port: httpAddress.port }, data: dataDir }, 'listening');
+  // For people, whatever the log level: with --port 0 this is how they learn the ports.
+  process.stderr.write(`banter: listening on ${tcpAddress.address}:${tcpAddress.port} (TCP) and ${httpAddress.address}:${httpAddress.port} (HTTP, WebSocket /ws), data in ${dataDir}\n`);
 
   let stopping: Promise<void> | undefined;
   const stop = (reason?: string): Promise<void> =>
@@ -65,13 +61,30 @@ export async function startServer(config: ServerConfig, logger: PinoLogger): Pro
       // Let appends already queued commit and their replies go out before clients are told.
       await new Promise((r) => setImmediate(r));
       chat.shutdown(reason);
-      await closing;
+      await Promise.all([closing, http.close()]);
       await bus.close();
       await store.close();
       logger.info('stopped');
     })());
 
-  return { tcpPort: address.port, chat, stop };
+  return { tcpPort: tcpAddress.port, httpPort: httpAddress.port, chat, stop };
+}
+
+async function bootstrapAdmin(chat: ChatService, config: ServerConfig, logger: PinoLogger): Promise<void> {
+  let admin;
+  try {
+    admin = await chat.accounts.ensureAdmin(config.adminPassword, () => randomBytes(12).toString('base64url'));
+  } catch (err) {
+    throw err instanceof ProtocolError && err.code === 'WEAK_PASSWORD' ? new ConfigError(`BANTER_ADMIN_PASSWORD: ${err.message}`) : err;
+  }
+  if (admin.password) {
+    process.stderr.write(
+      `\n  Created the administrator account.\n    user: admin\n    password: ${admin.password}\n` +
+        `  It is shown only this once. Set BANTER_ADMIN_PASSWORD to choose it yourself.\n\n`,
+    );
+  } else if (config.adminPassword) {
+    logger.info({ created: admin.created }, 'admin password set from BANTER_ADMIN_PASSWORD');
+  }
 }
 
 function openStore(file: string, config: ServerConfig): SqliteStore {

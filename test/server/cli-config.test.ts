@@ -24,7 +24,8 @@ function freshDir(): string {
 function cleanEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('BANTER_')) env[k] = v;
-  return { ...env, BANTER_ADMIN_PASSWORD: ADMIN_PASSWORD, ...extra };
+  // A free HTTP port, so that parallel test servers never fight over the default 8080.
+  return { ...env, BANTER_ADMIN_PASSWORD: ADMIN_PASSWORD, BANTER_HTTP_PORT: '0', ...extra };
 }
 
 interface Launched {

@@ -1,0 +1,40 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
+import type { WebSocketTransport } from './websocket-transport.js';
+
+export interface HttpTransportOptions {
+  host: string;
+  port: number;
+  websocket: WebSocketTransport;
+  metrics: Registry;
+}
+
+/** The HTTP port: the WebSocket endpoint /ws, /healthz and /metrics. */
+export class HttpTransport {
+  readonly app: FastifyInstance;
+
+  constructor(private readonly options: HttpTransportOptions) {
+    this.app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+    this.app.get('/healthz', async () => ({ ok: true }));
+    this.app.get('/metrics', async (_req, reply) => {
+      reply.header('content-type', options.metrics.contentType);
+      return options.metrics.metrics();
+    });
+    this.app.server.on('upgrade', (req, socket, head: Buffer) => {
+      const path = (req.url ?? '').split('?')[0];
+      if (path === '/ws') options.websocket.handleUpgrade(req, socket, head);
+      else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+    });
+  }
+
+  async listen(): Promise<AddressInfo> {
+    await this.app.listen({ host: this.options.host, port: this.options.port });
+    return this.app.server.address() as AddressInfo;
+  }
+
+  async close(): Promise<void> {
+    this.options.websocket.close();
+    await this.app.close();
+  }
+}
