@@ -2,6 +2,7 @@ import net from 'node:net';
 import { LineDecoder, MAX_LINE_BYTES, encodeEvent } from '../../protocol/index.js';
 import type { Logger } from '../core/config.js';
 import type { Peer, PeerHandler } from '../core/peer.js';
+import { tooFarBehind } from './outbound-limit.js';
 import { writeCoalesced } from './write-coalescer.js';
 
 export interface TcpTransportOptions {
@@ -81,7 +82,7 @@ export class TcpTransport {
       transport: 'tcp',
       write(data) {
         if (closing || socket.destroyed) return;
-        if (socket.writableLength + data.length > maxOutboundBytes) {
+        if (tooFarBehind(socket, socket.writableLength, data.length, maxOutboundBytes)) {
           logger.warn({ peer: id, queued: socket.writableLength }, 'slow consumer dropped');
           const error = { code: 'SLOW_CONSUMER' as const, message: 'too far behind; reconnect and catch up with history' };
           closePeer(Buffer.from(encodeEvent('error', { error })));

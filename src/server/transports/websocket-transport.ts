@@ -4,6 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_LINE_BYTES, encodeEvent } from '../../protocol/index.js';
 import type { Logger } from '../core/config.js';
 import type { Peer, PeerHandler } from '../core/peer.js';
+import { tooFarBehind } from './outbound-limit.js';
 
 export interface WebSocketTransportOptions {
   maxOutboundBytes: number;
@@ -63,7 +64,7 @@ export class WebSocketTransport {
       transport: 'ws',
       write(data) {
         if (closing || ws.readyState !== ws.OPEN) return;
-        if (ws.bufferedAmount + data.length > maxOutboundBytes) {
+        if (tooFarBehind(ws, ws.bufferedAmount, data.length, maxOutboundBytes)) {
           logger.warn({ peer: id, queued: ws.bufferedAmount }, 'slow consumer dropped');
           const error = { code: 'SLOW_CONSUMER' as const, message: 'too far behind; reconnect and catch up with history' };
           closePeer(Buffer.from(encodeEvent('error', { error })));
