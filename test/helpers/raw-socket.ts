@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { StringDecoder } from 'node:string_decoder';
 
 /** A bare TCP connection for tests that speak the wire format by hand, bad bytes included. */
 export class RawSocket {
@@ -9,8 +10,9 @@ export class RawSocket {
 
   private constructor(socket: net.Socket) {
     this.socket = socket;
+    const utf8 = new StringDecoder('utf8'); // a character split across reads stays whole
     socket.on('data', (d: Buffer) => {
-      this.buffer += d.toString('utf8');
+      this.buffer += utf8.write(d);
       let nl;
       while ((nl = this.buffer.indexOf('\n')) >= 0) {
         const line = this.buffer.slice(0, nl);
