@@ -19,3 +19,7 @@ export const MAX_HISTORY_LIMIT = 200;
 export const DEFAULT_HISTORY_LIMIT = 50;
 export const MAX_CID_CHARS = 64;
 export const LOBBY = '#lobby';
+
+/** C0/C1 control characters other than tab and newline: never allowed in texts, notices, reasons. */
+// eslint-disable-next-line no-control-regex
+export const FORBIDDEN_CONTROL_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;

@@ -9,7 +9,9 @@ import type { Peer } from './core/peer.js';
 import { createMetrics } from './metrics.js';
 import { ProtocolError } from '../protocol/index.js';
 import { ConfigError, type ServerConfig } from './config.js';
+import { DiskFileStore } from './store/files/disk-file-store.js';
 import { SchemaTooNewError, SqliteStore } from './store/sqlite/sqlite-store.js';
+import { fileRoutes } from './transports/file-routes.js';
 import { HttpTransport } from './transports/http-transport.js';
 import { TcpTransport } from './transports/tcp-transport.js';
 import { WebSocketTransport } from './transports/websocket-transport.js';
@@ -33,7 +35,9 @@ export async function startServer(config: ServerConfig, logger: PinoLogger): Pro
   const maxOutboundBytes = config.maxOutboundKib * 1024;
   const tcp = new TcpTransport(connect, { host: config.host, port: config.port, maxOutboundBytes, maxConnections: config.maxConnections }, logger);
   const websocket = new WebSocketTransport(connect, { maxOutboundBytes }, logger);
-  const http = new HttpTransport({ host: config.host, port: config.httpPort, websocket, metrics: metrics.registry });
+  const blobs = new DiskFileStore(join(dataDir, 'files'));
+  const files = fileRoutes({ accounts: chat.accounts, files: chat.files, blobs, maxUploadBytes: Math.floor(config.maxUploadMib * 1024 * 1024), logger });
+  const http = new HttpTransport({ host: config.host, port: config.httpPort, websocket, metrics: metrics.registry, routes: [files] });
 
   const abandon = async (): Promise<void> => {
     chat.shutdown();

@@ -4,7 +4,7 @@ import { BanterError, type ChatSession, type ConnectionState } from '../client/i
 import { LOBBY, type MutedUntil, type OnlineUser } from '../protocol/index.js';
 import { mergeMessages, systemLine, type Line } from './chat-state.js';
 import { HELP, parseTyped, type Typed } from './commands.js';
-import { bodyOf, clock, colourOf, untilText } from './format.js';
+import { bodyOf, clock, colourOf, printable, untilText } from './format.js';
 import { LineInput } from './line-input.js';
 
 interface Props {
@@ -240,7 +240,7 @@ export function ChatScreen({ session, address, onQuit, onEnded, endedText }: Pro
             ) : (
               <Text key={l.key} wrap="truncate-end" color={l.tone === 'error' ? 'red' : l.tone === 'notice' ? 'magenta' : 'gray'}>
                 {l.tone === 'notice' ? '*** ' : '-- '}
-                {l.text}
+                {printable(l.text)}
               </Text>
             ),
           )}

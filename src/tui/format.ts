@@ -16,7 +16,7 @@ export function clock(ts: number): string {
 
 /** What a message shows as text in a terminal: stickers as their emoji, files by name and size. */
 export function bodyOf(m: ChatMessage): string {
-  if (m.text !== undefined) return m.text;
+  if (m.text !== undefined) return printable(m.text);
   if (m.sticker !== undefined) return isSticker(m.sticker) ? `${STICKERS[m.sticker]}  (:${m.sticker}:)` : `:${m.sticker}:`;
   if (m.file) return `📎 ${m.file.name} (${humanSize(m.file.size)})`;
   return '';
@@ -31,4 +31,16 @@ export function humanSize(bytes: number): string {
 
 export function untilText(until: number | 'forever'): string {
   return until === 'forever' ? 'until an admin unmutes you' : `until ${new Date(until).toLocaleString()}`;
+}
+
+/**
+ * Text safe to print in a terminal on one row: line breaks shown as ⏎, tabs as spaces, and any
+ * other control character (an escape sequence from an older or hostile server) made visible.
+ */
+export function printable(text: string): string {
+  return text
+    .replace(/\r?\n/g, ' ⏎ ')
+    .replace(/\t/g, '  ')
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }

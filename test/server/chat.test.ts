@@ -65,6 +65,8 @@ describe('chat', () => {
     assert.equal(await code(client.request('send', { to: '#lobby', sticker: 'unicorn-of-doom' })), 'BAD_REQUEST');
     assert.equal(await code(client.request('send', { to: '#lobby', text: 'a', sticker: 'heart' } as never)), 'BAD_REQUEST');
     assert.equal(await code(client.request('send', { to: '#lobby', file: { id: 'nope' } })), 'NO_SUCH_FILE');
+    assert.equal(await code(client.request('send', { to: '#lobby', text: 'evil \u001b[2J escape' })), 'BAD_REQUEST', 'no terminal escapes');
+    assert.equal(await code(client.request('send', { to: '#lobby', text: 'two\nlines\tand a tab' })), 'OK');
     const inbox = record(client, 'msg');
     await client.request('send', { to: '#lobby', sticker: 'rocket' });
     await waitUntil(() => inbox.some((m) => m.sticker === 'rocket'), 'the sticker');

@@ -80,6 +80,19 @@ export class Accounts {
     return { user, token, tokenHash };
   }
 
+  /**
+   * The user a session token belongs to, for requests that carry the token itself (HTTP):
+   * known, not revoked, not expired, and the user not banned; otherwise null. It does not
+   * extend the session.
+   */
+  async authenticate(token: string): Promise<UserRecord | null> {
+    if (token.length === 0 || token.length > 200) return null;
+    const session = await this.store.findSession(hashToken(token));
+    if (!session || session.revoked || session.expiresAt <= Date.now()) return null;
+    const user = await this.store.findUserById(session.userId);
+    return user && user.banReason === null ? user : null;
+  }
+
   async logout(tokenHash: string): Promise<void> {
     await this.store.revokeSession(tokenHash);
   }

@@ -4,6 +4,7 @@ import type { Store, UserRecord } from '../store/port.js';
 import { Accounts, type LoginOutcome } from './accounts.js';
 import { ClientSession } from './client-session.js';
 import type { CoreConfig, Logger } from './config.js';
+import { Files } from './files.js';
 import { Messages } from './messages.js';
 import { NO_METRICS, type ChatMetrics } from './metrics.js';
 import { Moderation } from './moderation.js';
@@ -29,6 +30,7 @@ export class ChatService {
   readonly logger: Logger;
   readonly metrics: ChatMetrics;
   readonly accounts: Accounts;
+  readonly files: Files;
   readonly messages: Messages;
   readonly moderation: Moderation;
   readonly online: OnlineUsers<ClientSession>;
@@ -41,7 +43,8 @@ export class ChatService {
     ({ store: this.store, bus: this.bus, config: this.config, logger: this.logger } = deps);
     this.metrics = deps.metrics ?? NO_METRICS;
     this.accounts = new Accounts(this.store, this.config);
-    this.messages = new Messages(this.store, this.bus);
+    this.files = new Files(this.store);
+    this.messages = new Messages(this.store, this.bus, this.files);
     this.moderation = new Moderation(this.store, this.bus);
     this.online = new OnlineUsers(this.config.sendRatePerSec, this.config.sendBurst);
     this.bus.subscribe((m) => this.deliver(m));

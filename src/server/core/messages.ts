@@ -1,4 +1,5 @@
 import {
+  FORBIDDEN_CONTROL_CHARS,
   LOBBY,
   MAX_HISTORY_LIMIT,
   MAX_TEXT_CHARS,
@@ -12,6 +13,7 @@ import {
 import type { Bus } from '../bus/port.js';
 import type { NewMessage, Store, StoredMessage, UserRecord } from '../store/port.js';
 import { dmKey, dmParties, parseDestination } from './conversations.js';
+import type { Files } from './files.js';
 
 /** A conversation resolved for one user: its storage key and how that user names it. */
 export interface ResolvedConversation {
@@ -27,6 +29,7 @@ export class Messages {
   constructor(
     private readonly store: Store,
     private readonly bus: Bus,
+    private readonly files: Files,
   ) {}
 
   async resolve(me: UserRecord, to: string): Promise<ResolvedConversation> {
@@ -47,10 +50,12 @@ export class Messages {
   }
 
   /** Checks what is sent and turns it into a storable message; throws the protocol's errors. */
-  compose(me: UserRecord, conv: ResolvedConversation, body: RequestBody<'send'>): NewMessage {
+  async compose(me: UserRecord, conv: ResolvedConversation, body: RequestBody<'send'>): Promise<NewMessage> {
     const base = { conv: conv.key, senderId: me.id, senderName: me.name, cid: body.cid ?? null };
     if (body.text !== undefined) {
       if (body.text.trim().length === 0) throw new ProtocolError('BAD_REQUEST', 'the text is empty');
+      // Escape sequences would let one user drive other users' terminals.
+      if (FORBIDDEN_CONTROL_CHARS.test(body.text)) throw new ProtocolError('BAD_REQUEST', 'the text contains control characters (only tab and newline are allowed)');
       const length = [...body.text].length;
       if (length > MAX_TEXT_CHARS) {
         throw new ProtocolError('TOO_LONG', `a message has at most ${MAX_TEXT_CHARS} characters (this one has ${length})`);
@@ -61,8 +66,15 @@ export class Messages {
       if (!isSticker(body.sticker)) throw new ProtocolError('BAD_REQUEST', `no sticker named ${JSON.stringify(body.sticker)}`);
       return { ...base, kind: 'sticker', body: body.sticker };
     }
-    // File transfer (upload and the file store) arrives with the HTTP gateway; until then no id is known.
-    throw new ProtocolError('NO_SUCH_FILE', `no file with id ${JSON.stringify(body.file?.id)}`);
+    // The name, size and type come from the server's own record, never from the sender.
+    const file = await this.files.forSending(me, body.file?.id ?? '');
+    const ref: FileRef = { id: file.id, name: file.name, size: file.size, mime: file.mime };
+    return { ...base, kind: 'file', body: JSON.stringify(ref) };
+  }
+
+  /** Called before a file message is stored: lets the conversation's members download the file. */
+  async shareFile(message: NewMessage): Promise<void> {
+    if (message.kind === 'file') await this.files.shared((JSON.parse(message.body) as FileRef).id, message.conv);
   }
 
   /** Delivers a just-stored message to every session of every participant, sender included. */

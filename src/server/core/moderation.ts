@@ -1,4 +1,4 @@
-import { MAX_NOTICE_CHARS, MAX_REASON_CHARS, ProtocolError, encodeEvent, nameKey, type MutedUntil } from '../../protocol/index.js';
+import { FORBIDDEN_CONTROL_CHARS, MAX_NOTICE_CHARS, MAX_REASON_CHARS, ProtocolError, encodeEvent, nameKey, type MutedUntil } from '../../protocol/index.js';
 import type { Bus } from '../bus/port.js';
 import type { Store, UserRecord } from '../store/port.js';
 
@@ -62,6 +62,7 @@ export class Moderation {
   }
 
   async notice(actor: UserRecord, text: string): Promise<void> {
+    if (FORBIDDEN_CONTROL_CHARS.test(text) || text.trim() === '') throw new ProtocolError('BAD_REQUEST', 'a notice is plain text, without control characters');
     const length = [...text].length;
     if (length > MAX_NOTICE_CHARS) throw new ProtocolError('TOO_LONG', `a notice has at most ${MAX_NOTICE_CHARS} characters`);
     await this.store.addAudit({ ts: Date.now(), actor: actor.name, action: 'notice', target: null, detail: text });
@@ -120,7 +121,8 @@ export class Moderation {
 }
 
 function cleanReason(reason: string | undefined): string | undefined {
-  const r = reason?.trim();
+  // eslint-disable-next-line no-control-regex
+  const r = reason?.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').trim();
   return r ? [...r].slice(0, MAX_REASON_CHARS).join('') : undefined;
 }
 

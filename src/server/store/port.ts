@@ -27,6 +27,14 @@ export interface Store {
   history(conv: string, query: HistoryQuery): Promise<StoredMessage[]>;
   /** The conversations a user takes part in: #lobby and every private one. */
   conversationsOf(userKey: string): Promise<ConversationSummary[]>;
+  // files: the records of uploads (the bytes are kept elsewhere, by content hash)
+  /** Stores a new file record; its id is new (the caller makes it random). */
+  createFile(file: FileRecord): Promise<void>;
+  findFile(id: string): Promise<FileRecord | null>;
+  /** Records that a file was sent to a conversation (key as in NewMessage.conv); doing it again changes nothing. */
+  shareFile(fileId: string, conv: string): Promise<void>;
+  /** The conversation keys a file was sent to, in no particular order; [] if none or unknown. */
+  fileConversations(fileId: string): Promise<string[]>;
   // moderation
   addAudit(entry: AuditEntry): Promise<void>;
   listAudit(limit: number): Promise<AuditRecord[]>;
@@ -93,6 +101,19 @@ export interface ConversationSummary {
   lastTs: number | null;
   /** For a private conversation: the other party's display name. */
   peer: string | null;
+}
+
+/** An uploaded file: the bytes are stored under `sha256`; `name` is already sanitised. */
+export interface FileRecord {
+  /** Random, URL-safe. */
+  id: string;
+  /** Lower-case hex SHA-256 of the content. */
+  sha256: string;
+  size: number;
+  mime: string;
+  name: string;
+  uploaderId: number;
+  createdAt: number;
 }
 
 export interface AuditEntry {

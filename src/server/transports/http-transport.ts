@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { WebSocketTransport } from './websocket-transport.js';
@@ -8,6 +8,8 @@ export interface HttpTransportOptions {
   port: number;
   websocket: WebSocketTransport;
   metrics: Registry;
+  /** More routes (e.g. file transfer), each in its own encapsulated scope. */
+  routes?: FastifyPluginAsync[];
 }
 
 /** The HTTP port: the WebSocket endpoint /ws, /healthz and /metrics. */
@@ -21,6 +23,7 @@ export class HttpTransport {
       reply.header('content-type', options.metrics.contentType);
       return options.metrics.metrics();
     });
+    for (const routes of options.routes ?? []) void this.app.register(routes);
     this.app.server.on('upgrade', (req, socket, head: Buffer) => {
       const path = (req.url ?? '').split('?')[0];
       if (path === '/ws') options.websocket.handleUpgrade(req, socket, head);

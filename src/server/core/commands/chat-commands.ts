@@ -22,7 +22,9 @@ export const chatCommands: CommandTable<'send' | 'history' | 'who' | 'convs' | '
       s.sendOrder = new Promise((resolve) => (release = resolve));
       try {
         const conv = await s.chat.messages.resolve(me.record, body.to);
-        const message = s.chat.messages.compose(me.record, conv, body);
+        const message = await s.chat.messages.compose(me.record, conv, body);
+        // Shared before it is stored, so a recipient can download as soon as the msg event arrives.
+        await s.chat.messages.shareFile(message);
         await previous;
         const started = performance.now();
         const appended = s.chat.store.appendMessage(message);

@@ -49,4 +49,21 @@ export const MIGRATIONS: string[] = [
     detail TEXT
   );
   `,
+  `
+  CREATE TABLE files (
+    id TEXT PRIMARY KEY,            -- random, URL-safe
+    sha256 TEXT NOT NULL,           -- the content is stored under this hash
+    size INTEGER NOT NULL,
+    mime TEXT NOT NULL,             -- sniffed from the content
+    name TEXT NOT NULL,             -- sanitised original name
+    uploader_id INTEGER NOT NULL REFERENCES users(id),
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX files_by_sha256 ON files(sha256);
+  CREATE TABLE file_shares (
+    file_id TEXT NOT NULL REFERENCES files(id),
+    conv TEXT NOT NULL,             -- conversation key, as in messages.conv
+    PRIMARY KEY (file_id, conv)
+  ) WITHOUT ROWID;
+  `,
 ];

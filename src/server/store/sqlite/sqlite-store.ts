@@ -6,6 +6,7 @@ import {
   type AuditEntry,
   type AuditRecord,
   type ConversationSummary,
+  type FileRecord,
   type HistoryQuery,
   type NewMessage,
   type NewUser,
@@ -112,6 +113,14 @@ export class SqliteStore implements Store {
         LEFT JOIN users u ON u.key = (CASE WHEN c.user_a = @key THEN c.user_b ELSE c.user_a END)
         WHERE c.key = '#lobby' OR c.user_a = @key OR c.user_b = @key
         ORDER BY c.last_ts DESC`),
+      insertFile: db.prepare(
+        'INSERT INTO files (id, sha256, size, mime, name, uploader_id, created_at) VALUES (@id, @sha256, @size, @mime, @name, @uploaderId, @createdAt)',
+      ),
+      fileById: db.prepare(
+        'SELECT id, sha256, size, mime, name, uploader_id AS uploaderId, created_at AS createdAt FROM files WHERE id = ?',
+      ),
+      shareFile: db.prepare('INSERT INTO file_shares (file_id, conv) VALUES (?, ?) ON CONFLICT DO NOTHING'),
+      fileConvs: db.prepare('SELECT conv FROM file_shares WHERE file_id = ?').pluck(),
       insertAudit: db.prepare('INSERT INTO audit (ts, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)'),
       listAudit: db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ?'),
     };
@@ -244,6 +253,22 @@ export class SqliteStore implements Store {
   async conversationsOf(userKey: string): Promise<ConversationSummary[]> {
     const rows = this.stmt.convsOf.all({ key: userKey }) as { key: string; last_seq: number; last_ts: number | null; peer: string | null }[];
     return rows.map((r) => ({ conv: r.key, lastSeq: r.last_seq, lastTs: r.last_ts, peer: r.key === '#lobby' ? null : r.peer }));
+  }
+
+  async createFile(file: FileRecord): Promise<void> {
+    this.stmt.insertFile.run(file);
+  }
+
+  async findFile(id: string): Promise<FileRecord | null> {
+    return (this.stmt.fileById.get(id) as FileRecord | undefined) ?? null;
+  }
+
+  async shareFile(fileId: string, conv: string): Promise<void> {
+    this.stmt.shareFile.run(fileId, conv);
+  }
+
+  async fileConversations(fileId: string): Promise<string[]> {
+    return this.stmt.fileConvs.all(fileId) as string[];
   }
 
   async addAudit(e: AuditEntry): Promise<void> {

@@ -1,0 +1,160 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Accounts } from '../core/accounts.js';
+import type { Files } from '../core/files.js';
+import type { FileRecord, UserRecord } from '../store/port.js';
+import { BlobAbortedError, BlobTooLargeError, type DiskFileStore } from '../store/files/disk-file-store.js';
+
+export interface FileRoutesOptions {
+  accounts: Accounts;
+  files: Files;
+  blobs: DiskFileStore;
+  maxUploadBytes: number;
+  logger?: { warn(obj: object, msg: string): void };
+}
+
+/** How long the rest of a refused upload is read (and thrown away) before the connection is cut. */
+const DRAIN_MS = 2000;
+
+/**
+ * File transfer over HTTP: `POST /api/files` (the raw body is the file) and `GET /api/files/:id`
+ * (with Range). Both take the session token of `login`, as `Authorization: Bearer <token>`; the
+ * download also as `?token=` (for `<img src>`). Register it on the HTTP app as a plugin.
+ */
+export function fileRoutes(options: FileRoutesOptions) {
+  const { accounts, files, blobs, maxUploadBytes } = options;
+
+  return async function plugin(app: FastifyInstance): Promise<void> {
+    // The body is the file, whatever the client says it is: no parsing, no buffering; the route
+    // streams request.raw itself. The client's Content-Type is ignored (the type is sniffed).
+    app.removeAllContentTypeParsers();
+    app.addHook('onRequest', async (request) => {
+      if (request.method === 'POST') request.headers['content-type'] = 'application/octet-stream';
+    });
+    app.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+
+    app.post('/api/files', async (request, reply) => {
+      const user = await authenticate(request, false);
+      if (!user) return refuse(request, reply, 401, 'NOT_AUTHENTICATED', 'a valid session token is required (Authorization: Bearer <token>)');
+      const declared = Number(request.headers['content-length'] ?? NaN);
+      if (declared > maxUploadBytes) return refuse(request, reply, 413, 'TOO_LARGE', tooLarge());
+      let blob;
+      try {
+        blob = await blobs.receive(request.raw, maxUploadBytes);
+      } catch (err) {
+        if (err instanceof BlobTooLargeError) return refuse(request, reply, 413, 'TOO_LARGE', tooLarge());
+        if (err instanceof BlobAbortedError) {
+          request.raw.socket?.destroy();
+          return reply.hijack();
+        }
+        throw err;
+      }
+      const record = await files.add({ ...blob, name: decodeName(request.headers['x-file-name']) }, user);
+      return reply.code(201).send({ id: record.id, name: record.name, size: record.size, mime: record.mime, sha256: record.sha256 });
+    });
+
+    app.get<{ Params: { id: string }; Querystring: { token?: string } }>('/api/files/:id', async (request, reply) => {
+      const user = await authenticate(request, true);
+      if (!user) return refuse(request, reply, 401, 'NOT_AUTHENTICATED', 'a valid session token is required (Authorization: Bearer <token> or ?token=)');
+      const file = await files.readable(user, request.params.id);
+      if (!file) return refuse(request, reply, 404, 'NO_SUCH_FILE', 'no such file');
+      return sendFile(request, reply, file);
+    });
+  };
+
+  function tooLarge(): string {
+    return `a file may have at most ${maxUploadBytes} bytes (${maxUploadBytes / (1024 * 1024)} MiB)`;
+  }
+
+  async function authenticate(request: FastifyRequest, allowQuery: boolean): Promise<UserRecord | null> {
+    const header = request.headers.authorization;
+    const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
+    let token = match?.[1];
+    if (token === undefined && header === undefined && allowQuery) {
+      const q = (request.query as { token?: unknown }).token;
+      if (typeof q === 'string') token = q;
+    }
+    return token === undefined ? null : accounts.authenticate(token);
+  }
+
+  async function sendFile(request: FastifyRequest, reply: FastifyReply, file: FileRecord): Promise<FastifyReply> {
+    const size = await blobs.sizeOf(file.sha256);
+    if (size === null) {
+      options.logger?.warn({ file: file.id, sha256: file.sha256 }, 'file content missing');
+      return refuse(request, reply, 404, 'NO_SUCH_FILE', 'no such file');
+    }
+    reply
+      .header('content-type', file.mime)
+      .header('content-disposition', contentDisposition(file.name))
+      .header('x-content-type-options', 'nosniff')
+      .header('content-security-policy', "default-src 'none'; sandbox")
+      .header('cache-control', 'private, no-cache')
+      .header('etag', `"${file.sha256}"`)
+      .header('accept-ranges', 'bytes');
+    const range = parseRange(request.headers.range, size);
+    if (range === 'unsatisfiable') {
+      return reply.code(416).header('content-range', `bytes */${size}`).header('content-length', 0).send();
+    }
+    if (range) {
+      reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${size}`).header('content-length', range.end - range.start + 1);
+      return reply.send(blobs.read(file.sha256, range));
+    }
+    reply.header('content-length', size);
+    return reply.send(size === 0 ? '' : blobs.read(file.sha256));
+  }
+
+  /**
+   * Sends an error. If the request's body is still arriving (a refused upload), the connection is
+   * closed after the reply: the rest is read and thrown away for a short while, so the client can
+   * read the reply before the socket goes away, then the connection is cut.
+   */
+  function refuse(request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
+    const raw = request.raw;
+    if (!raw.complete && request.method === 'POST') {
+      reply.header('connection', 'close');
+      raw.resume();
+      const timer = setTimeout(() => raw.socket?.destroy(), DRAIN_MS);
+      timer.unref();
+      raw.once('end', () => clearTimeout(timer));
+    }
+    return reply.code(status).send({ error: { code, message } });
+  }
+}
+
+/** X-File-Name is percent-encoded UTF-8; a value that does not decode is taken as it is. */
+function decodeName(header: string | string[] | undefined): string | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (value === undefined) return undefined;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+/** RFC 6266 / 8187: an ASCII fallback plus the exact (already sanitised) name in UTF-8. */
+export function contentDisposition(name: string): string {
+  const ascii = name.replace(/[^A-Za-z0-9 ._()-]/g, '_');
+  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
+/**
+ * One byte range (RFC 9110 §14.1.2): `bytes=a-b`, `bytes=a-`, `bytes=-n`. Undefined when there
+ * is no Range header or it cannot be read, or names several ranges: the whole file is sent.
+ */
+export function parseRange(header: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | undefined {
+  if (header === undefined) return undefined;
+  const m = /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/i.exec(header);
+  if (!m || (m[1] === '' && m[2] === '')) return undefined;
+  const [first, last] = [m[1]!, m[2]!];
+  if (first === '') {
+    const suffix = Number(last);
+    if (suffix === 0 || size === 0) return 'unsatisfiable';
+    return { start: Math.max(0, size - suffix), end: size - 1 };
+  }
+  const start = Number(first);
+  const end = last === '' ? size - 1 : Math.min(Number(last), size - 1);
+  if (last !== '' && Number(last) < start) return undefined; // invalid: ignored
+  if (start >= size) return 'unsatisfiable';
+  return { start, end };
+}
