@@ -2,7 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { BanterClient } from '../client/index.js';
 import type { AuditEntry, MutedUntil } from '../protocol/index.js';
 import { StdinReader, addConnectionOptions, connectAndLogin, resolveConnection, runScripted, usageErrorsExit2, type ConnectionFlags } from './connection-options.js';
-import { printable } from './listen-command.js';
+import { printable } from '../client/printable.js';
 
 type Flags = ConnectionFlags & { minutes?: number; reason?: string; limit?: number; json?: boolean };
 type Action = (client: BanterClient, args: string[], flags: Flags) => Promise<string[]>;

@@ -1,3 +1,4 @@
+import { printable } from '../client/printable.js';
 import type { Command } from 'commander';
 import { BanterError, ChatSession } from '../client/index.js';
 import { LOBBY, STICKERS, isValidName, nameKey, type ChatMessage, type EventBodies } from '../protocol/index.js';
@@ -114,15 +115,3 @@ function clock(ts: number): string {
   return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
 }
 
-/**
- * Keeps one message on one line and the terminal safe from escape sequences another user could
- * send: newlines become `\n`, other control characters `\xHH`.
- */
-export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\r\n|[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, (c) => {
-    if (c === '\n' || c === '\r\n') return '\\n';
-    if (c === '\r') return '\\r';
-    return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
-  });
-}

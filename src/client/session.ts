@@ -69,6 +69,7 @@ export class ChatSession extends Emitter<SessionEvents> {
   private held: ChatMessage[] | undefined;
   private stopped = false;
   private caughtUpOnce = false;
+  private hello: ReplyResults['hello'] | undefined;
   private readonly options: Required<Omit<SessionOptions, 'connect'>> & Pick<SessionOptions, 'connect'>;
 
   constructor(options: SessionOptions) {
@@ -90,6 +91,10 @@ export class ChatSession extends Emitter<SessionEvents> {
   }
   get sessionToken(): string | undefined {
     return this.token;
+  }
+  /** What the server said of itself in `hello` (its name, protocol, HTTP port). */
+  get serverInfo(): ReplyResults['hello'] | undefined {
+    return this.hello;
   }
   get onlineUsers(): OnlineUser[] {
     return [...this.users.values()].sort((a, b) => a.user.localeCompare(b.user));
@@ -170,6 +175,7 @@ export class ChatSession extends Emitter<SessionEvents> {
     const client = await BanterClient.connect(this.options.connect, { requestTimeoutMs: this.options.requestTimeoutMs });
     this.client = client;
     this.wire(client);
+    this.hello = await client.request('hello', { client: this.options.clientName });
     return client;
   }
 

@@ -84,7 +84,8 @@ export interface ChatMessage {
 }
 
 export interface ReplyResults {
-  hello: { server: string; proto: number };
+  /** `http_port`: where this server's HTTP API (files) and WebSocket endpoint listen. */
+  hello: { server: string; proto: number; http_port?: number };
   ping: Record<string, never>;
   pong: Record<string, never>;
   register: { user: string };

@@ -48,6 +48,7 @@ export async function startServer(config: ServerConfig, logger: PinoLogger): Pro
   try {
     tcpAddress = await tcp.listen().catch((err: unknown) => Promise.reject(listenError(err, config.host, config.port, '--port / BANTER_PORT')));
     httpAddress = await http.listen().catch((err: unknown) => Promise.reject(listenError(err, config.host, config.httpPort, '--http-port / BANTER_HTTP_PORT')));
+    chat.httpPort = httpAddress.port;
     await bootstrapAdmin(chat, config, logger);
   } catch (err) {
     await abandon();

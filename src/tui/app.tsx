@@ -49,13 +49,21 @@ export function App({ address: initialAddress, user: initialUser = '' }: AppProp
   };
   const fieldSetters = [setField('address', setAddress), setField('user', setUser), setField('password', setPassword), setField('confirm', setConfirm)];
 
+  const [httpBase, setHttpBase] = useState<string>();
+
   const openSession = (): ChatSession | null => {
     const target = parseAddress(typed.current.address);
     if (!target) {
       setError('the server address is host:port, e.g. 127.0.0.1:8888');
       return null;
     }
-    return new ChatSession({ connect: tcpTransport(target.host, target.port), clientName: 'banter-tui' });
+    const s = new ChatSession({ connect: tcpTransport(target.host, target.port), clientName: 'banter-tui' });
+    const host = target.host.includes(':') ? `[${target.host}]` : target.host;
+    s.on('state', () => {
+      const port = s.serverInfo?.http_port;
+      if (port) setHttpBase(`http://${host}:${port}`);
+    });
+    return s;
   };
 
   const submit = async (register: boolean): Promise<void> => {
@@ -80,7 +88,7 @@ export function App({ address: initialAddress, user: initialUser = '' }: AppProp
   };
 
   if (screen === 'chat' && session) {
-    return <ChatScreen session={session} address={address} onQuit={() => exit()} onEnded={(text) => setNotice(text)} endedText={notice} />;
+    return <ChatScreen session={session} address={address} httpBase={httpBase} onQuit={() => exit()} onEnded={(text) => setNotice(text)} endedText={notice} />;
   }
 
   const common = { busy, error };

@@ -4,12 +4,14 @@ import { BanterError, type ChatSession, type ConnectionState } from '../client/i
 import { LOBBY, type MutedUntil, type OnlineUser } from '../protocol/index.js';
 import { mergeMessages, systemLine, type Line } from './chat-state.js';
 import { HELP, parseTyped, type Typed } from './commands.js';
-import { bodyOf, clock, colourOf, printable, untilText } from './format.js';
+import { bodyOf, clock, colourOf, printable, progressBar, untilText } from './format.js';
 import { LineInput } from './line-input.js';
 
 interface Props {
   session: ChatSession;
   address: string;
+  /** The HTTP base for files, when the server offers them. */
+  httpBase?: string;
   onQuit: () => void;
   onEnded: (text: string) => void;
   endedText?: string;
@@ -18,7 +20,7 @@ interface Props {
 const PANE_WIDTH = 24;
 
 /** The chat screen: the conversation, the online list, the input line and the status lines. */
-export function ChatScreen({ session, address, onQuit, onEnded, endedText }: Props) {
+export function ChatScreen({ session, address, httpBase, onQuit, onEnded, endedText }: Props) {
   const { stdout } = useStdout();
   const [size, setSize] = useState({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
   const [conv, setConv] = useState<string>(LOBBY);
@@ -33,6 +35,7 @@ export function ChatScreen({ session, address, onQuit, onEnded, endedText }: Pro
   const [paneIndex, setPaneIndex] = useState(0);
   const [scroll, setScroll] = useState(0);
   const [typing, setTyping] = useState<Record<string, number>>({});
+  const [transfer, setTransfer] = useState<{ label: string; done: number; total?: number }>();
   const convRef = useRef(conv);
   convRef.current = conv;
   const loaded = useRef(new Set<string>());
@@ -70,7 +73,8 @@ export function ChatScreen({ session, address, onQuit, onEnded, endedText }: Pro
       }),
       session.on('typing', (t) => setTyping((all) => ({ ...all, [`${t.conv}|${t.user}`]: Date.now() }))),
       session.on('ended', (e) => {
-        const text = e.code === 'kicked' ? `You were kicked: ${e.reason}` : e.code === 'banned' ? `You are banned: ${e.reason}` : `Session ended: ${e.reason}`;
+        const why = printable(e.reason, ' ');
+        const text = e.code === 'kicked' ? `You were kicked: ${why}` : e.code === 'banned' ? `You are banned: ${why}` : `Session ended: ${why}`;
         onEnded(text);
       }),
     ];
@@ -166,7 +170,9 @@ export function ChatScreen({ session, address, onQuit, onEnded, endedText }: Pro
         session.close();
         return onQuit();
       case 'file':
-        return say('Sending files is not supported by this server yet (it arrives with the HTTP gateway).', 'error');
+        return sendFile(typed.path);
+      case 'open':
+        return openFile(typed.back);
       case 'error':
         return say(typed.message, 'error');
       case 'notice':
@@ -179,6 +185,44 @@ export function ChatScreen({ session, address, onQuit, onEnded, endedText }: Pro
         } catch (err) {
           say(refusal(err), 'error');
         }
+    }
+  };
+
+  const sendFile = async (path: string): Promise<void> => {
+    const token = session.sessionToken;
+    if (!httpBase || !token) return say('This server does not offer file transfer.', 'error');
+    const to = conv;
+    const label = `Uploading ${path.split('/').pop()}`;
+    setTransfer({ label, done: 0 });
+    try {
+      const { uploadPath } = await import('../client/node/files.js');
+      const file = await uploadPath(path, { httpBase, token, onProgress: (done, total) => setTransfer({ label, done, total }) });
+      await session.send(to, { file: { id: file.id } });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      say(code === 'ENOENT' ? `No file at ${path}` : code === 'EISDIR' ? `${path} is a folder` : refusal(err), 'error');
+    } finally {
+      setTransfer(undefined);
+    }
+  };
+
+  const openFile = async (back: number): Promise<void> => {
+    const token = session.sessionToken;
+    const files = current.filter((l) => l.kind === 'msg' && l.m.file).map((l) => (l as { m: { file: { id: string; name: string } } }).m.file);
+    const file = files[files.length - back];
+    if (!file) return say(files.length ? `This conversation has only ${files.length} file(s).` : 'No file in this conversation yet.', 'error');
+    if (!httpBase || !token) return say('This server does not offer file transfer.', 'error');
+    const label = `Downloading ${file.name}`;
+    setTransfer({ label, done: 0 });
+    try {
+      const [{ downloadTo }, { homedir }, { join }] = await Promise.all([import('../client/node/files.js'), import('node:os'), import('node:path')]);
+      const folder = process.env.BANTER_DOWNLOADS ?? join(homedir(), 'Downloads', 'banter');
+      const saved = await downloadTo(file.id, folder, { httpBase, token, onProgress: (done, total) => setTransfer({ label, done, total }) });
+      say(`Saved ${saved}`);
+    } catch (err) {
+      say(`Download failed: ${(err as Error).message}`, 'error');
+    } finally {
+      setTransfer(undefined);
     }
   };
 
@@ -240,7 +284,7 @@ export function ChatScreen({ session, address, onQuit, onEnded, endedText }: Pro
             ) : (
               <Text key={l.key} wrap="truncate-end" color={l.tone === 'error' ? 'red' : l.tone === 'notice' ? 'magenta' : 'gray'}>
                 {l.tone === 'notice' ? '*** ' : '-- '}
-                {printable(l.text)}
+                {printable(l.text, ' ⏎ ')}
               </Text>
             ),
           )}
@@ -268,7 +312,13 @@ export function ChatScreen({ session, address, onQuit, onEnded, endedText }: Pro
         <LineInput value={input} onChange={onChange} onSubmit={onSubmit} focus={!paneFocus && !endedText} />
       </Box>
       <Box paddingX={1} justifyContent="space-between">
-        <Text dimColor>{typers.length > 0 ? `${typers.join(', ')} typing…` : 'Tab: users  PgUp/PgDn: scroll  Ctrl-P: hide list  /help'}</Text>
+        {transfer ? (
+          <Text color="cyan">
+            {transfer.label} {progressBar(transfer.done, transfer.total)}
+          </Text>
+        ) : (
+          <Text dimColor>{typers.length > 0 ? `${typers.join(', ')} typing…` : 'Tab: users  PgUp/PgDn: scroll  Ctrl-P: hide list  /file  /open  /help'}</Text>
+        )}
       </Box>
     </Box>
   );

@@ -8,6 +8,7 @@ export type Typed =
   | { kind: 'help' }
   | { kind: 'quit' }
   | { kind: 'file'; path: string }
+  | { kind: 'open'; back: number }
   | { kind: 'admin'; op: 'mute' | 'unmute' | 'kick' | 'ban' | 'unban'; user: string; minutes?: number; reason?: string }
   | { kind: 'notice'; text: string }
   | { kind: 'error'; message: string };
@@ -17,7 +18,8 @@ export const HELP = [
   '/all text            send to #lobby          /msg user text   send privately',
   '/sticker name        send a sticker (or type :name: alone)',
   `stickers: ${STICKER_NAMES.join(' ')}`,
-  '/who                 who is online           /file path       send a file',
+  '/who                 who is online           /file path       send a file (any type)',
+  '/open [n]            save the last (or n-th last) file of this conversation to your downloads',
   'admins: /mute user [minutes] [reason]  /unmute user  /kick user [reason]',
   '        /ban user [reason]  /unban user  /notice text',
   'keys: Tab users pane (↑↓ Enter opens a conversation)  Ctrl-P hide/show it  PgUp/PgDn scroll  Ctrl-C quit',
@@ -51,7 +53,11 @@ export function parseTyped(line: string): Typed | null {
     case 'exit':
       return { kind: 'quit' };
     case 'file':
-      return rest ? { kind: 'file', path: rest } : usage('/file path');
+      return rest ? { kind: 'file', path: rest.replace(/^~(?=\/)/, process.env.HOME ?? '~') } : usage('/file path');
+    case 'open': {
+      const back = args[0] === undefined ? 1 : Number(args[0]);
+      return Number.isInteger(back) && back >= 1 ? { kind: 'open', back } : usage('/open [n]');
+    }
     case 'mute': {
       const [user, second, ...more] = args;
       if (!user) return usage('/mute user [minutes] [reason]');

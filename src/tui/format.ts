@@ -1,3 +1,4 @@
+import { printable } from '../client/printable.js';
 import { STICKERS, isSticker, type ChatMessage } from '../protocol/index.js';
 
 const COLOURS = ['cyan', 'green', 'yellow', 'magenta', 'blue', 'red', 'cyanBright', 'greenBright', 'yellowBright', 'magentaBright'] as const;
@@ -16,7 +17,7 @@ export function clock(ts: number): string {
 
 /** What a message shows as text in a terminal: stickers as their emoji, files by name and size. */
 export function bodyOf(m: ChatMessage): string {
-  if (m.text !== undefined) return printable(m.text);
+  if (m.text !== undefined) return printable(m.text, ' ⏎ ');
   if (m.sticker !== undefined) return isSticker(m.sticker) ? `${STICKERS[m.sticker]}  (:${m.sticker}:)` : `:${m.sticker}:`;
   if (m.file) return `📎 ${m.file.name} (${humanSize(m.file.size)})`;
   return '';
@@ -33,14 +34,13 @@ export function untilText(until: number | 'forever'): string {
   return until === 'forever' ? 'until an admin unmutes you' : `until ${new Date(until).toLocaleString()}`;
 }
 
-/**
- * Text safe to print in a terminal on one row: line breaks shown as ⏎, tabs as spaces, and any
- * other control character (an escape sequence from an older or hostile server) made visible.
- */
-export function printable(text: string): string {
-  return text
-    .replace(/\r?\n/g, ' ⏎ ')
-    .replace(/\t/g, '  ')
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+
+/** A progress bar for the status line: ▕█████░░░░░▏ 48% 12.0/25.0 MiB */
+export function progressBar(done: number, total: number | undefined, width = 20): string {
+  if (!total) return `${humanSize(done)}`;
+  const ratio = Math.min(1, done / total);
+  const filled = Math.round(ratio * width);
+  return `▕${'█'.repeat(filled)}${'░'.repeat(width - filled)}▏ ${Math.floor(ratio * 100)}% ${humanSize(done)} / ${humanSize(total)}`;
 }
+
+export { printable };

@@ -20,7 +20,7 @@ describe('accounts', () => {
 
   it('answers hello without a login', async () => {
     const c = await connect(server.tcpPort);
-    assert.deepEqual(await c.request('hello', { client: 'test' }), { server: 'banter', proto: 1 });
+    assert.deepEqual(await c.request('hello', { client: 'test' }), { server: 'banter', proto: 1, http_port: server.httpPort });
     c.close();
   });
 

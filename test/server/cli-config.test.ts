@@ -193,11 +193,12 @@ describe('banter server: settings and start-up', () => {
     const server = await spawnServer(['--data', data]);
     try {
       assert.ok(Number.isInteger(server.port) && server.port > 0 && server.port <= 65535, `logged port ${server.port}`);
-      const entry = JSON.parse(server.stdout.find((l) => l.includes('"listening"'))!) as { tcp: { host: string; port: number }; data: string };
+      const entry = JSON.parse(server.stdout.find((l) => l.includes('"listening"'))!) as { tcp: { host: string; port: number }; http: { port: number }; data: string };
       assert.deepEqual(entry.tcp, { host: '127.0.0.1', port: server.port });
       assert.equal(entry.data, resolve(data));
+      assert.ok(entry.http.port > 0 && entry.http.port !== 8080, 'the HTTP port was picked too (--http-port 0)');
       const client = await connect(server.port);
-      assert.deepEqual(await client.request('hello', {}), { server: 'banter', proto: 1 });
+      assert.deepEqual(await client.request('hello', {}), { server: 'banter', proto: 1, http_port: entry.http.port });
       client.close();
     } finally {
       await stop(server);

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import {
   DuplicateUserError,
   type AppendResult,
+  type FileRecord,
   type NewMessage,
   type NewUser,
   type SessionRecord,
@@ -491,6 +492,77 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
           assert.ok(all.every((r) => typeof r.id === 'number'));
           assert.equal(new Set(all.map((r) => r.id)).size, 3, 'every entry has its own id');
           assert.deepEqual(await store.listAudit(2), all.slice(0, 2));
+        }));
+    });
+
+    describe('files', () => {
+      function fileOf(uploader: UserRecord, id: string, overrides: Partial<FileRecord> = {}): FileRecord {
+        return {
+          id,
+          sha256: 'ab'.repeat(32),
+          size: 1234,
+          mime: 'image/png',
+          name: 'Ünïcode photo (1).png',
+          uploaderId: uploader.id,
+          createdAt: 1_700_000_000_123,
+          ...overrides,
+        };
+      }
+
+      it('stores a file record and finds it by id, every field intact', () =>
+        withStore(async ({ store }) => {
+          const { alice, bob } = await people(store);
+          const a = fileOf(alice, 'f-Alice_1');
+          const b = fileOf(bob, 'f-Bob_1', { size: 0, mime: 'application/octet-stream', name: 'empty', sha256: 'cd'.repeat(32) });
+          await store.createFile(a);
+          await store.createFile(b);
+          assert.deepEqual(await store.findFile('f-Alice_1'), a);
+          assert.deepEqual(await store.findFile('f-Bob_1'), b);
+          assert.equal(await store.findFile('f-alice_1'), null, 'ids are case-sensitive');
+          assert.equal(await store.findFile('nope'), null);
+        }));
+
+      it('lets two records share one content hash (equal uploads)', () =>
+        withStore(async ({ store }) => {
+          const { alice, bob } = await people(store);
+          await store.createFile(fileOf(alice, 'one'));
+          await store.createFile(fileOf(bob, 'two', { name: 'same bytes.png' }));
+          assert.equal((await store.findFile('one'))?.sha256, (await store.findFile('two'))?.sha256);
+          assert.equal((await store.findFile('two'))?.uploaderId, bob.id);
+        }));
+
+      it('refuses a second record with the same id', () =>
+        withStore(async ({ store }) => {
+          const { alice, bob } = await people(store);
+          await store.createFile(fileOf(alice, 'dup'));
+          await assert.rejects(store.createFile(fileOf(bob, 'dup', { name: 'other' })));
+          assert.equal((await store.findFile('dup'))?.uploaderId, alice.id, 'the first record stays');
+        }));
+
+      it('records the conversations a file was sent to, once each', () =>
+        withStore(async ({ store }) => {
+          const { alice } = await people(store);
+          await store.createFile(fileOf(alice, 'f1'));
+          await store.createFile(fileOf(alice, 'f2'));
+          assert.deepEqual(await store.fileConversations('f1'), []);
+          await store.shareFile('f1', dm('alice', 'bob'));
+          await store.shareFile('f1', LOBBY);
+          await store.shareFile('f1', dm('alice', 'bob'));
+          assert.deepEqual((await store.fileConversations('f1')).sort(), [LOBBY, dm('alice', 'bob')].sort());
+          assert.deepEqual(await store.fileConversations('f2'), [], 'other files are untouched');
+          assert.deepEqual(await store.fileConversations('unknown'), []);
+        }));
+
+      it('keeps files and shares across a reopen', () =>
+        withStore(async ({ store, reopen }) => {
+          const { alice } = await people(store);
+          const f = fileOf(alice, 'kept');
+          await store.createFile(f);
+          await store.shareFile('kept', LOBBY);
+          await store.close();
+          const again = await reopen();
+          assert.deepEqual(await again.findFile('kept'), f);
+          assert.deepEqual(await again.fileConversations('kept'), [LOBBY]);
         }));
     });
 

@@ -34,6 +34,8 @@ export class ChatService {
   readonly messages: Messages;
   readonly moderation: Moderation;
   readonly online: OnlineUsers<ClientSession>;
+  /** Told to clients in `hello`: where this node's HTTP API listens (set once it does). */
+  httpPort: number | undefined;
   /** Every open connection, logged in or not. */
   private readonly connections = new Set<ClientSession>();
   private readonly heartbeat: NodeJS.Timeout;

@@ -17,7 +17,8 @@ export class HttpTransport {
   readonly app: FastifyInstance;
 
   constructor(private readonly options: HttpTransportOptions) {
-    this.app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+    // forceCloseConnections: a stop must not wait for a stalled upload or a slow download.
+    this.app = Fastify({ logger: false, bodyLimit: 1024 * 1024, forceCloseConnections: true });
     this.app.get('/healthz', async () => ({ ok: true }));
     this.app.get('/metrics', async (_req, reply) => {
       reply.header('content-type', options.metrics.contentType);

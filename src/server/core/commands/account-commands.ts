@@ -2,7 +2,14 @@ import { PROTOCOL_VERSION } from '../../../protocol/index.js';
 import type { CommandTable } from './command.js';
 
 export const accountCommands: CommandTable<'hello' | 'ping' | 'pong' | 'register' | 'login' | 'logout'> = {
-  hello: { auth: 'none', run: (s) => ({ server: s.chat.config.serverName, proto: PROTOCOL_VERSION }) },
+  hello: {
+    auth: 'none',
+    run: (s) => {
+      const { serverName } = s.chat.config;
+      const port = s.chat.httpPort;
+      return port === undefined ? { server: serverName, proto: PROTOCOL_VERSION } : { server: serverName, proto: PROTOCOL_VERSION, http_port: port };
+    },
+  },
   ping: { auth: 'none', run: () => ({}) },
   // The answer to the server's `ping` event; hearing it is all that matters.
   pong: { auth: 'none', run: () => ({}) },

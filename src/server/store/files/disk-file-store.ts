@@ -55,9 +55,10 @@ export class DiskFileStore {
    * Streams `source` to disk, hashing it; rejects with BlobTooLargeError as soon as more than
    * `maxBytes` arrived, or BlobAbortedError if the source ends early or fails, leaving nothing
    * behind. It never destroys `source`: after a rejection the caller decides what to do with the
-   * rest of it (the source is left flowing, its data discarded).
+   * rest of it (the source is left flowing, its data discarded). A source that sends nothing for
+   * `idleMs` counts as aborted.
    */
-  async receive(source: Readable, maxBytes: number): Promise<ReceivedBlob> {
+  async receive(source: Readable, maxBytes: number, idleMs = 60_000): Promise<ReceivedBlob> {
     const tmp = join(this.tmpDir, `${Date.now()}-${randomBytes(8).toString('hex')}`);
     const out = createWriteStream(tmp, { flags: 'wx' });
     const hash = createHash('sha256');
@@ -65,13 +66,16 @@ export class DiskFileStore {
     try {
       await new Promise<void>((resolve, reject) => {
         let ended = false;
+        const idle = setTimeout(() => stop(new BlobAbortedError()), idleMs);
         const stop = (err: Error): void => {
+          clearTimeout(idle);
           source.off('data', onData).off('end', onEnd).off('error', onSourceError).off('close', onClose);
           source.resume(); // keep draining what the client still sends; the caller may close it
           out.destroy();
           reject(err);
         };
         const onData = (chunk: Buffer): void => {
+          idle.refresh();
           size += chunk.length;
           if (size > maxBytes) return stop(new BlobTooLargeError(maxBytes));
           hash.update(chunk);
@@ -81,6 +85,7 @@ export class DiskFileStore {
           }
         };
         const onEnd = (): void => {
+          clearTimeout(idle);
           ended = true;
           out.end();
         };
