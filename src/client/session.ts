@@ -69,6 +69,8 @@ export class ChatSession extends Emitter<SessionEvents> {
   private held: ChatMessage[] | undefined;
   private stopped = false;
   private caughtUpOnce = false;
+  /** A login (first or again) is in progress: its own code handles a connection lost meanwhile. */
+  private connecting = false;
   private hello: ReplyResults['hello'] | undefined;
   private readonly options: Required<Omit<SessionOptions, 'connect'>> & Pick<SessionOptions, 'connect'>;
 
@@ -122,6 +124,7 @@ export class ChatSession extends Emitter<SessionEvents> {
 
   /** Queues a message; resolves with its seq once stored, even if that takes a reconnect. */
   send(to: string, content: Content): Promise<SendResult> {
+    if (this.stopped && this.connState === 'closed') return Promise.reject(new BanterError({ code: 'DISCONNECTED', message: 'session closed' }));
     return new Promise((resolve, reject) => {
       const entry: OutboxEntry = { to, content, cid: newCid(), resolve, reject, inFlight: false };
       this.outbox.push(entry);
@@ -181,11 +184,19 @@ export class ChatSession extends Emitter<SessionEvents> {
 
   private async start(credentials: { user: string; password: string } | { token: string }): Promise<ReplyResults['login']> {
     this.stopped = false;
-    const client = await this.connectOnce();
-    this.held ??= []; // events that come with the login reply wait for the catch-up
-    const reply = await client.request('login', credentials);
-    await this.established(client, reply);
-    return reply;
+    this.connecting = true;
+    try {
+      const client = await this.connectOnce();
+      this.held ??= []; // events that come with the login reply wait for the catch-up
+      const reply = await client.request('login', credentials);
+      await this.established(client, reply);
+      return reply;
+    } catch (err) {
+      this.held = undefined;
+      throw err;
+    } finally {
+      this.connecting = false;
+    }
   }
 
   private async established(client: BanterClient, reply: ReplyResults['login']): Promise<void> {
@@ -197,26 +208,28 @@ export class ChatSession extends Emitter<SessionEvents> {
   }
 
   private wire(client: BanterClient): void {
-    client.on('msg', (m) => this.onLiveMessage(m));
-    client.on('presence', (p) => {
+    // Only the current connection speaks for the session; a replaced one is ignored.
+    const on: BanterClient['on'] = (event, listener) => client.on(event, (body) => client === this.client && listener(body));
+    on('msg', (m) => this.onLiveMessage(m));
+    on('presence', (p) => {
       if (p.online) this.users.set(p.user, { user: p.user, role: p.role ?? 'user', since: p.since ?? Date.now() });
       else this.users.delete(p.user);
       this.emit('presence', p);
     });
-    client.on('notice', (n) => this.emit('notice', n));
-    client.on('typing', (t) => this.emit('typing', t));
-    client.on('muted', (m) => {
+    on('notice', (n) => this.emit('notice', n));
+    on('typing', (t) => this.emit('typing', t));
+    on('muted', (m) => {
       if (this.me) this.me.mutedUntil = m.until;
       this.emit('muted', m);
     });
-    client.on('unmuted', (u) => {
+    on('unmuted', (u) => {
       if (this.me) this.me.mutedUntil = null;
       this.emit('unmuted', u);
     });
-    client.on('kicked', ({ reason }) => this.end('kicked', reason));
-    client.on('banned', ({ reason }) => this.end('banned', reason));
+    on('kicked', ({ reason }) => this.end('kicked', reason));
+    on('banned', ({ reason }) => this.end('banned', reason));
     client.onClose((reason) => {
-      if (client !== this.client || this.stopped) return;
+      if (client !== this.client || this.stopped || this.connecting) return;
       for (const e of this.outbox) e.inFlight = false;
       if (!this.options.reconnect || !this.token) {
         this.setState('offline');
@@ -228,6 +241,15 @@ export class ChatSession extends Emitter<SessionEvents> {
 
   private async reconnectLoop(_reason?: string): Promise<void> {
     this.setState('reconnecting');
+    this.connecting = true;
+    try {
+      await this.reconnectAttempts();
+    } finally {
+      this.connecting = false;
+    }
+  }
+
+  private async reconnectAttempts(): Promise<void> {
     for (let attempt = 0; !this.stopped; attempt++) {
       await sleep(backoffDelay(attempt, this.options.backoffBaseMs, this.options.backoffMaxMs));
       if (this.stopped) return;
@@ -245,11 +267,12 @@ export class ChatSession extends Emitter<SessionEvents> {
         await this.established(client, reply);
         return;
       } catch (err) {
+        this.held = undefined;
+        client.close(); // its close handler is inert while `connecting`; the next attempt follows
         if (err instanceof BanterError && (err.code === 'BAD_CREDENTIALS' || err.code === 'BANNED')) {
           this.end(err.code === 'BANNED' ? 'banned' : 'auth', err.message);
           return;
         }
-        client.close(); // the close handler is inert for a client we are replacing; try again
       }
     }
   }
@@ -273,6 +296,7 @@ export class ChatSession extends Emitter<SessionEvents> {
   /** Refreshes who is online and fetches every message missed in every conversation. */
   private async catchUp(client: BanterClient): Promise<void> {
     const held = (this.held ??= []);
+    let complete = false;
     try {
       const [{ users }, { convs }] = await Promise.all([client.request('who', {}), client.request('convs', {})]);
       this.users.clear();
@@ -290,9 +314,12 @@ export class ChatSession extends Emitter<SessionEvents> {
         }
         if (info.last_seq > known.lastSeq) await this.fill(client, known);
       }
+      complete = true;
     } finally {
       this.held = undefined;
-      for (const m of held.sort((a, b) => a.seq - b.seq)) this.accept(m);
+      // After a failed catch-up the held messages would jump a gap: drop them; the next
+      // catch-up fetches them again from history.
+      if (complete) for (const m of held.sort((a, b) => a.seq - b.seq)) this.accept(m);
     }
     this.caughtUpOnce = true;
     this.emit('conversations', this.conversations);
@@ -321,13 +348,15 @@ export class ChatSession extends Emitter<SessionEvents> {
       // A gap (a message we never got): fetch it before going on.
       const client = this.client;
       this.held = [m];
-      void this.fill(client, c)
-        .catch(() => undefined)
-        .finally(() => {
+      void this.fill(client, c).then(
+        () => {
           const held = this.held ?? [];
           this.held = undefined;
           for (const h of held.sort((a, b) => a.seq - b.seq)) this.accept(h);
-        });
+        },
+        // Lost with the connection: the reconnect's catch-up fetches these again.
+        () => (this.held = undefined),
+      );
       return;
     }
     this.accept(m);
@@ -346,13 +375,18 @@ export class ChatSession extends Emitter<SessionEvents> {
     this.emit('conversations', this.conversations);
   }
 
+  private dropFromOutbox(entry: OutboxEntry): void {
+    const at = this.outbox.indexOf(entry);
+    if (at !== -1) this.outbox.splice(at, 1);
+  }
+
   private transmit(entry: OutboxEntry): void {
     const client = this.client;
     if (!client) return;
     entry.inFlight = true;
     client.request('send', { to: entry.to, ...entry.content, cid: entry.cid } as RequestBody<'send'>).then(
       (result) => {
-        this.outbox.splice(this.outbox.indexOf(entry), 1);
+        this.dropFromOutbox(entry);
         entry.resolve(result);
       },
       (err: unknown) => {
@@ -360,7 +394,7 @@ export class ChatSession extends Emitter<SessionEvents> {
         // Lost with the connection, or unanswered: sent again with the same cid, so stored once.
         if (err instanceof BanterError && err.code === 'TIMEOUT' && this.connState === 'online' && client === this.client) return this.transmit(entry);
         if (err instanceof BanterError && (err.code === 'DISCONNECTED' || err.code === 'TIMEOUT')) return;
-        this.outbox.splice(this.outbox.indexOf(entry), 1);
+        this.dropFromOutbox(entry);
         entry.reject(err);
       },
     );

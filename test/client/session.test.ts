@@ -96,6 +96,38 @@ describe('client session', () => {
     bob.close();
   });
 
+  it('loses nothing when the connection drops again in the middle of catching up', async () => {
+    const server = await startTestServer();
+    cleanups.push(() => server.dispose());
+    const proxy = new Proxy(() => server.tcpPort);
+    cleanups.push(() => proxy.close());
+    const proxyPort = await proxy.listen();
+    const [aliceName, bobName] = [await registered(server.tcpPort), await registered(server.tcpPort)];
+    const alice = session(proxyPort);
+    await alice.login(aliceName, PASSWORD);
+    const seen: ChatMessage[] = [];
+    alice.on('message', (m) => seen.push(m));
+    const bob = await BanterClient.connect(tcpTransport('127.0.0.1', server.tcpPort));
+    await bob.request('login', { user: bobName, password: PASSWORD });
+    const lobbyStart = (await bob.request('history', { conv: '#lobby', limit: 1 })).messages[0]?.seq ?? 0;
+    for (let i = 1; i <= 3; i++) await bob.request('send', { to: '#lobby', text: `m${i}` });
+    await waitUntil(() => seen.length === 3, 'the first three');
+    let cuts = 0;
+    // The first catch-up's history reply never arrives: the connection drops right then.
+    proxy.cutWhen = (chunk) => chunk.includes('"messages"') && cuts++ === 0;
+    proxy.cutAll();
+    for (let i = 4; i <= 10; i++) await bob.request('send', { to: '#lobby', text: `m${i}` });
+    await waitUntil(() => cuts > 0, 'the cut during catch-up');
+    await bob.request('send', { to: '#lobby', text: 'm11' });
+    await waitUntil(() => seen.length === 11, 'everything, after the second reconnect').catch((e: Error) =>
+      assert.fail(`${e.message}: saw ${seen.map((m) => m.text).join(',')}`),
+    );
+    assert.deepEqual(seen.map((m) => m.seq), Array.from({ length: 11 }, (_, i) => lobbyStart + 1 + i));
+    assert.deepEqual(seen.map((m) => m.text), Array.from({ length: 11 }, (_, i) => `m${i + 1}`));
+    alice.close();
+    bob.close();
+  });
+
   it('retries a send whose reply was lost, and the server stores it once', async () => {
     const server = await startTestServer();
     cleanups.push(() => server.dispose());
