@@ -108,17 +108,26 @@ describe('client session', () => {
     const seen: ChatMessage[] = [];
     alice.on('message', (m) => seen.push(m));
     const bob = await BanterClient.connect(tcpTransport('127.0.0.1', server.tcpPort));
+    cleanups.push(() => {
+      alice.close();
+      bob.close();
+    });
     await bob.request('login', { user: bobName, password: PASSWORD });
     const lobbyStart = (await bob.request('history', { conv: '#lobby', limit: 1 })).messages[0]?.seq ?? 0;
     for (let i = 1; i <= 3; i++) await bob.request('send', { to: '#lobby', text: `m${i}` });
     await waitUntil(() => seen.length === 3, 'the first three');
     let cuts = 0;
-    // The first catch-up's history reply never arrives: the connection drops right then.
-    proxy.cutWhen = (chunk) => chunk.includes('"messages"') && cuts++ === 0;
+    let m11: Promise<unknown> | undefined;
+    // On the first reconnect, m11 goes out live right after the login reply (so the session holds
+    // it), and the catch-up's history reply never arrives: the connection drops right then.
+    proxy.cutWhen = (chunk) => {
+      if (chunk.includes('"token"') && !m11) m11 = bob.request('send', { to: '#lobby', text: 'm11' });
+      return chunk.includes('"messages"') && m11 !== undefined && cuts++ === 0;
+    };
     proxy.cutAll();
     for (let i = 4; i <= 10; i++) await bob.request('send', { to: '#lobby', text: `m${i}` });
     await waitUntil(() => cuts > 0, 'the cut during catch-up');
-    await bob.request('send', { to: '#lobby', text: 'm11' });
+    await m11;
     await waitUntil(() => seen.length === 11, 'everything, after the second reconnect').catch((e: Error) =>
       assert.fail(`${e.message}: saw ${seen.map((m) => m.text).join(',')}`),
     );
