@@ -14,7 +14,9 @@ const CR = 0x0d;
  * Memory stays bounded: an over-long line is refused before it is buffered whole.
  */
 export class LineDecoder {
-  private parts: Uint8Array[] = [];
+  /** The unfinished line, copied: one growing buffer, whatever the chunks (a client trickling one
+   * byte per packet must not cost a buffer per byte, nor pin whole chunks in memory). */
+  private pending = new Uint8Array(0);
   private pendingBytes = 0;
   private stopped = false;
   private readonly utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -37,7 +39,7 @@ export class LineDecoder {
   /** Stops all further output, e.g. when the connection is closed from inside onLine. */
   stop(): void {
     this.stopped = true;
-    this.parts = [];
+    this.pending = new Uint8Array(0);
     this.pendingBytes = 0;
   }
 
@@ -49,15 +51,15 @@ export class LineDecoder {
         const rest = chunk.length - start;
         // +1: the limit counts the line without a trailing "\r" that may still be on its way.
         if (this.pendingBytes + rest > this.maxBytes + 1) return this.fail('FRAME_TOO_LARGE', this.tooLarge());
-        this.parts.push(chunk.subarray(start));
-        this.pendingBytes += rest;
+        this.keep(chunk.subarray(start));
         return;
       }
       let line = chunk.subarray(start, nl);
-      if (this.parts.length > 0) {
-        this.parts.push(line);
-        line = concat(this.parts, this.pendingBytes + line.length);
-        this.parts = [];
+      if (this.pendingBytes > 0) {
+        if (this.pendingBytes + line.length > this.maxBytes + 1) return this.fail('FRAME_TOO_LARGE', this.tooLarge());
+        this.keep(line);
+        line = this.pending.slice(0, this.pendingBytes);
+        this.pending = new Uint8Array(0);
         this.pendingBytes = 0;
       }
       start = nl + 1;
@@ -74,6 +76,17 @@ export class LineDecoder {
     }
   }
 
+  private keep(bytes: Uint8Array): void {
+    const needed = this.pendingBytes + bytes.length;
+    if (needed > this.pending.length) {
+      const grown = new Uint8Array(Math.min(this.maxBytes + 1, Math.max(needed, 2 * this.pending.length, 256)));
+      grown.set(this.pending.subarray(0, this.pendingBytes));
+      this.pending = grown;
+    }
+    this.pending.set(bytes, this.pendingBytes);
+    this.pendingBytes = needed;
+  }
+
   private tooLarge(): string {
     return `line longer than ${this.maxBytes} bytes`;
   }
@@ -82,14 +95,4 @@ export class LineDecoder {
     this.stop();
     this.onError(code, message);
   }
-}
-
-function concat(parts: Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
 }

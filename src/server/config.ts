@@ -36,7 +36,7 @@ export const SETTINGS = {
   },
   pingInterval: { flag: '--ping-interval <s>', env: 'BANTER_PING_INTERVAL', default: 30, schema: positive, describe: 'seconds of silence before a ping; twice that and the client is dropped' },
   maxUploadMib: { flag: '--max-upload-mib <n>', env: 'BANTER_MAX_UPLOAD_MIB', default: 100, schema: positive, describe: 'largest file upload accepted, in MiB' },
-  maxConnections: { flag: '--max-connections <n>', env: 'BANTER_MAX_CONNECTIONS', default: 20000, schema: positiveInt, describe: 'open connections accepted at once' },
+  maxConnections: { flag: '--max-connections <n>', env: 'BANTER_MAX_CONNECTIONS', default: 20000, schema: positiveInt, describe: 'open connections accepted at once, TCP and WebSocket together' },
   sync: {
     flag: '--sync <mode>',
     env: 'BANTER_SYNC',

@@ -106,6 +106,7 @@ function coreConfig(c: ServerConfig): CoreConfig {
     ...DEFAULT_CORE_CONFIG,
     sendRatePerSec: c.sendRate,
     sendBurst: c.sendBurst,
+    maxConnections: c.maxConnections,
     pingIntervalMs: c.pingInterval * 1000,
   };
 }

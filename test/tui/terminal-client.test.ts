@@ -69,14 +69,19 @@ describe('terminal client (tmux)', { skip: hasTmux ? false : 'tmux is not instal
     await tui.waitFor(/log in/, 'the login screen');
     tui.keys('C-r');
     await tui.waitFor(/create an account/, 'the register screen');
+    // Between fields, a pause as a person makes: the next field takes keys once it is drawn.
+    const pause = () => new Promise((r) => setTimeout(r, 250));
     tui.type(me);
     tui.keys('Enter');
+    await pause();
     tui.type(PASSWORD);
     tui.keys('Enter');
+    await pause();
     tui.type('different-password');
     tui.keys('Enter');
     await tui.waitFor(/passwords differ/, 'the mismatch refusal');
     tui.keys('C-u');
+    await pause();
     tui.type(PASSWORD);
     tui.keys('Enter');
     await tui.waitFor(/● online/, 'the chat screen');

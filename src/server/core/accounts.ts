@@ -12,6 +12,8 @@ import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js'
 import { FailureThrottle } from './rate-limit.js';
 import { hashToken, newToken } from './tokens.js';
 
+const DAY_MS = 24 * 3600_000;
+
 export interface LoginOutcome {
   user: UserRecord;
   token: string;
@@ -51,33 +53,49 @@ export class Accounts {
 
   async loginWithPassword(name: string, password: string, address: string): Promise<LoginOutcome> {
     const key = nameKey(normalizeName(name));
-    this.checkThrottle(`account:${key}`, `address:${address}`);
+    const [accountKey, addressKey] = [`account:${key}`, `address:${address}`];
+    this.checkThrottle(accountKey, addressKey);
+    // The account's failure is counted before the (slow) check, so parallel guesses at one
+    // account cannot all slip past its limit; a right password clears it below. The address is
+    // counted after, so many people behind one NAT can still log in at the same moment.
+    this.byAccount.fail(accountKey);
     const user = isValidName(name) ? await this.store.findUserByKey(key) : null;
     const ok = user ? await verifyPassword(password, user.passHash) : (await burnPasswordCheck(password), false);
     if (!user || !ok) {
-      this.byAccount.fail(`account:${key}`);
-      this.byAddress.fail(`address:${address}`);
+      this.byAddress.fail(addressKey);
       throw new ProtocolError('BAD_CREDENTIALS', 'wrong user name or password');
     }
     // Only the account's counter is cleared: one valid account must not reset an address's.
-    this.byAccount.succeed(`account:${key}`);
+    this.byAccount.succeed(accountKey);
     checkNotBanned(user);
     return this.openSession(user);
   }
 
-  async loginWithToken(token: string, address: string): Promise<LoginOutcome> {
-    this.checkThrottle(undefined, `address:${address}`);
+  /**
+   * Resumes a session. Tokens carry 256 random bits: guessing is hopeless, so token logins are
+   * not throttled (an address block would lock out everyone behind the same NAT or proxy).
+   */
+  async loginWithToken(token: string): Promise<LoginOutcome> {
     const tokenHash = hashToken(token);
     const session = await this.store.findSession(tokenHash);
     const now = Date.now();
     const user = session && !session.revoked && session.expiresAt > now ? await this.store.findUserById(session.userId) : null;
-    if (!user) {
-      this.byAddress.fail(`address:${address}`);
-      throw new ProtocolError('BAD_CREDENTIALS', 'this session has expired or was ended; log in with your password');
-    }
+    if (!user) throw new ProtocolError('BAD_CREDENTIALS', 'this session has expired or was ended; log in with your password');
     checkNotBanned(user);
-    await this.store.extendSession(tokenHash, now + this.config.sessionTtlMs);
+    // Extending costs a commit: once a day is plenty for a 30-day lifetime.
+    if (session!.expiresAt - now < this.config.sessionTtlMs - DAY_MS) await this.store.extendSession(tokenHash, now + this.config.sessionTtlMs);
     return { user, token, tokenHash };
+  }
+
+  /**
+   * Re-reads what a moderator may have changed while a login was in flight (the password check
+   * takes a while): a ban or revoked token refuses the login, a mute is applied.
+   */
+  async recheck(outcome: LoginOutcome): Promise<UserRecord> {
+    const [user, session] = await Promise.all([this.store.findUserById(outcome.user.id), this.store.findSession(outcome.tokenHash)]);
+    if (!user || !session || session.revoked) throw new ProtocolError('BAD_CREDENTIALS', 'this session was ended; log in again');
+    checkNotBanned(user);
+    return user;
   }
 
   /**
@@ -123,8 +141,8 @@ export class Accounts {
     return { user, token, tokenHash };
   }
 
-  private checkThrottle(accountKey: string | undefined, addressKey: string): void {
-    const wait = Math.max(accountKey ? this.byAccount.blockedFor(accountKey) : 0, this.byAddress.blockedFor(addressKey));
+  private checkThrottle(accountKey: string, addressKey: string): void {
+    const wait = Math.max(this.byAccount.blockedFor(accountKey), this.byAddress.blockedFor(addressKey));
     if (wait > 0) {
       throw new ProtocolError('RATE_LIMITED', `too many failed logins; try again in ${wait} s`, { retry_after: wait });
     }

@@ -64,6 +64,12 @@ export class ChatService {
       session.closeWithError({ code: 'SHUTTING_DOWN', message: 'the server is shutting down' });
       return session;
     }
+    // One limit for every transport together.
+    if (this.connections.size >= this.config.maxConnections) {
+      this.logger.warn({ peer: peer.id, connections: this.connections.size }, 'connection refused: server full');
+      session.closeWithError({ code: 'RATE_LIMITED', message: 'the server is full; try again later' });
+      return session;
+    }
     this.connections.add(session);
     return session;
   }
@@ -84,7 +90,8 @@ export class ChatService {
     if (!user) return;
     session.user = null;
     session.tokenHash = null;
-    if (this.online.detach(session, user)) this.announcePresence(user.record, false);
+    // At shutdown everyone goes: telling each the others are leaving would be n² writes.
+    if (this.online.detach(session, user) && !this.stopping) this.announcePresence(user.record, false);
   }
 
   sessionClosed(session: ClientSession): void {

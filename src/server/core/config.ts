@@ -15,6 +15,8 @@ export interface CoreConfig {
   pingIntervalMs: number;
   /** Requests one connection may have in progress at once. */
   maxInFlight: number;
+  /** Open connections over all transports. */
+  maxConnections: number;
 }
 
 export const DEFAULT_CORE_CONFIG: CoreConfig = {
@@ -27,6 +29,7 @@ export const DEFAULT_CORE_CONFIG: CoreConfig = {
   sessionTtlMs: 30 * 24 * 3600_000,
   pingIntervalMs: 30_000,
   maxInFlight: 256,
+  maxConnections: 20_000,
 };
 
 /** The slice of a pino logger the core uses. */

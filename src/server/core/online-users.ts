@@ -11,10 +11,9 @@ export class OnlineUser<S> {
 
   constructor(
     public record: UserRecord,
-    sendRatePerSec: number,
-    sendBurst: number,
+    sendBucket: TokenBucket,
   ) {
-    this.sendBucket = new TokenBucket(sendRatePerSec, sendBurst);
+    this.sendBucket = sendBucket;
   }
 
   info(): OnlineUserInfo {
@@ -27,17 +26,27 @@ export class OnlineUsers<S> {
   private readonly byKey = new Map<string, OnlineUser<S>>();
   /** Every logged-in session, for lobby fan-out without walking users. */
   readonly sessions = new Set<S>();
+  /**
+   * Send allowances of users who just went offline, kept until they would be full again, so that
+   * reconnecting does not buy a fresh burst. Oldest first (Map order).
+   */
+  private readonly parked = new Map<string, { bucket: TokenBucket; at: number }>();
+  private readonly refillMs: number;
 
   constructor(
     private readonly sendRatePerSec: number,
     private readonly sendBurst: number,
-  ) {}
+  ) {
+    this.refillMs = (sendBurst / sendRatePerSec) * 1000;
+  }
 
   attach(session: S, record: UserRecord): { user: OnlineUser<S>; first: boolean } {
     let user = this.byKey.get(record.key);
     const first = user === undefined;
     if (!user) {
-      user = new OnlineUser<S>(record, this.sendRatePerSec, this.sendBurst);
+      const bucket = this.parked.get(record.key)?.bucket ?? new TokenBucket(this.sendRatePerSec, this.sendBurst);
+      this.parked.delete(record.key);
+      user = new OnlineUser<S>(record, bucket);
       this.byKey.set(record.key, user);
     }
     user.sessions.add(session);
@@ -51,7 +60,18 @@ export class OnlineUsers<S> {
     user.sessions.delete(session);
     if (user.sessions.size > 0) return false;
     this.byKey.delete(user.record.key);
+    this.park(user.record.key, user.sendBucket);
     return true;
+  }
+
+  private park(key: string, bucket: TokenBucket): void {
+    const now = Date.now();
+    this.parked.delete(key); // re-inserted last: the Map stays in order of parking
+    this.parked.set(key, { bucket, at: now });
+    for (const [k, p] of this.parked) {
+      if (now - p.at < this.refillMs && this.parked.size <= 100_000) break;
+      this.parked.delete(k);
+    }
   }
 
   get(key: string): OnlineUser<S> | undefined {
@@ -62,7 +82,4 @@ export class OnlineUsers<S> {
     return [...this.byKey.values()];
   }
 
-  get count(): number {
-    return this.byKey.size;
-  }
 }

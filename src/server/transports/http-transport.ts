@@ -38,7 +38,7 @@ export class HttpTransport {
   }
 
   async close(): Promise<void> {
-    this.options.websocket.close();
+    await this.options.websocket.close();
     await this.app.close();
   }
 }

@@ -73,7 +73,8 @@ export class TcpTransport {
       if (last) socket.end(last);
       else socket.end();
       setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
-      ref.handler?.closed();
+      // Not now: this may run inside a fan-out loop, which must not see presence events nested in it.
+      queueMicrotask(() => ref.handler?.closed());
     };
 
     const peer: Peer = {

@@ -37,8 +37,26 @@ export class WebSocketTransport {
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req));
   }
 
-  close(): void {
-    for (const ws of this.wss.clients) ws.terminate();
+  /** Closes what the core has not closed yet, giving each socket the grace to send its last bytes. */
+  async close(): Promise<void> {
+    const open = [...this.wss.clients];
+    for (const ws of open) ws.close(1001, 'server stopping');
+    await Promise.all(
+      open.map(
+        (ws) =>
+          new Promise<void>((resolve) => {
+            if (ws.readyState === ws.CLOSED) return resolve();
+            const timer = setTimeout(() => {
+              ws.terminate();
+              resolve();
+            }, CLOSE_GRACE_MS);
+            ws.once('close', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+          }),
+      ),
+    );
     this.wss.close();
   }
 
@@ -55,7 +73,8 @@ export class WebSocketTransport {
       if (last) ws.send(last, { binary: false });
       ws.close(1000);
       setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
-      ref.handler?.closed();
+      // Not now: this may run inside a fan-out loop, which must not see presence events nested in it.
+      queueMicrotask(() => ref.handler?.closed());
     };
 
     const peer: Peer = {

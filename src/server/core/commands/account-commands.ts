@@ -27,9 +27,18 @@ export const accountCommands: CommandTable<'hello' | 'ping' | 'pong' | 'register
       s.beginLogin();
       try {
         const { accounts } = s.chat;
-        const address = s.peer.address;
-        const outcome = 'token' in body ? await accounts.loginWithToken(body.token, address) : await accounts.loginWithPassword(body.user, body.password, address);
-        const user = s.chat.attach(s, outcome);
+        const outcome = 'token' in body ? await accounts.loginWithToken(body.token) : await accounts.loginWithPassword(body.user, body.password, s.peer.address);
+        s.chat.attach(s, outcome);
+        // Online now, so a moderator's action from here on reaches this session; one taken while
+        // the login was in flight is caught by reading the user again.
+        let user;
+        try {
+          user = await accounts.recheck(outcome);
+        } catch (err) {
+          s.chat.detach(s);
+          throw err;
+        }
+        if (s.user) s.user.record = { ...s.user.record, mutedUntil: user.mutedUntil, role: user.role };
         return { user: user.name, role: user.role, token: outcome.token, muted_until: s.chat.activeMute(user) };
       } finally {
         s.endLogin();
