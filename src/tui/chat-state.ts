@@ -12,6 +12,12 @@ export function systemLine(text: string, tone: 'notice' | 'info' | 'error' = 'in
 
 /** Merges messages into a conversation's lines: each seq once, messages in seq order. */
 export function mergeMessages(lines: Line[], messages: ChatMessage[]): Line[] {
+  // The common case, one new message after the last one shown, without scanning everything.
+  const last = lastMessage(lines);
+  if (messages.length === 1 && (!last || messages[0]!.seq > last.seq)) {
+    const m = messages[0]!;
+    return [...lines, { kind: 'msg', key: `${m.conv}#${m.seq}`, m }];
+  }
   const have = new Set(lines.filter((l) => l.kind === 'msg').map((l) => (l as { m: ChatMessage }).m.seq));
   const fresh = messages.filter((m) => !have.has(m.seq));
   if (fresh.length === 0) return lines;
@@ -28,4 +34,12 @@ export function mergeMessages(lines: Line[], messages: ChatMessage[]): Line[] {
     out.splice(at, 0, line);
   }
   return out;
+}
+
+function lastMessage(lines: Line[]): ChatMessage | undefined {
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const l = lines[i]!;
+    if (l.kind === 'msg') return l.m;
+  }
+  return undefined;
 }

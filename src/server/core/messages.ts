@@ -1,4 +1,5 @@
 import {
+  DEFAULT_HISTORY_LIMIT,
   FORBIDDEN_CONTROL_CHARS,
   LOBBY,
   MAX_HISTORY_LIMIT,
@@ -91,7 +92,7 @@ export class Messages {
   }
 
   async history(conv: ResolvedConversation, q: RequestBody<'history'>): Promise<ChatMessage[]> {
-    const limit = Math.min(q.limit ?? 50, MAX_HISTORY_LIMIT);
+    const limit = Math.min(q.limit ?? DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT);
     const rows = await this.store.history(conv.key, { before: q.before, after: q.after, limit });
     return rows.map((m) => toChatMessage(m, conv.asSeenBy));
   }

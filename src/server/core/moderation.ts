@@ -15,7 +15,7 @@ export class Moderation {
   ) {}
 
   async mute(actor: UserRecord, name: string, minutes: number | undefined, reason: string | undefined): Promise<{ user: string; until: MutedUntil }> {
-    const target = await this.target(actor, name, 'muted');
+    const target = await this.target(name, 'muted');
     const until: MutedUntil = minutes === undefined ? 'forever' : Date.now() + Math.round(minutes * 60_000);
     const why = cleanReason(reason);
     await this.store.updateUser(target.id, { mutedUntil: until });
@@ -28,14 +28,14 @@ export class Moderation {
   }
 
   async unmute(actor: UserRecord, name: string): Promise<{ user: string }> {
-    const target = await this.target(actor, name, 'unmuted');
+    const target = await this.target(name, 'unmuted');
     await this.lift(target);
     await this.record(actor, 'unmute', target, `${target.name} was unmuted by ${actor.name}`, null);
     return { user: target.name };
   }
 
   async kick(actor: UserRecord, name: string, reason: string | undefined): Promise<{ user: string }> {
-    const target = await this.target(actor, name, 'kicked');
+    const target = await this.target(name, 'kicked');
     const why = cleanReason(reason) ?? 'kicked by an administrator';
     // Revoke tokens first, so a client's automatic reconnect cannot walk straight back in.
     await this.store.revokeUserSessions(target.id);
@@ -45,7 +45,7 @@ export class Moderation {
   }
 
   async ban(actor: UserRecord, name: string, reason: string | undefined): Promise<{ user: string }> {
-    const target = await this.target(actor, name, 'banned');
+    const target = await this.target(name, 'banned');
     const why = cleanReason(reason) ?? '';
     await this.store.updateUser(target.id, { banReason: why });
     await this.store.revokeUserSessions(target.id);
@@ -55,7 +55,7 @@ export class Moderation {
   }
 
   async unban(actor: UserRecord, name: string): Promise<{ user: string }> {
-    const target = await this.target(actor, name, 'unbanned');
+    const target = await this.target(name, 'unbanned');
     await this.store.updateUser(target.id, { banReason: null });
     await this.record(actor, 'unban', target, `${target.name} was unbanned by ${actor.name}`, null);
     return { user: target.name };
@@ -92,11 +92,10 @@ export class Moderation {
     this.toUser(target, encodeEvent('unmuted', {}));
   }
 
-  private async target(actor: UserRecord, name: string, verb: string): Promise<UserRecord> {
+  private async target(name: string, verb: string): Promise<UserRecord> {
     const target = await this.store.findUserByKey(nameKey(name));
     if (!target) throw new ProtocolError('NO_SUCH_USER', `no user named ${name}`);
     if (target.role === 'admin') throw new ProtocolError('FORBIDDEN', `an administrator cannot be ${verb}`);
-    if (target.id === actor.id) throw new ProtocolError('FORBIDDEN', `you cannot be ${verb} by yourself`);
     return target;
   }
 

@@ -1,4 +1,4 @@
-import { MAX_HISTORY_LIMIT } from '../../../protocol/index.js';
+import { DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT } from '../../../protocol/index.js';
 import type { CommandTable } from './command.js';
 
 export const adminCommands: CommandTable<'mute' | 'unmute' | 'kick' | 'ban' | 'unban' | 'notice' | 'audit'> = {
@@ -16,6 +16,6 @@ export const adminCommands: CommandTable<'mute' | 'unmute' | 'kick' | 'ban' | 'u
   },
   audit: {
     auth: 'admin',
-    run: async (s, b) => ({ entries: await s.chat.store.listAudit(Math.min(b.limit ?? 50, MAX_HISTORY_LIMIT)) }),
+    run: async (s, b) => ({ entries: await s.chat.store.listAudit(Math.min(b.limit ?? DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT)) }),
   },
 };

@@ -60,9 +60,9 @@ export const chatCommands: CommandTable<'send' | 'history' | 'who' | 'convs' | '
     auth: 'user',
     run: async (s, { to }) => {
       const me = s.user!;
-      const conv = await s.chat.messages.resolve(me.record, to);
-      // Typing is a hint: over its allowance it is dropped, not refused.
+      // Typing is a hint: over its allowance it is dropped, not refused (and costs no lookup).
       if (!me.typingBucket.take().ok || s.chat.activeMute(me.record) !== null) return {};
+      const conv = await s.chat.messages.resolve(me.record, to);
       if (!conv.peer) {
         const line = encodeEvent('typing', { conv: LOBBY, user: me.record.name });
         s.chat.bus.publish({ kind: 'deliver', audience: { to: 'all', exceptUser: me.record.key }, line });

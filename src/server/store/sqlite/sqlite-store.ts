@@ -16,6 +16,7 @@ import {
   type UserPatch,
   type UserRecord,
 } from '../port.js';
+import { dmParties } from '../../core/conversations.js';
 import { MIGRATIONS } from './migrations.js';
 
 export interface SqliteStoreOptions {
@@ -233,7 +234,7 @@ export class SqliteStore implements Store {
           const prior = this.stmt.byCid.get(m.senderId, m.cid) as MessageRow | undefined;
           if (prior) return { message: toMessage(prior), duplicate: true };
         }
-        const [a, b] = dmParties(m.conv);
+        const [a, b] = dmParties(m.conv) ?? [null, null];
         this.stmt.ensureConv.run(m.conv, a, b);
         const { last_seq: seq } = this.stmt.nextSeq.get(ts, m.conv) as { last_seq: number };
         this.stmt.insertMessage.run(m.conv, seq, ts, m.senderId, m.senderName, m.kind, m.body, m.cid);
@@ -295,11 +296,6 @@ export class SchemaTooNewError extends Error {
   }
 }
 
-function dmParties(conv: string): [string | null, string | null] {
-  if (!conv.startsWith('dm:')) return [null, null];
-  const [, a, b] = conv.split(':');
-  return [a ?? null, b ?? null];
-}
 
 function toUser(row: UserRow | undefined): UserRecord | null {
   if (!row) return null;
