@@ -1,4 +1,5 @@
 import { Algorithm, hash, verify } from '@node-rs/argon2';
+import { ProtocolError } from '../../protocol/index.js';
 
 // argon2id with OWASP's recommended minimum (19 MiB, 2 passes, 1 lane). @node-rs/argon2 runs it on
 // libuv's thread pool, so hashing never blocks the event loop. Hashes are PHC strings
@@ -6,14 +7,37 @@ import { Algorithm, hash, verify } from '@node-rs/argon2';
 // stored ones.
 const PARAMS = { algorithm: Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
 
+// Hashing is the one costly thing an anonymous client can ask for. At most this many run at once
+// (libuv's pool has 4 threads; more would only queue there, ahead of everything else that uses
+// it), and a bounded number wait; beyond that the server says it is busy instead of piling up.
+const MAX_RUNNING = 4;
+const MAX_WAITING = 512;
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function limited<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= MAX_RUNNING) {
+    if (waiting.length >= MAX_WAITING) throw new ProtocolError('RATE_LIMITED', 'the server is busy; try again in a moment', { retry_after: 1 });
+    await new Promise<void>((resolve) => waiting.push(resolve)); // the finishing task hands over its slot
+  } else running++;
+  try {
+    return await work();
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  }
+}
+
 export function hashPassword(password: string): Promise<string> {
-  return hash(password.normalize('NFC'), PARAMS);
+  return limited(() => hash(password.normalize('NFC'), PARAMS));
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   try {
-    return await verify(stored, password.normalize('NFC'));
-  } catch {
+    return await limited(() => verify(stored, password.normalize('NFC')));
+  } catch (err) {
+    if (err instanceof ProtocolError) throw err;
     return false; // not a hash we can read
   }
 }
