@@ -6,7 +6,8 @@ export function addServerCommand(program: Command): void {
   const server = program.command('server').description('run the chat server (embedded SQLite, single node)');
   server.option('--config <file>', 'JSON file with settings (or BANTER_CONFIG)');
   for (const s of Object.values(SETTINGS)) {
-    server.addOption(new Option(s.flag, `${s.describe} (env ${s.env}, default ${String(s.default)})`));
+    const fallback = s.default === undefined ? '' : `, default ${String(s.default)}`;
+    server.addOption(new Option(s.flag, `${s.describe} (env ${s.env}${fallback})`));
   }
   server.action(async (opts: Partial<Record<SettingName, unknown>> & { config?: string }) => {
     let config;

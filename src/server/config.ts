@@ -36,7 +36,23 @@ export const SETTINGS = {
   },
   pingInterval: { flag: '--ping-interval <s>', env: 'BANTER_PING_INTERVAL', default: 30, schema: positive, describe: 'seconds of silence before a ping; twice that and the client is dropped' },
   maxUploadMib: { flag: '--max-upload-mib <n>', env: 'BANTER_MAX_UPLOAD_MIB', default: 100, schema: positive, describe: 'largest file upload accepted, in MiB' },
+  uploadQuotaMib: {
+    flag: '--upload-quota-mib <n>',
+    env: 'BANTER_UPLOAD_QUOTA_MIB',
+    default: 1024,
+    schema: positive,
+    describe: 'total size of the files one user may upload, in MiB',
+  },
+  uploadsPerMinute: { flag: '--uploads-per-minute <n>', env: 'BANTER_UPLOADS_PER_MINUTE', default: 30, schema: positiveInt, describe: 'file uploads one user may start per minute' },
   maxConnections: { flag: '--max-connections <n>', env: 'BANTER_MAX_CONNECTIONS', default: 20000, schema: positiveInt, describe: 'open connections accepted at once, TCP and WebSocket together' },
+  tlsCert: {
+    flag: '--tls-cert <file>',
+    env: 'BANTER_TLS_CERT',
+    default: undefined,
+    schema: z.string().min(1).optional(),
+    describe: 'PEM certificate (chain) file: serve TLS on both ports (needs --tls-key)',
+  },
+  tlsKey: { flag: '--tls-key <file>', env: 'BANTER_TLS_KEY', default: undefined, schema: z.string().min(1).optional(), describe: 'PEM private key file of --tls-cert' },
   sync: {
     flag: '--sync <mode>',
     env: 'BANTER_SYNC',
@@ -80,6 +96,9 @@ export function loadConfig(flags: Partial<Record<SettingName, unknown>>, env: No
     out[name] = parsed.data;
   }
   const config = out as ServerConfig;
+  if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) {
+    throw new ConfigError('TLS needs both a certificate and its key: set --tls-cert / BANTER_TLS_CERT and --tls-key / BANTER_TLS_KEY, or neither');
+  }
   if (env.BANTER_ADMIN_PASSWORD) config.adminPassword = env.BANTER_ADMIN_PASSWORD;
   return config;
 }

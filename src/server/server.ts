@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createSecureContext } from 'node:tls';
 import { join, resolve } from 'node:path';
 import type { Logger as PinoLogger } from 'pino';
 import { LocalBus } from './bus/local/local-bus.js';
@@ -26,6 +27,7 @@ export interface RunningServer {
 
 /** Wires the embedded single-node server: SQLite store, in-process bus, TCP and HTTP/WebSocket. */
 export async function startServer(config: ServerConfig, logger: PinoLogger): Promise<RunningServer> {
+  const tls = loadTls(config);
   const dataDir = prepareDataDir(config.data);
   const store = openStore(join(dataDir, 'banter.db'), config);
   const bus = new LocalBus();
@@ -33,11 +35,16 @@ export async function startServer(config: ServerConfig, logger: PinoLogger): Pro
   const chat = new ChatService({ store, bus, config: coreConfig(config), logger, metrics: metrics.chat });
   const connect = (peer: Peer) => chat.connect(peer);
   const maxOutboundBytes = config.maxOutboundKib * 1024;
-  const tcp = new TcpTransport(connect, { host: config.host, port: config.port, maxOutboundBytes, maxConnections: config.maxConnections }, logger);
+  const tcp = new TcpTransport(connect, { host: config.host, port: config.port, maxOutboundBytes, maxConnections: config.maxConnections, tls }, logger);
   const websocket = new WebSocketTransport(connect, { maxOutboundBytes }, logger);
   const blobs = new DiskFileStore(join(dataDir, 'files'));
-  const files = fileRoutes({ accounts: chat.accounts, files: chat.files, blobs, maxUploadBytes: Math.floor(config.maxUploadMib * 1024 * 1024), logger });
-  const http = new HttpTransport({ host: config.host, port: config.httpPort, websocket, metrics: metrics.registry, routes: [files] });
+  const files = fileRoutes({
+    accounts: chat.accounts, files: chat.files, blobs, maxUploadBytes: Math.floor(config.maxUploadMib * 1024 * 1024),
+    quotaBytes: Math.floor(config.uploadQuotaMib * 1024 * 1024),
+    uploadsPerMinute: config.uploadsPerMinute,
+    logger,
+  });
+  const http = new HttpTransport({ host: config.host, port: config.httpPort, websocket, metrics: metrics.registry, routes: [files], tls });
 
   const abandon = async (): Promise<void> => {
     chat.shutdown();
@@ -54,9 +61,10 @@ export async function startServer(config: ServerConfig, logger: PinoLogger): Pro
     await abandon();
     throw err;
   }
-  logger.info({ tcp: { host: tcpAddress.address, port: tcpAddress.port }, http: { host: httpAddress.address, port: httpAddress.port }, data: dataDir }, 'listening');
+  logger.info({ tcp: { host: tcpAddress.address, port: tcpAddress.port }, http: { host: httpAddress.address, port: httpAddress.port }, tls: tls !== undefined, data: dataDir }, 'listening');
   // For people, whatever the log level: with --port 0 this is how they learn the ports.
-  process.stderr.write(`banter: listening on ${tcpAddress.address}:${tcpAddress.port} (TCP) and ${httpAddress.address}:${httpAddress.port} (HTTP, WebSocket /ws), data in ${dataDir}\n`);
+  const [tcpName, httpName] = tls ? ['TCP+TLS', 'HTTPS, WebSocket wss /ws'] : ['TCP', 'HTTP, WebSocket /ws'];
+  process.stderr.write(`banter: listening on ${tcpAddress.address}:${tcpAddress.port} (${tcpName}) and ${httpAddress.address}:${httpAddress.port} (${httpName}), data in ${dataDir}\n`);
 
   let stopping: Promise<void> | undefined;
   const stop = (reason?: string): Promise<void> =>
@@ -90,6 +98,26 @@ async function bootstrapAdmin(chat: ChatService, config: ServerConfig, logger: P
   } else if (config.adminPassword) {
     logger.info({ created: admin.created }, 'admin password set from BANTER_ADMIN_PASSWORD');
   }
+}
+
+/** Reads --tls-cert and --tls-key (both or neither: loadConfig checks) and checks they make a pair. */
+function loadTls(config: ServerConfig): { key: Buffer; cert: Buffer } | undefined {
+  if (config.tlsCert === undefined || config.tlsKey === undefined) return undefined;
+  const read = (file: string, setting: string): Buffer => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new ConfigError(`cannot read ${setting} ${file}: ${(err as Error).message}`);
+    }
+  };
+  const cert = read(config.tlsCert, 'TLS certificate (--tls-cert / BANTER_TLS_CERT)');
+  const key = read(config.tlsKey, 'TLS key (--tls-key / BANTER_TLS_KEY)');
+  try {
+    createSecureContext({ key, cert });
+  } catch (err) {
+    throw new ConfigError(`TLS certificate ${config.tlsCert} and key ${config.tlsKey} are not a usable PEM pair: ${(err as Error).message}`);
+  }
+  return { key, cert };
 }
 
 function openStore(file: string, config: ServerConfig): SqliteStore {

@@ -23,6 +23,7 @@ interface Uploaded {
   size: number;
   mime: string;
   sha256: string;
+  thumb: boolean;
 }
 
 /** Every regular file under a folder, as paths relative to it. */
@@ -97,7 +98,7 @@ describe('file transfer over HTTP', () => {
 
       const body = Readable.toWeb(createReadStream(source)) as ReadableStream;
       const up = await uploadOk(alice, body, { 'x-file-name': encodeURIComponent('données 50 MiB.bin') });
-      assert.deepEqual({ ...up, id: undefined }, { id: undefined, name: 'données 50 MiB.bin', size: 50 * 1024 * 1024, mime: 'application/octet-stream', sha256 });
+      assert.deepEqual({ ...up, id: undefined }, { id: undefined, name: 'données 50 MiB.bin', size: 50 * 1024 * 1024, mime: 'application/octet-stream', sha256, thumb: false });
       assert.match(up.id, /^[A-Za-z0-9_-]{16,}$/);
       // Stored under its hash, nothing left in tmp/.
       const filesDir = join(server.dataDir, 'files');
@@ -187,7 +188,7 @@ describe('file transfer over HTTP', () => {
     assert.ok(!disposition.includes('/'), disposition);
     await res.arrayBuffer();
     // Only content-addressed paths exist under files/: <2 hex>/<62 hex>.
-    for (const f of filesUnder(join(server.dataDir, 'files'))) assert.match(f, /^[0-9a-f]{2}\/[0-9a-f]{62}$/);
+    for (const f of filesUnder(join(server.dataDir, 'files'))) assert.match(f, /^[0-9a-f]{2}\/[0-9a-f]{62}(\.thumb\.webp)?$/);
     assert.ok(!existsSync(join(server.dataDir, 'etc')));
   });
 

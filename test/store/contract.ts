@@ -539,6 +539,22 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
           assert.equal((await store.findFile('dup'))?.uploaderId, alice.id, 'the first record stays');
         }));
 
+      it('sums the sizes of the files each user uploaded', () =>
+        withStore(async ({ store }) => {
+          const { alice, bob } = await people(store);
+          assert.equal(await store.uploadedBytes(alice.id), 0, 'none yet');
+          await store.createFile(fileOf(alice, 'a1', { size: 1000 }));
+          await store.createFile(fileOf(alice, 'a2', { size: 2500 }));
+          await store.createFile(fileOf(alice, 'a3', { size: 0 }));
+          await store.createFile(fileOf(bob, 'b1', { size: 7 }));
+          assert.equal(await store.uploadedBytes(alice.id), 3500, 'equal contents count each time');
+          assert.equal(await store.uploadedBytes(bob.id), 7);
+          assert.equal(await store.uploadedBytes(999_999), 0, 'an unknown user has uploaded nothing');
+          // Large totals stay exact (a 100 GiB history).
+          await store.createFile(fileOf(bob, 'b2', { size: 100 * 1024 ** 3 }));
+          assert.equal(await store.uploadedBytes(bob.id), 100 * 1024 ** 3 + 7);
+        }));
+
       it('records the conversations a file was sent to, once each', () =>
         withStore(async ({ store }) => {
           const { alice } = await people(store);

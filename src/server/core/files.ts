@@ -37,6 +37,11 @@ export class Files {
     return record;
   }
 
+  /** Bytes this user has uploaded so far (every record counts, equal contents too): the quota's measure. */
+  async uploadedBytes(user: UserRecord): Promise<number> {
+    return this.store.uploadedBytes(user.id);
+  }
+
   /** The file a user may send: only their own uploads; anything else is NO_SUCH_FILE. */
   async forSending(me: UserRecord, id: string): Promise<FileRecord> {
     const file = await this.store.findFile(id);

@@ -31,6 +31,8 @@ export interface Store {
   /** Stores a new file record; its id is new (the caller makes it random). */
   createFile(file: FileRecord): Promise<void>;
   findFile(id: string): Promise<FileRecord | null>;
+  /** The sum of the sizes of every file record this user uploaded (equal uploads count each time); 0 if none. */
+  uploadedBytes(userId: number): Promise<number>;
   /** Records that a file was sent to a conversation (key as in NewMessage.conv); doing it again changes nothing. */
   shareFile(fileId: string, conv: string): Promise<void>;
   /** The conversation keys a file was sent to, in no particular order; [] if none or unknown. */

@@ -9,11 +9,46 @@ export interface FileRoutesOptions {
   files: Files;
   blobs: DiskFileStore;
   maxUploadBytes: number;
+  /** Total bytes one user may have uploaded (every file record counts). */
+  quotaBytes: number;
+  /** Uploads one user may start in any 60 s. */
+  uploadsPerMinute: number;
   logger?: { warn(obj: object, msg: string): void };
 }
 
 /** How long the rest of a refused upload is read (and thrown away) before the connection is cut. */
 const DRAIN_MS = 2000;
+const MINUTE_MS = 60_000;
+
+/**
+ * At most `limit` events per user in any sliding 60 s window. `take` records one and resolves
+ * 0, or, when the window is full, records nothing and gives the seconds until one is free.
+ */
+export class UploadRateLimiter {
+  private readonly recent = new Map<number, number[]>();
+
+  constructor(
+    private readonly limit: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  take(userId: number): number {
+    const now = this.now();
+    const times = (this.recent.get(userId) ?? []).filter((t) => t > now - MINUTE_MS);
+    if (times.length >= this.limit) {
+      this.recent.set(userId, times);
+      return Math.max(1, Math.ceil((times[0]! + MINUTE_MS - now) / 1000));
+    }
+    times.push(now);
+    this.recent.set(userId, times);
+    if (this.recent.size > 10_000) this.prune(now);
+    return 0;
+  }
+
+  private prune(now: number): void {
+    for (const [id, times] of this.recent) if (times.every((t) => t <= now - MINUTE_MS)) this.recent.delete(id);
+  }
+}
 
 /**
  * File transfer over HTTP: `POST /api/files` (the raw body is the file) and `GET /api/files/:id`
@@ -21,7 +56,8 @@ const DRAIN_MS = 2000;
  * download also as `?token=` (for `<img src>`). Register it on the HTTP app as a plugin.
  */
 export function fileRoutes(options: FileRoutesOptions) {
-  const { accounts, files, blobs, maxUploadBytes } = options;
+  const { accounts, files, blobs, maxUploadBytes, quotaBytes } = options;
+  const rate = new UploadRateLimiter(options.uploadsPerMinute);
 
   return async function plugin(app: FastifyInstance): Promise<void> {
     // The body is the file, whatever the client says it is: no parsing, no buffering; the route
@@ -35,13 +71,23 @@ export function fileRoutes(options: FileRoutesOptions) {
     app.post('/api/files', async (request, reply) => {
       const user = await authenticate(request, false);
       if (!user) return refuse(request, reply, 401, 'NOT_AUTHENTICATED', 'a valid session token is required (Authorization: Bearer <token>)');
+      const wait = rate.take(user.id);
+      if (wait > 0) {
+        reply.header('retry-after', String(wait));
+        return refuse(request, reply, 429, 'RATE_LIMITED', `at most ${options.uploadsPerMinute} uploads a minute; retry in ${wait} s`);
+      }
       const declared = Number(request.headers['content-length'] ?? NaN);
       if (declared > maxUploadBytes) return refuse(request, reply, 413, 'TOO_LARGE', tooLarge());
+      const left = quotaBytes - (await files.uploadedBytes(user));
+      if (left <= 0 || declared > left) return refuse(request, reply, 413, 'QUOTA_EXCEEDED', overQuota(left));
+      const limit = Math.min(maxUploadBytes, left);
       let blob;
       try {
-        blob = await blobs.receive(request.raw, maxUploadBytes);
+        blob = await blobs.receive(request.raw, limit);
       } catch (err) {
-        if (err instanceof BlobTooLargeError) return refuse(request, reply, 413, 'TOO_LARGE', tooLarge());
+        if (err instanceof BlobTooLargeError) {
+          return limit < maxUploadBytes ? refuse(request, reply, 413, 'QUOTA_EXCEEDED', overQuota(left)) : refuse(request, reply, 413, 'TOO_LARGE', tooLarge());
+        }
         if (err instanceof BlobAbortedError) {
           request.raw.socket?.destroy();
           return reply.hijack();
@@ -49,7 +95,26 @@ export function fileRoutes(options: FileRoutesOptions) {
         throw err;
       }
       const record = await files.add({ ...blob, name: decodeName(request.headers['x-file-name']) }, user);
-      return reply.code(201).send({ id: record.id, name: record.name, size: record.size, mime: record.mime, sha256: record.sha256 });
+      const thumb = await blobs.makeThumbnail(record.sha256, record.mime);
+      return reply.code(201).send({ id: record.id, name: record.name, size: record.size, mime: record.mime, sha256: record.sha256, thumb });
+    });
+
+    app.get<{ Params: { id: string }; Querystring: { token?: string } }>('/api/files/:id/thumb', async (request, reply) => {
+      const user = await authenticate(request, true);
+      if (!user) return refuse(request, reply, 401, 'NOT_AUTHENTICATED', 'a valid session token is required (Authorization: Bearer <token> or ?token=)');
+      const file = await files.readable(user, request.params.id);
+      if (!file) return refuse(request, reply, 404, 'NO_SUCH_FILE', 'no such file');
+      const size = await blobs.thumbnailSizeOf(file.sha256);
+      if (size === null) return refuse(request, reply, 404, 'NO_THUMBNAIL', 'this file has no thumbnail');
+      reply
+        .header('content-type', 'image/webp')
+        .header('content-length', size)
+        .header('content-disposition', contentDisposition(`${file.name}.thumb.webp`).replace(/^attachment/, 'inline'))
+        .header('x-content-type-options', 'nosniff')
+        .header('content-security-policy', "default-src 'none'; sandbox")
+        .header('cache-control', 'private, no-cache')
+        .header('etag', `"${file.sha256}-thumb"`);
+      return reply.send(blobs.readThumbnail(file.sha256));
     });
 
     app.get<{ Params: { id: string }; Querystring: { token?: string } }>('/api/files/:id', async (request, reply) => {
@@ -63,6 +128,11 @@ export function fileRoutes(options: FileRoutesOptions) {
 
   function tooLarge(): string {
     return `a file may have at most ${maxUploadBytes} bytes (${maxUploadBytes / (1024 * 1024)} MiB)`;
+  }
+
+  function overQuota(left: number): string {
+    const mib = (n: number): string => `${Math.round((n / (1024 * 1024)) * 100) / 100} MiB`;
+    return `upload quota exceeded: a user may upload at most ${quotaBytes} bytes (${mib(quotaBytes)}) in all; ${Math.max(0, left)} bytes (${mib(Math.max(0, left))}) left`;
   }
 
   async function authenticate(request: FastifyRequest, allowQuery: boolean): Promise<UserRecord | null> {

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import tls from 'node:tls';
 import { LineDecoder, MAX_LINE_BYTES, encodeEvent } from '../../protocol/index.js';
 import type { Logger } from '../core/config.js';
 import type { Peer, PeerHandler } from '../core/peer.js';
@@ -12,6 +13,8 @@ export interface TcpTransportOptions {
   maxOutboundBytes: number;
   maxConnections: number;
   maxLineBytes?: number;
+  /** PEM key and certificate: the line protocol over TLS instead of plain TCP. */
+  tls?: { key: Buffer; cert: Buffer };
 }
 
 /** Gives up on a peer that does not take its last bytes within this time. */
@@ -28,7 +31,10 @@ export class TcpTransport {
     private readonly options: TcpTransportOptions,
     private readonly logger: Logger,
   ) {
-    this.server = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
+    this.server = options.tls
+      ? tls.createServer({ key: options.tls.key, cert: options.tls.cert, noDelay: true }, (socket) => this.accept(socket))
+      : net.createServer({ noDelay: true }, (socket) => this.accept(socket));
+    this.server.on('tlsClientError', (err: Error) => logger.debug({ err: err.message }, 'TLS handshake failed'));
     this.server.maxConnections = options.maxConnections;
   }
 

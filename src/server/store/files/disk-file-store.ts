@@ -4,6 +4,7 @@ import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileTypeFromFile } from 'file-type';
+import type { Sharp, SharpOptions } from 'sharp';
 
 function closed(stream: WriteStream): Promise<void> {
   return new Promise((resolve) => (stream.closed ? resolve() : stream.once('close', () => resolve())));
@@ -34,6 +35,16 @@ export class BlobAbortedError extends Error {
 }
 
 const FALLBACK_MIME = 'application/octet-stream';
+/** Sniffed types a thumbnail is made for. */
+export const THUMBNAIL_TYPES: ReadonlySet<string> = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
+/** A thumbnail fits in this square (pixels), keeping the aspect ratio, never enlarged. */
+export const THUMBNAIL_SIZE = 320;
+/** Images with more pixels than this are not decoded (decompression bombs): no thumbnail. */
+const THUMBNAIL_MAX_INPUT_PIXELS = 50_000_000;
+
+// sharp (libvips) takes ~200 ms to load: only when the first image arrives, not at start-up.
+let sharpLoaded: Promise<(input: string, options: SharpOptions) => Sharp> | undefined;
+const loadSharp = (): Promise<(input: string, options: SharpOptions) => Sharp> => (sharpLoaded ??= import('sharp').then((m) => m.default));
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 /**
@@ -120,6 +131,44 @@ export class DiskFileStore {
     }
   }
 
+  /**
+   * Makes the WebP thumbnail of a stored image (at most 320x320, aspect kept), stored beside it
+   * as `<root>/ab/cdef….thumb.webp`, so equal contents share one. Resolves true when there is one
+   * (made now or before), false when the type has none or the image cannot be decoded.
+   */
+  async makeThumbnail(sha256: string, mime: string): Promise<boolean> {
+    if (!THUMBNAIL_TYPES.has(mime)) return false;
+    const final = this.thumbPathOf(sha256);
+    if ((await this.thumbnailSizeOf(sha256)) !== null) return true;
+    const tmp = join(this.tmpDir, `${Date.now()}-${randomBytes(8).toString('hex')}.webp`);
+    try {
+      const sharp = await loadSharp();
+      await sharp(this.pathOf(sha256), { limitInputPixels: THUMBNAIL_MAX_INPUT_PIXELS, failOn: 'error' })
+        .rotate() // honour EXIF orientation
+        .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true })
+        .webp({ quality: 75 })
+        .toFile(tmp);
+      await rename(tmp, final);
+      return true;
+    } catch {
+      await rm(tmp, { force: true });
+      return false;
+    }
+  }
+
+  /** The thumbnail of a stored image (see makeThumbnail). */
+  readThumbnail(sha256: string): ReadStream {
+    return createReadStream(this.thumbPathOf(sha256));
+  }
+
+  /** The thumbnail's size, or null if there is none. */
+  async thumbnailSizeOf(sha256: string): Promise<number | null> {
+    return stat(this.thumbPathOf(sha256)).then(
+      (s) => s.size,
+      () => null,
+    );
+  }
+
   /** The content of a stored file, or the bytes start..end (inclusive) of it. */
   read(sha256: string, range?: { start: number; end: number }): ReadStream {
     return createReadStream(this.pathOf(sha256), range);
@@ -131,6 +180,10 @@ export class DiskFileStore {
       (s) => s.size,
       () => null,
     );
+  }
+
+  private thumbPathOf(sha256: string): string {
+    return `${this.pathOf(sha256)}.thumb.webp`;
   }
 
   private pathOf(sha256: string): string {

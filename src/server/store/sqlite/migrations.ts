@@ -66,4 +66,7 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (file_id, conv)
   ) WITHOUT ROWID;
   `,
+  `
+  CREATE INDEX files_by_uploader ON files(uploader_id);
+  `,
 ];

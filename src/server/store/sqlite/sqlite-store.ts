@@ -120,6 +120,7 @@ export class SqliteStore implements Store {
       fileById: db.prepare(
         'SELECT id, sha256, size, mime, name, uploader_id AS uploaderId, created_at AS createdAt FROM files WHERE id = ?',
       ),
+      uploadedBytes: db.prepare('SELECT COALESCE(SUM(size), 0) FROM files WHERE uploader_id = ?').pluck(),
       shareFile: db.prepare('INSERT INTO file_shares (file_id, conv) VALUES (?, ?) ON CONFLICT DO NOTHING'),
       fileConvs: db.prepare('SELECT conv FROM file_shares WHERE file_id = ?').pluck(),
       insertAudit: db.prepare('INSERT INTO audit (ts, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)'),
@@ -262,6 +263,10 @@ export class SqliteStore implements Store {
 
   async findFile(id: string): Promise<FileRecord | null> {
     return (this.stmt.fileById.get(id) as FileRecord | undefined) ?? null;
+  }
+
+  async uploadedBytes(userId: number): Promise<number> {
+    return this.stmt.uploadedBytes.get(userId) as number;
   }
 
   async shareFile(fileId: string, conv: string): Promise<void> {
