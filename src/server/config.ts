@@ -52,6 +52,14 @@ export const SETTINGS = {
     schema: z.string().min(1).optional(),
     describe: 'PEM certificate (chain) file: serve TLS on both ports (needs --tls-key)',
   },
+  webRoot: {
+    flag: '--web-root <dir>',
+    env: 'BANTER_WEB_ROOT',
+    // The package's own build of the web client, wherever the package is installed.
+    default: new URL('../../../web/dist', import.meta.url).pathname,
+    schema: z.string().min(1),
+    describe: 'folder of the built web client, served at / on the HTTP port',
+  },
   tlsKey: { flag: '--tls-key <file>', env: 'BANTER_TLS_KEY', default: undefined, schema: z.string().min(1).optional(), describe: 'PEM private key file of --tls-cert' },
   sync: {
     flag: '--sync <mode>',

@@ -13,6 +13,7 @@ import { ConfigError, type ServerConfig } from './config.js';
 import { DiskFileStore } from './store/files/disk-file-store.js';
 import { SchemaTooNewError, SqliteStore } from './store/sqlite/sqlite-store.js';
 import { fileRoutes } from './transports/file-routes.js';
+import { webClientRoutes } from './transports/web-client-routes.js';
 import { HttpTransport } from './transports/http-transport.js';
 import { TcpTransport } from './transports/tcp-transport.js';
 import { WebSocketTransport } from './transports/websocket-transport.js';
@@ -44,7 +45,7 @@ export async function startServer(config: ServerConfig, logger: PinoLogger): Pro
     uploadsPerMinute: config.uploadsPerMinute,
     logger,
   });
-  const http = new HttpTransport({ host: config.host, port: config.httpPort, websocket, metrics: metrics.registry, routes: [files], tls });
+  const http = new HttpTransport({ host: config.host, port: config.httpPort, websocket, metrics: metrics.registry, routes: [files, webClientRoutes(config.webRoot)], tls });
 
   const abandon = async (): Promise<void> => {
     chat.shutdown();

@@ -1,0 +1,59 @@
+import fastifyStatic from '@fastify/static';
+import type { FastifyPluginAsync } from 'fastify';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The page policy of the web client: everything from this origin only; WebSocket back to it;
+ * pictures, sound and video also from blob: (camera, recordings, previews); WebAssembly for the
+ * offline hand tracker. Nothing inline, nothing framed.
+ */
+export const WEB_CLIENT_CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "style-src 'self'",
+  "img-src 'self' blob: data:",
+  "media-src 'self' blob:",
+  "connect-src 'self' ws: wss:",
+  "worker-src 'self' blob:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Banter</title>
+<p>This Banter server has no web client to serve: it is not built. Build it (see README), or
+use <code>banter chat</code> in a terminal; WebSocket clients can connect to <code>/ws</code>.</p>`;
+
+/**
+ * Serves the built web client (a folder with index.html) at /, with client-side routes falling
+ * back to index.html. /api and /ws are never shadowed; a file outside the folder is never served.
+ */
+export function webClientRoutes(root: string): FastifyPluginAsync {
+  return async (app) => {
+    if (!existsSync(join(root, 'index.html'))) {
+      app.get('/', async (_req, reply) => reply.code(503).header('content-type', 'text/html; charset=utf-8').header('content-security-policy', "default-src 'none'").send(NOT_BUILT));
+      return;
+    }
+    await app.register(fastifyStatic, {
+      root,
+      prefix: '/',
+      index: 'index.html',
+      dotfiles: 'deny',
+      cacheControl: false, // set below, per kind of file
+      setHeaders: (res, path) => {
+        res.setHeader('content-security-policy', WEB_CLIENT_CSP);
+        // Built assets carry a content hash in their names; the page itself must always be fresh.
+        res.setHeader('cache-control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable');
+      },
+    });
+    app.setNotFoundHandler((req, reply) => {
+      const path = req.url.split('?')[0] ?? '';
+      if (req.method !== 'GET' || path.startsWith('/api/') || path === '/ws' || /\.[a-z0-9]+$/i.test(path)) {
+        return reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no ${req.method} ${path}` } });
+      }
+      return reply.sendFile('index.html');
+    });
+  };
+}
