@@ -26,6 +26,13 @@ export const SETTINGS = {
     describe: 'fatal, error, warn, info, debug, trace or silent',
   },
   sendRate: { flag: '--send-rate <n>', env: 'BANTER_SEND_RATE', default: 10, schema: positive, describe: 'messages per second one user may keep up' },
+  registerPerHour: {
+    flag: '--register-per-hour <n>',
+    env: 'BANTER_REGISTER_PER_HOUR',
+    default: 20,
+    schema: positive,
+    describe: 'accounts one address may create per hour (and at once)',
+  },
   sendBurst: { flag: '--send-burst <n>', env: 'BANTER_SEND_BURST', default: 30, schema: positiveInt, describe: 'messages one user may send at once before the rate applies' },
   maxOutboundKib: {
     flag: '--max-outbound-kib <n>',

@@ -135,6 +135,7 @@ function coreConfig(c: ServerConfig): CoreConfig {
     ...DEFAULT_CORE_CONFIG,
     sendRatePerSec: c.sendRate,
     sendBurst: c.sendBurst,
+    registerPerHour: c.registerPerHour,
     maxConnections: c.maxConnections,
     pingIntervalMs: c.pingInterval * 1000,
   };

@@ -102,3 +102,19 @@ describe('accounts', () => {
     c.close();
   });
 });
+
+describe('registration throttle', () => {
+  let server: TestServer;
+  before(async () => (server = await startTestServer({ registerPerHour: 3 })));
+  after(() => server.dispose());
+
+  it('lets an address create a few accounts, then asks it to wait', async () => {
+    const c = await connect(server.tcpPort);
+    for (let i = 0; i < 3; i++) await c.request('register', { user: uniqueName('reg'), password: PASSWORD });
+    const refused = await refusal(c.request('register', { user: uniqueName('reg'), password: PASSWORD }));
+    assert.equal(refused.code, 'RATE_LIMITED');
+    assert.ok(refused.retryAfter && refused.retryAfter > 60, `retry after ${refused.retryAfter} s`);
+    assert.match(refused.message, /new accounts/);
+    c.close();
+  });
+});

@@ -12,6 +12,9 @@ import {
   type UserRecord,
 } from '../../src/server/store/port.js';
 
+/** An expiry no adapter may treat as past (adapters may drop expired sessions). */
+const FAR_FUTURE = 4_102_444_800_000;
+
 /**
  * What an adapter's test hands the contract: a store over fresh, empty data; `cleanup` closes
  * whatever store is open and removes the data. `reopen` (used after `store.close()`) returns a new
@@ -588,8 +591,8 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
           const { alice, bob, carol } = await people(store);
           await store.updateUser(alice.id, { mutedUntil: 'forever' });
           await store.updateUser(bob.id, { mutedUntil: 1_900_000_000_000, banReason: '' });
-          await store.createSession({ tokenHash: 'h1', userId: carol.id, createdAt: 1, expiresAt: 2, revoked: false });
-          await store.createSession({ tokenHash: 'h2', userId: carol.id, createdAt: 1, expiresAt: 2, revoked: true });
+          await store.createSession({ tokenHash: 'h1', userId: carol.id, createdAt: 1, expiresAt: FAR_FUTURE, revoked: false });
+          await store.createSession({ tokenHash: 'h2', userId: carol.id, createdAt: 1, expiresAt: FAR_FUTURE, revoked: true });
           const sent: StoredMessage[] = [];
           for (let i = 0; i < 5; i++) sent.push((await store.appendMessage(text(alice, LOBBY, `l${i}`, `cid-${i}`))).message);
           const private1 = (await store.appendMessage(text(bob, dm('bob', 'carol'), 'p0', 'cid-p'))).message;
@@ -599,7 +602,7 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
           const again = await reopen();
           assert.deepEqual(await again.findUserById(alice.id), { ...alice, mutedUntil: 'forever' });
           assert.deepEqual(await again.findUserByKey('bob'), { ...bob, mutedUntil: 1_900_000_000_000, banReason: '' });
-          assert.deepEqual(await again.findSession('h1'), { tokenHash: 'h1', userId: carol.id, createdAt: 1, expiresAt: 2, revoked: false });
+          assert.deepEqual(await again.findSession('h1'), { tokenHash: 'h1', userId: carol.id, createdAt: 1, expiresAt: FAR_FUTURE, revoked: false });
           assert.equal((await again.findSession('h2'))?.revoked, true);
           assert.deepEqual(await again.history(LOBBY, { limit: 50 }), sent);
           assert.deepEqual(await again.history(dm('bob', 'carol'), { limit: 50 }), [private1]);

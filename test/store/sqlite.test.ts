@@ -72,6 +72,25 @@ function lobby(i: number, cid: string | null = null): NewMessage {
 }
 
 describe('SqliteStore specifics', () => {
+  it('drops expired sessions when it opens, and keeps live and revoked ones until they expire', async () => {
+    const file = join(tempDir(), 'purge.db');
+    const first = new SqliteStore(file);
+    const user = await first.createUser({ name: 'p', key: 'p', passHash: 'x', role: 'user', createdAt: Date.now() });
+    const now = Date.now();
+    await first.createSession({ tokenHash: 'live', userId: user.id, createdAt: now, expiresAt: now + 60_000, revoked: false });
+    await first.createSession({ tokenHash: 'expired', userId: user.id, createdAt: now - 120_000, expiresAt: now - 60_000, revoked: false });
+    await first.createSession({ tokenHash: 'revoked', userId: user.id, createdAt: now, expiresAt: now + 60_000, revoked: true });
+    await first.close();
+    const second = new SqliteStore(file);
+    try {
+      assert.ok(await second.findSession('live'));
+      assert.equal(await second.findSession('expired'), null);
+      assert.equal((await second.findSession('revoked'))?.revoked, true);
+    } finally {
+      await second.close();
+    }
+  });
+
   it('keeps its file in WAL mode', async () => {
     const file = join(tempDir(), 'wal.db');
     const store = new SqliteStore(file);

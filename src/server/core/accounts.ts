@@ -9,7 +9,7 @@ import {
 import { DuplicateUserError, type Store, type UserRecord } from '../store/port.js';
 import type { CoreConfig } from './config.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
-import { FailureThrottle } from './rate-limit.js';
+import { FailureThrottle, TokenBucket } from './rate-limit.js';
 import { hashToken, newToken } from './tokens.js';
 
 const DAY_MS = 24 * 3600_000;
@@ -24,6 +24,8 @@ export interface LoginOutcome {
 export class Accounts {
   private readonly byAccount: FailureThrottle;
   private readonly byAddress: FailureThrottle;
+  /** Registration allowances by address; each account costs a password hash and a row. */
+  private readonly registrations = new Map<string, TokenBucket>();
 
   constructor(
     private readonly store: Store,
@@ -33,7 +35,8 @@ export class Accounts {
     this.byAddress = new FailureThrottle(config.loginFailuresPerAddress, config.loginMaxBackoffMs);
   }
 
-  async register(name: string, password: string): Promise<UserRecord> {
+  async register(name: string, password: string, address: string): Promise<UserRecord> {
+    this.takeRegistration(address);
     if (!isValidName(name)) {
       throw new ProtocolError('INVALID_NAME', 'a name is 1-32 characters: letters, digits, "_", "." or "-"');
     }
@@ -139,6 +142,20 @@ export class Accounts {
     const now = Date.now();
     await this.store.createSession({ tokenHash, userId: user.id, createdAt: now, expiresAt: now + this.config.sessionTtlMs, revoked: false });
     return { user, token, tokenHash };
+  }
+
+  private takeRegistration(address: string): void {
+    const perHour = this.config.registerPerHour;
+    let bucket = this.registrations.get(address);
+    if (!bucket) {
+      if (this.registrations.size >= 100_000) this.registrations.delete(this.registrations.keys().next().value!);
+      this.registrations.set(address, (bucket = new TokenBucket(perHour / 3600, perHour)));
+    }
+    const allowance = bucket.take();
+    if (!allowance.ok) {
+      const wait = Math.ceil(allowance.retryAfter);
+      throw new ProtocolError('RATE_LIMITED', `too many new accounts from your address; try again in ${Math.ceil(wait / 60)} min`, { retry_after: wait });
+    }
   }
 
   private checkThrottle(accountKey: string, addressKey: string): void {

@@ -4,6 +4,8 @@ export interface CoreConfig {
   /** Sends per second a user may keep up, and how many may come at once. */
   sendRatePerSec: number;
   sendBurst: number;
+  /** Registrations one address may make per hour, and at once. */
+  registerPerHour: number;
   /** Consecutive failed logins allowed before backing off, per account and per address. */
   loginFailuresPerAccount: number;
   loginFailuresPerAddress: number;
@@ -23,6 +25,7 @@ export const DEFAULT_CORE_CONFIG: CoreConfig = {
   serverName: 'banter',
   sendRatePerSec: 10,
   sendBurst: 30,
+  registerPerHour: 20,
   loginFailuresPerAccount: 5,
   loginFailuresPerAddress: 20,
   loginMaxBackoffMs: 15 * 60_000,

@@ -16,7 +16,7 @@ export const accountCommands: CommandTable<'hello' | 'ping' | 'pong' | 'register
   register: {
     auth: 'none',
     run: async (s, { user, password }) => {
-      const record = await s.chat.accounts.register(user, password);
+      const record = await s.chat.accounts.register(user, password, s.peer.address);
       s.chat.logger.info({ user: record.name, peer: s.peer.id }, 'registered');
       return { user: record.name };
     },

@@ -67,6 +67,7 @@ export class SqliteStore implements Store {
   private pending: PendingAppend[] = [];
   private flushScheduled = false;
   private closed = false;
+  private readonly purgeTimer: NodeJS.Timeout;
   private readonly maxBatch: number;
   private readonly stmt;
 
@@ -127,6 +128,14 @@ export class SqliteStore implements Store {
       listAudit: db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ?'),
     };
     this.stmt.ensureConv.run('#lobby', null, null);
+    this.purgeSessions();
+    this.purgeTimer = setInterval(() => this.purgeSessions(), 3600_000);
+    this.purgeTimer.unref();
+  }
+
+  /** Expired sessions are of no use to anyone: drop them at start, then hourly (revoked ones go when they expire). */
+  private purgeSessions(): void {
+    this.db.prepare('DELETE FROM sessions WHERE expires_at < ?').run(Date.now());
   }
 
   private migrate(): void {
@@ -288,6 +297,7 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.purgeTimer);
     this.flush();
     this.db.close();
   }
