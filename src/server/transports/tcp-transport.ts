@@ -1,9 +1,9 @@
 import net from 'node:net';
 import tls from 'node:tls';
-import { LineDecoder, MAX_LINE_BYTES, encodeEvent } from '../../protocol/index.js';
+import { LineDecoder, MAX_LINE_BYTES } from '../../protocol/index.js';
 import type { Logger } from '../core/config.js';
 import type { Peer, PeerHandler } from '../core/peer.js';
-import { tooFarBehind } from './outbound-limit.js';
+import { CLOSE_GRACE_MS, TransportPeer } from './transport-peer.js';
 import { writeCoalesced } from './write-coalescer.js';
 
 export interface TcpTransportOptions {
@@ -17,8 +17,6 @@ export interface TcpTransportOptions {
   tls?: { key: Buffer; cert: Buffer };
 }
 
-/** Gives up on a peer that does not take its last bytes within this time. */
-const CLOSE_GRACE_MS = 2000;
 let nextId = 0;
 
 /** The native transport: one JSON object per line over TCP. */
@@ -64,56 +62,36 @@ export class TcpTransport {
   private accept(socket: net.Socket): void {
     this.sockets.add(socket);
     socket.setKeepAlive(true, 60_000);
-    const id = `tcp-${++nextId}`;
-    const address = socket.remoteAddress ?? 'unknown';
-    const { maxOutboundBytes } = this.options;
-    const logger = this.logger;
-    let closing = false;
-    // Set once the core has the peer; a close during connect() must not see it half-made.
-    const ref: { handler?: PeerHandler } = {};
-
-    const closePeer = (last?: Buffer): void => {
-      if (closing) return;
-      closing = true;
-      decoder.stop();
-      if (last) socket.end(last);
-      else socket.end();
-      setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
-      // Not now: this may run inside a fan-out loop, which must not see presence events nested in it.
-      queueMicrotask(() => ref.handler?.closed());
-    };
-
-    const peer: Peer = {
-      id,
-      address,
-      transport: 'tcp',
-      write(data) {
-        if (closing || socket.destroyed) return;
-        if (tooFarBehind(socket, socket.writableLength, data.length, maxOutboundBytes)) {
-          logger.warn({ peer: id, queued: socket.writableLength }, 'slow consumer dropped');
-          const error = { code: 'SLOW_CONSUMER' as const, message: 'too far behind; reconnect and catch up with history' };
-          closePeer(Buffer.from(encodeEvent('error', { error })));
-          return;
-        }
-        writeCoalesced(socket, data);
+    const peer = new TransportPeer(
+      `tcp-${++nextId}`,
+      socket.remoteAddress ?? 'unknown',
+      'tcp',
+      {
+        queued: () => socket.writableLength,
+        isOpen: () => !socket.destroyed,
+        send: (data) => writeCoalesced(socket, data),
+        finish: (last) => {
+          decoder.stop();
+          if (last) socket.end(last);
+          else socket.end();
+          setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
+        },
       },
-      close: closePeer,
-    };
-
+      this.options.maxOutboundBytes,
+      this.logger,
+    );
     const decoder = new LineDecoder(
-      (line) => ref.handler?.receive(line),
-      (code, message) => peer.close(Buffer.from(encodeEvent('error', { error: { code, message } }))),
+      (line) => peer.receive(line),
+      (code, message) => peer.closeWithError(code, message),
       this.options.maxLineBytes ?? MAX_LINE_BYTES,
     );
-
     socket.on('data', (chunk: Buffer) => decoder.write(chunk));
-    socket.on('error', (err) => logger.debug({ peer: id, err: err.message }, 'socket error'));
+    socket.on('error', (err) => this.logger.debug({ peer: peer.id, err: err.message }, 'socket error'));
     socket.on('close', () => {
       this.sockets.delete(socket);
-      closing = true;
       decoder.stop();
-      ref.handler?.closed();
+      peer.gone();
     });
-    ref.handler = this.connect(peer);
+    peer.attach(this.connect(peer));
   }
 }

@@ -1,17 +1,16 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { MAX_LINE_BYTES, encodeEvent } from '../../protocol/index.js';
+import { MAX_LINE_BYTES } from '../../protocol/index.js';
 import type { Logger } from '../core/config.js';
 import type { Peer, PeerHandler } from '../core/peer.js';
-import { tooFarBehind } from './outbound-limit.js';
+import { CLOSE_GRACE_MS, TransportPeer } from './transport-peer.js';
 
 export interface WebSocketTransportOptions {
   maxOutboundBytes: number;
 }
 
 let nextId = 0;
-const CLOSE_GRACE_MS = 2000;
 
 /**
  * Protocol v1 over WebSocket: one JSON object per text frame. ws checks that text frames are
@@ -61,52 +60,30 @@ export class WebSocketTransport {
   }
 
   private accept(ws: WebSocket, req: IncomingMessage): void {
-    const id = `ws-${++nextId}`;
-    const { maxOutboundBytes } = this.options;
-    const logger = this.logger;
-    const ref: { handler?: PeerHandler } = {};
-    let closing = false;
-
-    const closePeer = (last?: Buffer): void => {
-      if (closing) return;
-      closing = true;
-      if (last) ws.send(last, { binary: false });
-      ws.close(1000);
-      setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
-      // Not now: this may run inside a fan-out loop, which must not see presence events nested in it.
-      queueMicrotask(() => ref.handler?.closed());
-    };
-
-    const peer: Peer = {
-      id,
-      address: req.socket.remoteAddress ?? 'unknown',
-      transport: 'ws',
-      write(data) {
-        if (closing || ws.readyState !== ws.OPEN) return;
-        if (tooFarBehind(ws, ws.bufferedAmount, data.length, maxOutboundBytes)) {
-          logger.warn({ peer: id, queued: ws.bufferedAmount }, 'slow consumer dropped');
-          const error = { code: 'SLOW_CONSUMER' as const, message: 'too far behind; reconnect and catch up with history' };
-          closePeer(Buffer.from(encodeEvent('error', { error })));
-          return;
-        }
+    const peer = new TransportPeer(
+      `ws-${++nextId}`,
+      req.socket.remoteAddress ?? 'unknown',
+      'ws',
+      {
+        queued: () => ws.bufferedAmount,
+        isOpen: () => ws.readyState === ws.OPEN,
         // The line's trailing newline stays: JSON allows it, and the bytes are shared with TCP peers.
-        ws.send(data, { binary: false });
+        send: (data) => ws.send(data, { binary: false }),
+        finish: (last) => {
+          if (last) ws.send(last, { binary: false });
+          ws.close(1000);
+          setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
+        },
       },
-      close: closePeer,
-    };
-
+      this.options.maxOutboundBytes,
+      this.logger,
+    );
     ws.on('message', (data, isBinary) => {
-      if (isBinary) {
-        closePeer(Buffer.from(encodeEvent('error', { error: { code: 'BAD_REQUEST', message: 'send text frames, not binary' } })));
-        return;
-      }
-      ref.handler?.receive(data.toString());
+      if (isBinary) peer.closeWithError('BAD_REQUEST', 'send text frames, not binary');
+      else peer.receive(data.toString());
     });
-    ws.on('error', (err) => logger.debug({ peer: id, err: err.message }, 'websocket error'));
-    ws.on('close', () => {
-      closing = true;
-      ref.handler?.closed();
-    });
-    ref.handler = this.connect(peer);
+    ws.on('error', (err) => this.logger.debug({ peer: peer.id, err: err.message }, 'websocket error'));
+    ws.on('close', () => peer.gone());
+    peer.attach(this.connect(peer));
   }
 }
