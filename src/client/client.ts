@@ -1,4 +1,5 @@
 import type { EventBodies, EventName, Op, ReplyResults, RequestBody } from '../protocol/index.js';
+import { Emitter } from './emitter.js';
 import { BanterError } from './errors.js';
 import type { Transport, TransportFactory } from './transport.js';
 
@@ -13,23 +14,23 @@ interface Pending {
   timer: ReturnType<typeof setTimeout>;
 }
 
-type Listener<E extends EventName> = (body: EventBodies[E]) => void;
+/** Server events, plus `close` (with the reason, when known) when the connection ends. */
+export type ClientEvents = EventBodies & { close: string | undefined };
 
 /**
  * One connection to a Banter server: requests with typed replies and errors, typed events.
  * Runs anywhere its transport does (TCP in Node, WebSocket in the browser).
  */
-export class BanterClient {
+export class BanterClient extends Emitter<ClientEvents> {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
-  private readonly listeners = new Map<string, Set<(body: never) => void>>();
-  private readonly closeListeners = new Set<(reason?: string) => void>();
   private open = true;
 
   private constructor(
     private readonly transport: Transport,
     private readonly options: Required<ClientOptions>,
   ) {
+    super();
     transport.onMessage((text) => this.receive(text));
     transport.onClose((reason) => this.closed(reason));
   }
@@ -60,16 +61,8 @@ export class BanterClient {
     if (this.open) this.transport.send(JSON.stringify({ op, ...body }));
   }
 
-  on<E extends EventName>(event: E, listener: Listener<E>): () => void {
-    let set = this.listeners.get(event);
-    if (!set) this.listeners.set(event, (set = new Set()));
-    set.add(listener as (body: never) => void);
-    return () => set.delete(listener as (body: never) => void);
-  }
-
   onClose(listener: (reason?: string) => void): () => void {
-    this.closeListeners.add(listener);
-    return () => this.closeListeners.delete(listener);
+    return this.on('close', listener);
   }
 
   close(): void {
@@ -94,10 +87,10 @@ export class BanterClient {
       } else p.reject(new BanterError(msg.error as ConstructorParameters<typeof BanterError>[0]));
       return;
     }
-    if (typeof msg.ev !== 'string') return;
+    if (typeof msg.ev !== 'string' || msg.ev === 'close') return; // `close` is ours, not the server's
     if (msg.ev === 'ping') this.notify('pong', {});
     const { ev, ...body } = msg;
-    for (const listener of this.listeners.get(ev) ?? []) listener(body as never);
+    this.emit(ev as EventName, body as never);
   }
 
   private closed(reason?: string): void {
@@ -108,6 +101,6 @@ export class BanterClient {
       p.reject(new BanterError({ code: 'DISCONNECTED', message: reason ?? 'connection closed' }));
       this.pending.delete(id);
     }
-    for (const listener of this.closeListeners) listener(reason);
+    this.emit('close', reason);
   }
 }
