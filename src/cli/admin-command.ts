@@ -2,7 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { BanterClient } from '../client/index.js';
 import type { AuditEntry, MutedUntil } from '../protocol/index.js';
 import { StdinReader, addConnectionOptions, connectAndLogin, resolveConnection, runScripted, usageErrorsExit2, type ConnectionFlags } from './connection-options.js';
-import { printable } from '../client/printable.js';
+import { dateTime, printable } from '../client/display.js';
 
 type Flags = ConnectionFlags & { minutes?: number; reason?: string; limit?: number; json?: boolean };
 type Action = (client: BanterClient, args: string[], flags: Flags) => Promise<string[]>;
@@ -86,11 +86,6 @@ export function formatAuditEntry(e: AuditEntry): string {
   return `${dateTime(e.ts)} ${e.actor} ${e.action}${e.target !== null ? ` ${e.target}` : ''}${e.detail !== null ? `: ${printable(e.detail)}` : ''}`;
 }
 
-function dateTime(ts: number): string {
-  const d = new Date(ts);
-  const p = (n: number): string => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
-}
 
 function positiveNumber(text: string): number {
   const n = Number(text);

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { BanterClient, BanterError, type ClientOptions } from '../client/index.js';
+import { BanterClient, BanterError, formatHostPort, parseHostPort, type ClientOptions } from '../client/index.js';
 import { tcpTransport } from '../client/node/tcp-transport.js';
 import type { TransportFactory } from '../client/transport.js';
 
@@ -51,25 +51,13 @@ export function usageErrorsExit2(cmd: Command): Command {
   return cmd.exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : EXIT_ERROR));
 }
 
-/**
- * Parses `host:port` (`[v6 address]:port` for IPv6). Throws CliError naming `source` (the flag or
- * environment variable the text came from).
- */
+/** Parses `host:port`. Throws CliError naming `source` (the flag or variable the text came from). */
 export function parseServerAddress(text: string, source = '--server'): { host: string; port: number } {
-  const bad = (why: string): CliError =>
-    new CliError(`${source} ${JSON.stringify(text)} is not a server address: ${why} (expected host:port, e.g. ${DEFAULT_SERVER})`);
-  const m = /^(?:\[([^\]]+)\]|([^:[\]\s]+)):([^:]*)$/.exec(text);
-  if (!m) {
-    if (text.trim() === '') throw bad('it is empty');
-    if (!text.includes(':')) throw bad('the port is missing');
-    throw bad('it is malformed');
+  const parsed = parseHostPort(text);
+  if ('error' in parsed) {
+    throw new CliError(`${source} ${JSON.stringify(text)} is not a server address: ${parsed.error} (expected host:port, e.g. ${DEFAULT_SERVER})`);
   }
-  const host = m[1] ?? m[2] ?? '';
-  const portText = m[3] ?? '';
-  if (!/^\d{1,5}$/.test(portText)) throw bad(portText === '' ? 'the port is missing' : `the port ${JSON.stringify(portText)} is not a number`);
-  const port = Number(portText);
-  if (port < 1 || port > 65535) throw bad(`the port ${port} is outside 1-65535`);
-  return { host, port };
+  return parsed;
 }
 
 /**
@@ -152,12 +140,9 @@ export async function resolveConnection(
     password = env.BANTER_PASSWORD;
     if (!password) throw new CliError('no password given: pipe it in with --password-stdin or set BANTER_PASSWORD');
   }
-  return { host, port, user, password, address: formatAddress(host, port) };
+  return { host, port, user, password, address: formatHostPort(host, port) };
 }
 
-function formatAddress(host: string, port: number): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-}
 
 export function transportFor(conn: Connection): TransportFactory {
   return tcpTransport(conn.host, conn.port);

@@ -1,4 +1,4 @@
-import { printable } from '../client/printable.js';
+import { clock, printable } from '../client/display.js';
 import type { Command } from 'commander';
 import { BanterError, ChatSession } from '../client/index.js';
 import { LOBBY, STICKERS, isValidName, nameKey, type ChatMessage, type EventBodies } from '../protocol/index.js';
@@ -102,16 +102,11 @@ export function formatMessage(m: ChatMessage): string {
   else if (m.sticker !== undefined) body = STICKERS[m.sticker] ?? `:${printable(m.sticker)}:`;
   else if (m.file !== undefined) body = `[file ${printable(m.file.name)}]`;
   else body = '';
-  return `${clock(m.ts)} [${m.conv}] ${m.from}: ${body}`;
+  return `${clock(m.ts, true)} [${m.conv}] ${m.from}: ${body}`;
 }
 
 /** `HH:MM:SS *** text`, with `admin: ` before the text of an administrator's notice. */
 export function formatNotice(n: EventBodies['notice']): string {
-  return `${clock(n.ts)} *** ${n.from !== undefined ? `${n.from}: ` : ''}${printable(n.text)}`;
-}
-
-function clock(ts: number): string {
-  const d = new Date(ts);
-  return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+  return `${clock(n.ts, true)} *** ${n.from !== undefined ? `${n.from}: ` : ''}${printable(n.text)}`;
 }
 

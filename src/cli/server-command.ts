@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { ConfigError, SETTINGS, loadConfig, type SettingName } from '../server/config.js';
-import { fail } from './fail.js';
+import { CliError, EXIT_ERROR, reportError } from './connection-options.js';
 
 export function addServerCommand(program: Command): void {
   const server = program.command('server').description('run the chat server (embedded SQLite, single node)');
@@ -14,7 +14,7 @@ export function addServerCommand(program: Command): void {
     try {
       config = loadConfig(opts, process.env, opts.config);
     } catch (err) {
-      return fail(err, ConfigError);
+      return fail(err);
     }
     // Loaded here so that client commands (send, listen, chat) start without the server's code.
     const [{ createLogger }, { startServer }] = await Promise.all([import('../server/logger.js'), import('../server/server.js')]);
@@ -23,7 +23,7 @@ export function addServerCommand(program: Command): void {
     try {
       running = await startServer(config, logger);
     } catch (err) {
-      return fail(err, ConfigError);
+      return fail(err);
     }
     let signals = 0;
     const onSignal = (signal: NodeJS.Signals): void => {
@@ -33,4 +33,10 @@ export function addServerCommand(program: Command): void {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });
+}
+
+/** A setting the operator can fix is one line; anything else shows its stack. */
+function fail(err: unknown): void {
+  reportError(err instanceof ConfigError ? new CliError(err.message) : err);
+  process.exitCode = EXIT_ERROR;
 }

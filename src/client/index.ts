@@ -5,4 +5,4 @@ export { ChatSession, type Content, type Conversation, type ConnectionState, typ
 export { Emitter } from './emitter.js';
 export { webSocketTransport, type WebSocketConstructor, type WebSocketLike } from './websocket-transport.js';
 export { downloadFile, uploadFile, type Progress, type UploadOptions, type UploadedFile } from './files.js';
-export { printable } from './printable.js';
+export { clock, dateTime, formatHostPort, parseHostPort, printable } from './display.js';

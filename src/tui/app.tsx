@@ -1,23 +1,19 @@
 import { Box, useApp } from 'ink';
 import { useRef, useState } from 'react';
-import { BanterError, ChatSession } from '../client/index.js';
+import { BanterError, ChatSession, formatHostPort, parseHostPort } from '../client/index.js';
 import { tcpTransport } from '../client/node/tcp-transport.js';
 import { ChatScreen } from './chat-screen.js';
 import { Form } from './login-screen.js';
 
 type Screen = 'login' | 'register' | 'chat';
 
+const DEFAULT_PORT = 8888;
+
 export interface AppProps {
   address: string;
   user?: string;
 }
 
-function parseAddress(address: string): { host: string; port: number } | null {
-  const m = /^(.+?)(?::(\d{1,5}))?$/.exec(address.trim());
-  if (!m) return null;
-  const port = m[2] ? Number(m[2]) : 8888;
-  return port > 0 && port < 65536 ? { host: m[1]!.replace(/^\[|\]$/g, ''), port } : null;
-}
 
 function reason(err: unknown): string {
   if (err instanceof BanterError) {
@@ -52,16 +48,15 @@ export function App({ address: initialAddress, user: initialUser = '' }: AppProp
   const [httpBase, setHttpBase] = useState<string>();
 
   const openSession = (): ChatSession | null => {
-    const target = parseAddress(typed.current.address);
-    if (!target) {
-      setError('the server address is host:port, e.g. 127.0.0.1:8888');
+    const target = parseHostPort(typed.current.address, DEFAULT_PORT);
+    if ('error' in target) {
+      setError(`the server address is host:port, e.g. 127.0.0.1:8888 (${target.error})`);
       return null;
     }
     const s = new ChatSession({ connect: tcpTransport(target.host, target.port), clientName: 'banter-tui' });
-    const host = target.host.includes(':') ? `[${target.host}]` : target.host;
     s.on('state', () => {
       const port = s.serverInfo?.http_port;
-      if (port) setHttpBase(`http://${host}:${port}`);
+      if (port) setHttpBase(`http://${formatHostPort(target.host, port)}`);
     });
     return s;
   };

@@ -1,4 +1,4 @@
-import { printable } from '../client/printable.js';
+import { clock, printable } from '../client/display.js';
 import { STICKERS, isSticker, type ChatMessage } from '../protocol/index.js';
 
 const COLOURS = ['cyan', 'green', 'yellow', 'magenta', 'blue', 'red', 'cyanBright', 'greenBright', 'yellowBright', 'magentaBright'] as const;
@@ -10,10 +10,6 @@ export function colourOf(name: string): (typeof COLOURS)[number] {
   return COLOURS[h % COLOURS.length]!;
 }
 
-export function clock(ts: number): string {
-  const d = new Date(ts);
-  return [d.getHours(), d.getMinutes()].map((n) => String(n).padStart(2, '0')).join(':');
-}
 
 /** What a message shows as text in a terminal: stickers as their emoji, files by name and size. */
 export function bodyOf(m: ChatMessage): string {
@@ -43,4 +39,4 @@ export function progressBar(done: number, total: number | undefined, width = 20)
   return `▕${'█'.repeat(filled)}${'░'.repeat(width - filled)}▏ ${Math.floor(ratio * 100)}% ${humanSize(done)} / ${humanSize(total)}`;
 }
 
-export { printable };
+export { clock, printable };
