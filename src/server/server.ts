@@ -36,7 +36,7 @@ export async function startServer(config: ServerConfig, logger: PinoLogger): Pro
   const chat = new ChatService({ store, bus, config: coreConfig(config), logger, metrics: metrics.chat });
   const connect = (peer: Peer) => chat.connect(peer);
   const maxOutboundBytes = config.maxOutboundKib * 1024;
-  const tcp = new TcpTransport(connect, { host: config.host, port: config.port, maxOutboundBytes, maxConnections: config.maxConnections, tls }, logger);
+  const tcp = new TcpTransport(connect, { host: config.host, port: config.port, maxOutboundBytes, tls }, logger);
   const websocket = new WebSocketTransport(connect, { maxOutboundBytes }, logger);
   const blobs = new DiskFileStore(join(dataDir, 'files'));
   const files = fileRoutes({

@@ -11,7 +11,6 @@ export interface TcpTransportOptions {
   port: number;
   /** Bytes queued for one connection before it counts as a slow consumer and is dropped. */
   maxOutboundBytes: number;
-  maxConnections: number;
   maxLineBytes?: number;
   /** PEM key and certificate: the line protocol over TLS instead of plain TCP. */
   tls?: { key: Buffer; cert: Buffer };
@@ -33,7 +32,6 @@ export class TcpTransport {
       ? tls.createServer({ key: options.tls.key, cert: options.tls.cert, noDelay: true }, (socket) => this.accept(socket))
       : net.createServer({ noDelay: true }, (socket) => this.accept(socket));
     this.server.on('tlsClientError', (err: Error) => logger.debug({ err: err.message }, 'TLS handshake failed'));
-    this.server.maxConnections = options.maxConnections;
   }
 
   listen(): Promise<net.AddressInfo> {
