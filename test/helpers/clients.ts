@@ -1,5 +1,6 @@
 import type { EventBodies, EventName } from '../../src/protocol/index.js';
-import { BanterClient } from '../../src/client/index.js';
+import assert from 'node:assert/strict';
+import { BanterClient, BanterError } from '../../src/client/index.js';
 import { tcpTransport } from '../../src/client/node/tcp-transport.js';
 import { ADMIN_PASSWORD } from './server.js';
 
@@ -59,4 +60,14 @@ export function nextEvent<E extends EventName>(client: BanterClient, event: E, f
       resolve(body);
     });
   });
+}
+
+/** The refusal a request ends in (fails the test if it succeeds). */
+export async function refusal(promise: Promise<unknown>): Promise<BanterError> {
+  const err = await promise.then(
+    () => assert.fail('expected a refusal'),
+    (e: unknown) => e,
+  );
+  assert.ok(err instanceof BanterError, String(err));
+  return err;
 }

@@ -1,17 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { BanterError } from '../../src/client/index.js';
-import { PASSWORD, connect, newUser, uniqueName } from '../helpers/clients.js';
+import { PASSWORD, connect, newUser, uniqueName, refusal } from '../helpers/clients.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
-async function refusal(promise: Promise<unknown>): Promise<BanterError> {
-  const err = await promise.then(
-    () => assert.fail('expected a refusal'),
-    (e: unknown) => e,
-  );
-  assert.ok(err instanceof BanterError, String(err));
-  return err;
-}
 
 describe('accounts', () => {
   let server: TestServer;

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import type { BanterClient } from '../../src/client/index.js';
 import { PASSWORD, connect, newUser, waitUntil } from '../helpers/clients.js';
+import { filesUnder, postFile } from '../helpers/files.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 interface User {
@@ -18,19 +19,9 @@ interface ErrorBody {
   error: { code: string; message: string };
 }
 
-/** Every regular file under a folder, as paths relative to it. */
-function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) out.push(join(entry.parentPath, entry.name).slice(dir.length + 1));
-  }
-  return out;
-}
 
 function upload(base: string, user: User, body: NonNullable<RequestInit['body']>): Promise<Response> {
-  const streamed = body instanceof ReadableStream ? { duplex: 'half' } : {};
-  return fetch(`${base}/api/files`, { method: 'POST', body, headers: { authorization: `Bearer ${user.token}` }, ...streamed } as RequestInit);
+  return postFile(base, user.token, body);
 }
 
 /** A body without Content-Length (chunked), `total` bytes in 1 KiB pieces. */

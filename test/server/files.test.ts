@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import type { BanterClient } from '../../src/client/index.js';
 import type { FileRef } from '../../src/protocol/index.js';
 import { newUser, nextEvent, waitUntil } from '../helpers/clients.js';
+import { filesUnder, postFile } from '../helpers/files.js';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server.js';
 
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
@@ -26,15 +27,6 @@ interface Uploaded {
   thumb: boolean;
 }
 
-/** Every regular file under a folder, as paths relative to it. */
-function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) out.push(join(entry.parentPath, entry.name).slice(dir.length + 1));
-  }
-  return out;
-}
 
 async function code(p: Promise<unknown>): Promise<string> {
   try {
@@ -61,9 +53,7 @@ describe('file transfer over HTTP', () => {
   });
 
   function upload(token: string | undefined, body: NonNullable<RequestInit['body']>, headers: Record<string, string> = {}): Promise<Response> {
-    const auth: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}` };
-    const streamed = body instanceof ReadableStream ? { duplex: 'half' } : {};
-    return fetch(`${base}/api/files`, { method: 'POST', body, headers: { ...auth, ...headers }, ...streamed } as RequestInit);
+    return postFile(base, token, body, headers);
   }
 
   async function uploadOk(user: User, body: NonNullable<RequestInit['body']>, headers: Record<string, string> = {}): Promise<Uploaded> {

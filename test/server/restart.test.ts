@@ -4,21 +4,13 @@ import { rmSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { BanterClient, BanterError } from '../../src/client/index.js';
 import type { ChatMessage } from '../../src/protocol/index.js';
-import { PASSWORD, adminClient, connect, newUser, record, uniqueName, waitUntil } from '../helpers/clients.js';
+import { PASSWORD, adminClient, connect, newUser, record, uniqueName, waitUntil, refusal } from '../helpers/clients.js';
 import { spawnServer, tempDir, type ServerProcess } from '../helpers/server.js';
 
 /** Rate limits out of the way: these tests are about what survives a restart. */
 const FAST = ['--send-rate', '100000', '--send-burst', '100000'];
 const BURST = 2000;
 
-async function refusal(promise: Promise<unknown>): Promise<BanterError> {
-  const err = await promise.then(
-    () => assert.fail('expected a refusal'),
-    (e: unknown) => e,
-  );
-  assert.ok(err instanceof BanterError, String(err));
-  return err;
-}
 
 /** Every message of a conversation, oldest first, read in pages of 200 as a client catches up. */
 async function fullHistory(client: BanterClient, conv: string): Promise<ChatMessage[]> {
