@@ -88,6 +88,21 @@ describe('PostgresStore', { skip: unavailable }, () => {
     assert.equal(again.message.body, 'Alice-3');
   });
 
+  it('keeps seq gap-free with three nodes appending to one conversation only', async () => {
+    const url = pgUrlWithSchema(schema);
+    const nodes = [await PostgresStore.open(url), await PostgresStore.open(url), await PostgresStore.open(url)];
+    stores.push(...nodes);
+    const dave = await nodes[0]!.createUser({ name: 'Dave', key: 'dave', passHash: 'h', role: 'user', createdAt: 1 });
+    const conv = 'dm:dave:dave';
+    const pending: Promise<AppendResult>[] = [];
+    for (let i = 0; i < 300; i++) {
+      for (const store of nodes) pending.push(store.appendMessage({ conv, senderId: dave.id, senderName: 'Dave', kind: 'text', body: `d${i}`, cid: null }));
+      if (i % 10 === 0) await new Promise((r) => setImmediate(r));
+    }
+    const seqs = (await Promise.all(pending)).map((r) => r.message.seq).sort((x, y) => x - y);
+    assert.deepEqual(seqs, Array.from({ length: 900 }, (_, i) => i + 1));
+  });
+
   it('stores a repeated (sender, cid) once when two nodes race with it', async () => {
     const url = pgUrlWithSchema(schema);
     const [a, b] = [await PostgresStore.open(url), await PostgresStore.open(url)];

@@ -1,5 +1,5 @@
 import { ProtocolError, encodeEvent, type MutedUntil } from '../../protocol/index.js';
-import type { Bus, BusMessage } from '../bus/port.js';
+import type { Audience, Bus, BusMessage, Presence } from '../bus/port.js';
 import type { Store, UserRecord } from '../store/port.js';
 import { Accounts, type LoginOutcome } from './accounts.js';
 import { ClientSession } from './client-session.js';
@@ -14,6 +14,7 @@ import type { Peer, PeerHandler } from './peer.js';
 export interface ChatServiceDeps {
   store: Store;
   bus: Bus;
+  presence: Presence;
   config: CoreConfig;
   logger: Logger;
   metrics?: ChatMetrics;
@@ -26,6 +27,7 @@ export interface ChatServiceDeps {
 export class ChatService {
   readonly store: Store;
   readonly bus: Bus;
+  readonly presence: Presence;
   readonly config: CoreConfig;
   readonly logger: Logger;
   readonly metrics: ChatMetrics;
@@ -42,7 +44,7 @@ export class ChatService {
   private stopping = false;
 
   constructor(deps: ChatServiceDeps) {
-    ({ store: this.store, bus: this.bus, config: this.config, logger: this.logger } = deps);
+    ({ store: this.store, bus: this.bus, presence: this.presence, config: this.config, logger: this.logger } = deps);
     this.metrics = deps.metrics ?? NO_METRICS;
     this.accounts = new Accounts(this.store, this.config);
     this.files = new Files(this.store);
@@ -74,29 +76,49 @@ export class ChatService {
     return session;
   }
 
-  /** Binds a session to its user after a successful login; announces the user if newly online. */
-  attach(session: ClientSession, outcome: LoginOutcome): UserRecord {
+  /**
+   * Binds a session to its user after a successful login (at once: from here on moderation
+   * reaches it); resolves once the user's `presence` online, if this is their first session
+   * anywhere, has been delivered here.
+   */
+  attach(session: ClientSession, outcome: LoginOutcome): Promise<UserRecord> {
     if (session.ended) throw new ProtocolError('BAD_REQUEST', 'the connection closed during login');
     const { user, first } = this.online.attach(session, outcome.user);
     session.user = user;
     session.tokenHash = outcome.tokenHash;
     this.logger.info({ user: user.record.name, peer: session.peer.id, transport: session.peer.transport }, 'logged in');
-    if (first) this.announcePresence(user.record, true, user.since);
-    return user.record;
+    const record = user.record;
+    if (!first) return Promise.resolve(record);
+    const online = encodeEvent('presence', { user: record.name, online: true, role: record.role, since: user.since });
+    const offline = encodeEvent('presence', { user: record.name, online: false });
+    const entry = { key: record.key, user: record.name, role: record.role, since: user.since };
+    return this.presence.arrive(entry, online, offline).then(
+      () => record,
+      (err: unknown) => {
+        // Presence is a hint; the login stands.
+        this.logger.error({ err, user: record.name }, 'presence: arrival not recorded');
+        return record;
+      },
+    );
   }
 
-  detach(session: ClientSession): void {
+  /** Unbinds a session; resolves once the user's `presence` offline, if it was their last session anywhere, has gone out. */
+  detach(session: ClientSession): Promise<void> {
     const user = session.user;
-    if (!user) return;
+    if (!user) return Promise.resolve();
     session.user = null;
     session.tokenHash = null;
-    // At shutdown everyone goes: telling each the others are leaving would be n² writes.
-    if (this.online.detach(session, user) && !this.stopping) this.announcePresence(user.record, false);
+    // At shutdown everyone goes: telling each the others are leaving would be n² writes (the
+    // presence adapter tells other nodes when it closes).
+    if (!this.online.detach(session, user) || this.stopping) return Promise.resolve();
+    return this.presence.depart(user.record.key).catch((err: unknown) => {
+      this.logger.error({ err, user: user.record.name }, 'presence: departure not recorded');
+    });
   }
 
   sessionClosed(session: ClientSession): void {
     this.connections.delete(session);
-    this.detach(session);
+    void this.detach(session);
   }
 
   /** The mute in force for a user now, or null. */
@@ -105,41 +127,20 @@ export class ChatService {
     return typeof m === 'number' && m <= Date.now() ? null : m;
   }
 
-  private announcePresence(record: UserRecord, online: boolean, since?: number): void {
-    const body = online ? { user: record.name, online, role: record.role, since } : { user: record.name, online };
-    this.bus.publish({ kind: 'deliver', audience: { to: 'all' }, line: encodeEvent('presence', body) });
-  }
-
   /** Hands a bus message to this node's sessions: one encoded buffer, written to each of them. */
   private deliver(m: BusMessage): void {
     switch (m.kind) {
-      case 'deliver': {
-        const started = performance.now();
-        const bytes = Buffer.from(m.line);
-        const a = m.audience;
-        let count = 0;
-        if (a.to === 'all') {
-          for (const s of this.online.sessions) {
-            if (s.user?.record.key === a.exceptUser) continue;
-            s.peer.write(bytes);
-            count++;
-          }
-        } else {
-          const user = this.online.get(a.key);
-          for (const s of user?.sessions ?? []) {
-            s.peer.write(bytes);
-            count++;
-          }
-        }
-        this.metrics.fannedOut(count, (performance.now() - started) / 1000);
+      case 'deliver':
+        return this.deliverLine(m.audience, m.line);
+      case 'message':
+        for (const d of m.deliveries) this.deliverLine(d.audience, d.line);
         return;
-      }
       case 'disconnect': {
         const user = this.online.get(m.userKey);
         if (!user) return;
         const bytes = Buffer.from(m.line);
         for (const s of [...user.sessions]) {
-          this.detach(s);
+          void this.detach(s);
           s.peer.close(bytes);
         }
         return;
@@ -150,6 +151,26 @@ export class ChatService {
         return;
       }
     }
+  }
+
+  private deliverLine(a: Audience, line: string): void {
+    const started = performance.now();
+    const bytes = Buffer.from(line);
+    let count = 0;
+    if (a.to === 'all') {
+      for (const s of this.online.sessions) {
+        if (s.user?.record.key === a.exceptUser) continue;
+        s.peer.write(bytes);
+        count++;
+      }
+    } else {
+      const user = this.online.get(a.key);
+      for (const s of user?.sessions ?? []) {
+        s.peer.write(bytes);
+        count++;
+      }
+    }
+    this.metrics.fannedOut(count, (performance.now() - started) / 1000);
   }
 
   /** Pings connections silent for a ping interval; drops those silent for two. */

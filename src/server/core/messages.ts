@@ -11,7 +11,7 @@ import {
   type FileRef,
   type RequestBody,
 } from '../../protocol/index.js';
-import type { Bus } from '../bus/port.js';
+import type { Bus, Delivery } from '../bus/port.js';
 import type { NewMessage, Store, StoredMessage, UserRecord } from '../store/port.js';
 import { dmKey, dmParties, parseDestination } from './conversations.js';
 import type { Files } from './files.js';
@@ -78,17 +78,21 @@ export class Messages {
     if (message.kind === 'file') await this.files.shared((JSON.parse(message.body) as FileRef).id, message.conv);
   }
 
-  /** Delivers a just-stored message to every session of every participant, sender included. */
-  fanOut(stored: StoredMessage, conv: ResolvedConversation, sender: UserRecord): void {
+  /**
+   * Delivers a just-stored message to every session of every participant, sender included;
+   * resolves once this node has delivered it.
+   */
+  fanOut(stored: StoredMessage, conv: ResolvedConversation, sender: UserRecord): Promise<void> {
+    const deliveries: Delivery[] = [];
     if (!conv.peer) {
-      this.bus.publish({ kind: 'deliver', audience: { to: 'all' }, line: encodeEvent('msg', toChatMessage(stored, LOBBY)) });
-      return;
+      deliveries.push({ audience: { to: 'all' }, line: encodeEvent('msg', toChatMessage(stored, LOBBY)) });
+    } else {
+      deliveries.push({ audience: { to: 'user', key: sender.key }, line: encodeEvent('msg', toChatMessage(stored, conv.asSeenBy)) });
+      if (conv.peer.key !== sender.key) {
+        deliveries.push({ audience: { to: 'user', key: conv.peer.key }, line: encodeEvent('msg', toChatMessage(stored, `@${sender.name}`)) });
+      }
     }
-    this.bus.publish({ kind: 'deliver', audience: { to: 'user', key: sender.key }, line: encodeEvent('msg', toChatMessage(stored, conv.asSeenBy)) });
-    if (conv.peer.key !== sender.key) {
-      const forPeer = encodeEvent('msg', toChatMessage(stored, `@${sender.name}`));
-      this.bus.publish({ kind: 'deliver', audience: { to: 'user', key: conv.peer.key }, line: forPeer });
-    }
+    return this.bus.publish({ kind: 'message', conv: stored.conv, seq: stored.seq, deliveries });
   }
 
   async history(conv: ResolvedConversation, q: RequestBody<'history'>): Promise<ChatMessage[]> {

@@ -28,14 +28,14 @@ export const accountCommands: CommandTable<'hello' | 'ping' | 'pong' | 'register
       try {
         const { accounts } = s.chat;
         const outcome = 'token' in body ? await accounts.loginWithToken(body.token) : await accounts.loginWithPassword(body.user, body.password, s.peer.address);
-        s.chat.attach(s, outcome);
+        await s.chat.attach(s, outcome);
         // Online now, so a moderator's action from here on reaches this session; one taken while
         // the login was in flight is caught by reading the user again.
         let user;
         try {
           user = await accounts.recheck(outcome);
         } catch (err) {
-          s.chat.detach(s);
+          await s.chat.detach(s);
           throw err;
         }
         if (s.user) s.user.record = { ...s.user.record, mutedUntil: user.mutedUntil, role: user.role };
@@ -49,7 +49,7 @@ export const accountCommands: CommandTable<'hello' | 'ping' | 'pong' | 'register
     auth: 'user',
     run: async (s) => {
       if (s.tokenHash) await s.chat.accounts.logout(s.tokenHash);
-      s.chat.detach(s);
+      await s.chat.detach(s);
       return {};
     },
   },

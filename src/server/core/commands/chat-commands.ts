@@ -31,7 +31,8 @@ export const chatCommands: CommandTable<'send' | 'history' | 'who' | 'convs' | '
         release();
         const { message: stored, duplicate } = await appended;
         s.chat.metrics.stored((performance.now() - started) / 1000);
-        if (!duplicate) s.chat.messages.fanOut(stored, conv, me.record);
+        // Delivered here before the reply, so the sender's own msg event comes first.
+        if (!duplicate) await s.chat.messages.fanOut(stored, conv, me.record);
         const asSeenBy = stored.conv === conv.key ? conv.asSeenBy : await s.chat.messages.viewOf(stored.conv, me.record);
         return { conv: asSeenBy, seq: stored.seq, ts: stored.ts };
       } finally {
@@ -46,7 +47,7 @@ export const chatCommands: CommandTable<'send' | 'history' | 'who' | 'convs' | '
       return { messages: await s.chat.messages.history(conv, body) };
     },
   },
-  who: { auth: 'user', run: (s) => ({ users: s.chat.online.list().map((u) => u.info()) }) },
+  who: { auth: 'user', run: async (s) => ({ users: await s.chat.presence.list() }) },
   convs: {
     auth: 'user',
     run: async (s) => {
@@ -65,10 +66,10 @@ export const chatCommands: CommandTable<'send' | 'history' | 'who' | 'convs' | '
       const conv = await s.chat.messages.resolve(me.record, to);
       if (!conv.peer) {
         const line = encodeEvent('typing', { conv: LOBBY, user: me.record.name });
-        s.chat.bus.publish({ kind: 'deliver', audience: { to: 'all', exceptUser: me.record.key }, line });
+        await s.chat.bus.publish({ kind: 'deliver', audience: { to: 'all', exceptUser: me.record.key }, line });
       } else if (conv.peer.key !== me.record.key) {
         const line = encodeEvent('typing', { conv: `@${me.record.name}`, user: me.record.name });
-        s.chat.bus.publish({ kind: 'deliver', audience: { to: 'user', key: conv.peer.key }, line });
+        await s.chat.bus.publish({ kind: 'deliver', audience: { to: 'user', key: conv.peer.key }, line });
       }
       return {};
     },

@@ -59,8 +59,8 @@ interface MessageRow {
 const FOREVER = -1;
 /** pg_advisory_xact_lock key that serialises migrations of nodes starting at once ("bant"). */
 const MIGRATION_LOCK = 0x62616e74;
-/** unique_violation (a cid stored by another node meanwhile), deadlock, serialization failure. */
-const RETRYABLE = new Set(['23505', '40P01', '40001']);
+/** Deadlock, serialization failure: the batch rolled back and may simply run again. */
+const RETRYABLE = new Set(['40P01', '40001']);
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
 // BIGINT (int8) and NUMERIC (SUM of BIGINT) as numbers: every value we store fits in 2^53.
@@ -230,7 +230,9 @@ export class PostgresStore implements Store {
       } catch (err) {
         // Another node stored the same (sender, cid) between our check and our insert, or a
         // lock conflict: the whole batch rolled back, and the next try sees the other's commit.
-        if (attempt >= 5 || !RETRYABLE.has((err as { code?: string }).code ?? '')) throw err;
+        const { code, constraint } = err as { code?: string; constraint?: string };
+        const retry = RETRYABLE.has(code ?? '') || (code === '23505' && constraint === 'messages_by_cid');
+        if (attempt >= 5 || !retry) throw err;
       }
     }
   }
@@ -246,9 +248,12 @@ export class PostgresStore implements Store {
         'INSERT INTO conversations (key, user_a, user_b) SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ORDER BY 1 ON CONFLICT (key) DO NOTHING',
         [convs, parties.map((p) => p[0]), parties.map((p) => p[1])],
       );
-      // Locked in key order: two nodes locking overlapping sets cannot deadlock.
+      // Locked in key order, so two nodes locking overlapping sets cannot deadlock. The values
+      // are read by a second statement: its fresh snapshot sees what the writer we waited for
+      // committed (the locking SELECT may hand back the row as it was before the wait).
+      await client.query('SELECT key FROM conversations WHERE key = ANY($1::text[]) ORDER BY key FOR UPDATE', [convs]);
       const locked = await client.query<{ key: string; last_seq: number; last_ts: number | null }>(
-        'SELECT key, last_seq, last_ts FROM conversations WHERE key = ANY($1::text[]) ORDER BY key FOR UPDATE',
+        'SELECT key, last_seq, last_ts FROM conversations WHERE key = ANY($1::text[])',
         [convs],
       );
       const next = new Map(locked.rows.map((r) => [r.key, r.last_seq]));

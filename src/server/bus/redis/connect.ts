@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Redis } from 'ioredis';
+import type { Logger } from '../../core/config.js';
+import { RedisBus } from './redis-bus.js';
+import { RedisPresence } from './redis-presence.js';
+
+export interface RedisOptions {
+  logger: Logger;
+  /** Presence expiry of a silent node, ms. */
+  presenceTtlMs: number;
+  holdMs?: number;
+  /** Overrides the URL's `?prefix=` (default "banter"). */
+  prefix?: string;
+}
+
+const PREFIX = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/** Connects the Redis bus and presence of one node; throws BusUnavailableError if Redis cannot be reached. */
+export async function openRedis(url: string, options: RedisOptions): Promise<{ bus: RedisBus; presence: RedisPresence }> {
+  const parsed = new URL(url);
+  const prefix = options.prefix ?? (parsed.searchParams.get('prefix') || 'banter');
+  if (!PREFIX.test(prefix)) throw new Error(`invalid Redis prefix ${JSON.stringify(prefix)}: 1-64 letters, digits, "_", "." or "-"`);
+  parsed.searchParams.delete('prefix');
+  const connection = (): Redis => {
+    const redis = new Redis(parsed.toString(), {
+      lazyConnect: true,
+      connectTimeout: 5000,
+      // After start, reconnect for ever; commands wait meanwhile (bounded by ioredis's queue).
+      retryStrategy: (times) => Math.min(times * 100, 2000),
+      maxRetriesPerRequest: 5,
+    });
+    let reported = 0;
+    redis.on('error', (err) => {
+      // Once per failure spell: a dead Redis would otherwise log every retry.
+      if (Date.now() - reported > 10_000) options.logger.warn({ err }, 'redis: connection error');
+      reported = Date.now();
+    });
+    return redis;
+  };
+  const pub = connection();
+  const sub = connection();
+  try {
+    await Promise.all([pub.connect(), sub.connect()]);
+  } catch (err) {
+    pub.disconnect();
+    sub.disconnect();
+    throw new BusUnavailableError(redactRedis(url), err as Error);
+  }
+  const nodeId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  const bus = new RedisBus(pub, sub, { prefix, nodeId, logger: options.logger, holdMs: options.holdMs });
+  await bus.start();
+  const presence = new RedisPresence(bus, { ttlMs: options.presenceTtlMs, logger: options.logger });
+  await presence.start();
+  return { bus, presence };
+}
+
+export function redactRedis(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparsable URL)';
+  }
+}
+
+export class BusUnavailableError extends Error {
+  constructor(
+    readonly url: string,
+    override readonly cause: Error,
+  ) {
+    super(`cannot connect to Redis at ${url}: ${cause.message || String(cause)}`);
+    this.name = 'BusUnavailableError';
+  }
+}
