@@ -22,6 +22,7 @@ export async function openRedis(url: string, options: RedisOptions): Promise<{ b
   const prefix = options.prefix ?? (parsed.searchParams.get('prefix') || 'banter');
   if (!PREFIX.test(prefix)) throw new Error(`invalid Redis prefix ${JSON.stringify(prefix)}: 1-64 letters, digits, "_", "." or "-"`);
   parsed.searchParams.delete('prefix');
+  let firstError: Error | undefined;
   const connection = (): Redis => {
     const redis = new Redis(parsed.toString(), {
       lazyConnect: true,
@@ -32,6 +33,7 @@ export async function openRedis(url: string, options: RedisOptions): Promise<{ b
     });
     let reported = 0;
     redis.on('error', (err) => {
+      firstError ??= err;
       // Once per failure spell: a dead Redis would otherwise log every retry.
       if (Date.now() - reported > 10_000) options.logger.warn({ err }, 'redis: connection error');
       reported = Date.now();
@@ -45,7 +47,8 @@ export async function openRedis(url: string, options: RedisOptions): Promise<{ b
   } catch (err) {
     pub.disconnect();
     sub.disconnect();
-    throw new BusUnavailableError(redactRedis(url), err as Error);
+    // "Connection is closed" says less than the socket's own error (ECONNREFUSED, ENOTFOUND, auth).
+    throw new BusUnavailableError(redactRedis(url), firstError ?? (err as Error));
   }
   const nodeId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const bus = new RedisBus(pub, sub, { prefix, nodeId, logger: options.logger, holdMs: options.holdMs });
