@@ -30,6 +30,9 @@ export async function openRedis(url: string, options: RedisOptions): Promise<{ b
       // After start, reconnect for ever; commands wait meanwhile (bounded by ioredis's queue).
       retryStrategy: (times) => Math.min(times * 100, 2000),
       maxRetriesPerRequest: 5,
+      // Commands issued in one turn (a committed batch) go in one write, and their PUBLISHes reach
+      // the subscribers together, so each node coalesces them into one write per client.
+      enableAutoPipelining: true,
     });
     let reported = 0;
     redis.on('error', (err) => {

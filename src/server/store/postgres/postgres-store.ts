@@ -16,7 +16,6 @@ import {
   type UserPatch,
   type UserRecord,
 } from '../port.js';
-import { dmParties } from '../../core/conversations.js';
 import { MIGRATIONS } from './migrations.js';
 
 export interface PostgresStoreOptions {
@@ -71,10 +70,11 @@ const TYPES = {
 
 /**
  * The PostgreSQL store, for several nodes sharing one database. Appends are grouped like the
- * SQLite adapter's: everything appended while the previous batch commits goes in the next
- * transaction. A batch locks its conversations' rows (in key order, so two nodes cannot
- * deadlock), then numbers its messages from last_seq: the row lock makes writers on different
- * nodes take turns per conversation, so seq stays gap-free and strictly increasing.
+ * SQLite adapter's: everything appended while the previous batch commits goes in the next one,
+ * and a batch is one call of the banter_append function (migration v2), one round trip. It locks
+ * the batch's conversation rows (in key order, so two nodes cannot deadlock), then numbers each
+ * message from last_seq: the row lock makes writers on different nodes take turns per
+ * conversation, so seq stays gap-free and strictly increasing.
  */
 export class PostgresStore implements Store {
   private pending: PendingAppend[] = [];
@@ -237,83 +237,19 @@ export class PostgresStore implements Store {
     }
   }
 
+  /** One statement: banter_append (migration v2) locks, dedupes, numbers and inserts the batch. */
   private async tryBatch(messages: NewMessage[]): Promise<AppendResult[]> {
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
-      const convs = [...new Set(messages.map((m) => m.conv))].sort();
-      const parties = convs.map((c) => dmParties(c) ?? [null, null]);
-      await client.query(
-        'INSERT INTO conversations (key, user_a, user_b) SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ORDER BY 1 ON CONFLICT (key) DO NOTHING',
-        [convs, parties.map((p) => p[0]), parties.map((p) => p[1])],
-      );
-      // Locked in key order, so two nodes locking overlapping sets cannot deadlock. The values
-      // are read by a second statement: its fresh snapshot sees what the writer we waited for
-      // committed (the locking SELECT may hand back the row as it was before the wait).
-      await client.query('SELECT key FROM conversations WHERE key = ANY($1::text[]) ORDER BY key FOR UPDATE', [convs]);
-      const locked = await client.query<{ key: string; last_seq: number; last_ts: number | null }>(
-        'SELECT key, last_seq, last_ts FROM conversations WHERE key = ANY($1::text[])',
-        [convs],
-      );
-      const next = new Map(locked.rows.map((r) => [r.key, r.last_seq]));
-      // Never before a time already given in these conversations, whatever this node's clock says.
-      const ts = Math.max(Date.now(), ...locked.rows.map((r) => r.last_ts ?? 0));
-      // Read after the locks, so a message another node just committed is seen.
-      const known = await this.priorsByCid(client, messages);
-      const inserts: StoredMessage[] = [];
-      const results = messages.map((m): AppendResult => {
-        const cidKey = m.cid === null ? null : `${m.senderId}\u0000${m.cid}`;
-        const prior = cidKey === null ? undefined : known.get(cidKey);
-        if (prior) return { message: prior, duplicate: true };
-        const seq = (next.get(m.conv) ?? 0) + 1;
-        next.set(m.conv, seq);
-        const stored: StoredMessage = { ...m, seq, ts };
-        if (cidKey !== null) known.set(cidKey, stored);
-        inserts.push(stored);
-        return { message: stored, duplicate: false };
-      });
-      if (inserts.length > 0) {
-        const touched = [...new Set(inserts.map((m) => m.conv))];
-        await client.query(
-          'UPDATE conversations c SET last_seq = v.last_seq, last_ts = $3 FROM unnest($1::text[], $2::int[]) AS v(key, last_seq) WHERE c.key = v.key',
-          [touched, touched.map((c) => next.get(c)), ts],
-        );
-        await client.query(
-          `INSERT INTO messages (conv, seq, ts, sender_id, sender_name, kind, body, cid)
-           SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[])`,
-          [
-            inserts.map((m) => m.conv),
-            inserts.map((m) => m.seq),
-            inserts.map((m) => m.ts),
-            inserts.map((m) => m.senderId),
-            inserts.map((m) => m.senderName),
-            inserts.map((m) => m.kind),
-            inserts.map((m) => m.body),
-            inserts.map((m) => m.cid),
-          ],
-        );
-      }
-      await client.query('COMMIT');
-      return results;
-    } catch (err) {
-      await client.query('ROLLBACK').catch((e: Error) => (broken = e));
-      throw err;
-    } finally {
-      client.release(broken);
-    }
-  }
-
-  private async priorsByCid(client: pg.PoolClient, messages: NewMessage[]): Promise<Map<string, StoredMessage>> {
-    const withCid = messages.filter((m) => m.cid !== null);
-    const known = new Map<string, StoredMessage>();
-    if (withCid.length === 0) return known;
-    const { rows } = await client.query<MessageRow>(
-      'SELECT m.* FROM messages m JOIN unnest($1::int[], $2::text[]) AS k(sender_id, cid) ON m.sender_id = k.sender_id AND m.cid = k.cid',
-      [withCid.map((m) => m.senderId), withCid.map((m) => m.cid)],
-    );
-    for (const r of rows) known.set(`${r.sender_id}\u0000${r.cid}`, toMessage(r));
-    return known;
+    const { rows } = await this.pool.query<MessageRow & { i: number; duplicate: boolean }>('SELECT * FROM banter_append($1, $2, $3, $4, $5, $6, $7)', [
+      messages.map((m) => m.conv),
+      messages.map((m) => m.senderId),
+      messages.map((m) => m.senderName),
+      messages.map((m) => m.kind),
+      messages.map((m) => m.body),
+      messages.map((m) => m.cid),
+      Date.now(),
+    ]);
+    if (rows.length !== messages.length) throw new Error(`banter_append gave ${rows.length} rows for ${messages.length} messages`);
+    return rows.sort((a, b) => a.i - b.i).map((r) => ({ message: toMessage(r), duplicate: r.duplicate }));
   }
 
   async history(conv: string, q: HistoryQuery): Promise<StoredMessage[]> {
