@@ -11,7 +11,8 @@ import { spawnServer, tempDir, type ServerProcess } from '../helpers/server.js';
 const unavailable = await clusterUnavailable();
 if (unavailable) console.log(`# skipping the node-crash test: ${unavailable}`);
 
-const TTL_S = 1;
+// Short, so the test is quick; long enough that a busy machine does not miss a heartbeat (sent every third of it).
+const TTL_S = 2;
 
 /** Every lobby message, oldest first, read in pages as a client catches up. */
 async function lobby(client: BanterClient): Promise<ChatMessage[]> {
@@ -112,7 +113,7 @@ describe('a node killed under load', { skip: unavailable, timeout: 90_000 }, () 
     // Presence: the ghost (only on the dead node) goes offline once the node's heartbeat expires.
     await waitUntil(() => presence.some((p) => p.user === ghostName && !p.online), 'the ghost going offline', 10_000);
     const clearedAfter = Date.now() - killedAt;
-    assert.ok(clearedAfter <= TTL_S * 1000 * 1.34 + 1000, `presence cleared ${clearedAfter} ms after the kill (expiry ${TTL_S} s)`);
+    assert.ok(clearedAfter <= TTL_S * 1000 * 1.34 + 2000, `presence cleared ${clearedAfter} ms after the kill (expiry ${TTL_S} s)`);
     assert.ok(!(await watcher.request('who', {})).users.some((u) => u.user === ghostName), 'who no longer lists the ghost');
     // Users of the dead node that moved elsewhere never went offline.
     for (const s of sessions.filter((x) => x.home === victim)) {
