@@ -97,6 +97,15 @@ export class IrcTestClient {
     }
   }
 
+  /** Stops reading (the server's writes pile up), and starts again. */
+  pause(): void {
+    this.socket.pause();
+  }
+
+  resume(): void {
+    this.socket.resume();
+  }
+
   close(): void {
     this.socket.destroy();
   }
