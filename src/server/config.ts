@@ -30,6 +30,20 @@ export const SETTINGS = {
   host: { flag: '--host <addr>', env: 'BANTER_HOST', default: '0.0.0.0', schema: z.string().min(1), describe: 'address to listen on' },
   port: { flag: '--port <n>', env: 'BANTER_PORT', default: 8888, schema: port, describe: 'TCP port of the line protocol (0 picks a free port)' },
   httpPort: { flag: '--http-port <n>', env: 'BANTER_HTTP_PORT', default: 8080, schema: port, describe: 'HTTP port: WebSocket /ws, /healthz, /metrics (0 picks a free port)' },
+  ircPort: {
+    flag: '--irc-port <n>',
+    env: 'BANTER_IRC_PORT',
+    default: undefined,
+    schema: port.optional(),
+    describe: 'IRC gateway port (off unless set; conventionally 6667, or 6697 with TLS; 0 picks a free port)',
+  },
+  publicUrl: {
+    flag: '--public-url <url>',
+    env: 'BANTER_PUBLIC_URL',
+    default: undefined,
+    schema: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }).optional(),
+    describe: 'how users reach the HTTP port, for file links sent to IRC (default http(s)://<host>:<http-port>)',
+  },
   data: { flag: '--data <dir>', env: 'BANTER_DATA', default: './data', schema: z.string().min(1), describe: 'data folder: the SQLite database, uploads' },
   logLevel: {
     flag: '--log-level <level>',

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import { join, resolve } from 'node:path';
@@ -22,10 +23,15 @@ import { webClientRoutes } from './transports/web-client-routes.js';
 import { HttpTransport } from './transports/http-transport.js';
 import { TcpTransport } from './transports/tcp-transport.js';
 import { WebSocketTransport } from './transports/websocket-transport.js';
+import { IrcGateway } from './transports/irc/gateway.js';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export interface RunningServer {
   tcpPort: number;
   httpPort: number;
+  /** The IRC gateway's port, when --irc-port is set. */
+  ircPort?: number;
   chat: ChatService;
   /** Graceful stop: no new connections, pending writes committed, clients told, database closed. */
   stop(reason?: string): Promise<void>;
@@ -46,7 +52,7 @@ export async function startServer(config: ServerConfig, logger: PinoLogger): Pro
     await store.close();
     throw err;
   }
-  const metrics = createMetrics(() => ({ tcp: tcp.connections, ws: websocket.connections }));
+  const metrics = createMetrics(() => ({ tcp: tcp.connections, ws: websocket.connections, irc: irc?.connections ?? 0 }));
   const chat = new ChatService({ store, bus, presence, config: coreConfig(config), logger, metrics: metrics.chat });
   const connect = (peer: Peer) => chat.connect(peer);
   const maxOutboundBytes = config.maxOutboundKib * 1024;
@@ -59,36 +65,43 @@ export async function startServer(config: ServerConfig, logger: PinoLogger): Pro
     uploadsPerMinute: config.uploadsPerMinute,
     logger,
   });
+  let irc: IrcGateway | undefined;
   const http = new HttpTransport({ host: config.host, port: config.httpPort, websocket, metrics: metrics.registry, routes: [files, webClientRoutes(config.webRoot)], tls });
 
   const abandon = async (): Promise<void> => {
     chat.shutdown();
-    await Promise.allSettled([tcp.close(), http.close()]);
+    await Promise.allSettled([tcp.close(), http.close(), irc?.close()]);
     await presence.close();
     await bus.close();
     await store.close();
   };
-  let tcpAddress, httpAddress;
+  let tcpAddress, httpAddress, ircAddress;
   try {
     tcpAddress = await tcp.listen().catch((err: unknown) => Promise.reject(listenError(err, config.host, config.port, '--port / BANTER_PORT')));
     httpAddress = await http.listen().catch((err: unknown) => Promise.reject(listenError(err, config.host, config.httpPort, '--http-port / BANTER_HTTP_PORT')));
     chat.httpPort = httpAddress.port;
+    if (config.ircPort !== undefined) {
+      const publicUrl = config.publicUrl ?? `${tls ? 'https' : 'http'}://${urlHost(config.host)}:${httpAddress.port}`;
+      irc = new IrcGateway(chat, { host: config.host, port: config.ircPort, maxOutboundBytes, publicUrl, version: VERSION, tls }, logger);
+      ircAddress = await irc.listen().catch((err: unknown) => Promise.reject(listenError(err, config.host, config.ircPort!, '--irc-port / BANTER_IRC_PORT')));
+    }
     if (!config.skipAdminBootstrap) await bootstrapAdmin(chat, config, logger);
   } catch (err) {
     await abandon();
     throw err;
   }
   const topology = { store: config.store === 'sqlite' ? 'sqlite' : hidePassword(config.store), bus: hidePassword(config.bus) };
-  logger.info({ tcp: { host: tcpAddress.address, port: tcpAddress.port }, http: { host: httpAddress.address, port: httpAddress.port }, tls: tls !== undefined, data: dataDir, ...topology }, 'listening');
+  logger.info({ tcp: { host: tcpAddress.address, port: tcpAddress.port }, http: { host: httpAddress.address, port: httpAddress.port }, irc: ircAddress && { host: ircAddress.address, port: ircAddress.port }, tls: tls !== undefined, data: dataDir, ...topology }, 'listening');
   // For people, whatever the log level: with --port 0 this is how they learn the ports.
   const [tcpName, httpName] = tls ? ['TCP+TLS', 'HTTPS, WebSocket wss /ws'] : ['TCP', 'HTTP, WebSocket /ws'];
-  process.stderr.write(`banter: listening on ${tcpAddress.address}:${tcpAddress.port} (${tcpName}) and ${httpAddress.address}:${httpAddress.port} (${httpName}), data in ${dataDir}\n`);
+  const ircName = ircAddress ? `, ${ircAddress.address}:${ircAddress.port} (IRC${tls ? ' over TLS' : ''})` : '';
+  process.stderr.write(`banter: listening on ${tcpAddress.address}:${tcpAddress.port} (${tcpName}) and ${httpAddress.address}:${httpAddress.port} (${httpName})${ircName}, data in ${dataDir}\n`);
 
   let stopping: Promise<void> | undefined;
   const stop = (reason?: string): Promise<void> =>
     (stopping ??= (async () => {
       logger.info({ reason }, 'shutting down');
-      const closing = tcp.close();
+      const closing = Promise.all([tcp.close(), irc?.close()]);
       // Let appends already queued commit and their replies go out before clients are told.
       await new Promise((r) => setImmediate(r));
       chat.shutdown(reason);
@@ -99,7 +112,7 @@ export async function startServer(config: ServerConfig, logger: PinoLogger): Pro
       logger.info('stopped');
     })());
 
-  return { tcpPort: tcpAddress.port, httpPort: httpAddress.port, chat, stop };
+  return { tcpPort: tcpAddress.port, httpPort: httpAddress.port, ircPort: ircAddress?.port, chat, stop };
 }
 
 async function bootstrapAdmin(chat: ChatService, config: ServerConfig, logger: PinoLogger): Promise<void> {
@@ -196,4 +209,10 @@ function listenError(err: unknown, host: string, port: number, setting: string):
   if (code === 'EACCES') return new ConfigError(`no permission to listen on port ${port}; choose a port above 1023 with ${setting}`);
   if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return new ConfigError(`cannot listen on address ${host} (--host / BANTER_HOST): ${code}`);
   return err as Error;
+}
+
+/** The host of the default public URL: the listening address, or this machine's name for a wildcard. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return hostname();
+  return host.includes(':') ? `[${host}]` : host;
 }

@@ -9,7 +9,7 @@ import { Messages } from './messages.js';
 import { NO_METRICS, type ChatMetrics } from './metrics.js';
 import { Moderation } from './moderation.js';
 import { OnlineUsers } from './online-users.js';
-import type { Peer, PeerHandler } from './peer.js';
+import type { Peer } from './peer.js';
 
 export interface ChatServiceDeps {
   store: Store;
@@ -60,7 +60,8 @@ export class ChatService {
     return this.connections.size;
   }
 
-  connect(peer: Peer): PeerHandler {
+  /** A new connection; the session is its PeerHandler (and, for gateways, its way into the core). */
+  connect(peer: Peer): ClientSession {
     const session = new ClientSession(this, peer);
     if (this.stopping) {
       session.closeWithError({ code: 'SHUTTING_DOWN', message: 'the server is shutting down' });

@@ -4,7 +4,10 @@ import {
   encodeEvent,
   encodeOk,
   parseRequest,
+  parseRequestBody,
   type ErrorBody,
+  type Op,
+  type ReplyResults,
   type RequestId,
 } from '../../protocol/index.js';
 import type { ChatService } from './chat-service.js';
@@ -50,18 +53,45 @@ export class ClientSession implements PeerHandler {
 
   private handle(text: string): void {
     if (this.isClosed) return;
-    this.lastHeard = Date.now();
-    this.pinged = false;
+    this.heard();
     const parsed = parseRequest(text);
     if (!parsed.ok) return this.fail(parsed.id, parsed.error.toBody());
     const { id, op, body } = parsed.request;
+    this.run(op, body).then(
+      (value) => {
+        if (id !== undefined && !this.isClosed) this.peer.write(Buffer.from(encodeOk(id, value)));
+      },
+      (err: ProtocolError) => this.fail(id, err.toBody()),
+    );
+  }
+
+  /** Counts as activity for the heartbeat; transports whose lines are not all requests call it. */
+  heard(): void {
+    this.lastHeard = Date.now();
+    this.pinged = false;
+  }
+
+  /**
+   * Runs one request for a transport that speaks another protocol (the IRC gateway): the same
+   * shape checks, auth checks, limits and handlers as a request line, without the JSON. Resolves
+   * with the result; rejects with a ProtocolError (what a reply's `error` would carry).
+   */
+  request<O extends Op>(op: O, fields: object): Promise<ReplyResults[O]> {
+    if (this.isClosed) return Promise.reject(new ProtocolError('BAD_REQUEST', 'the connection is closed'));
+    const body = parseRequestBody(op, fields);
+    if (body instanceof ProtocolError) return Promise.reject(body);
+    return this.run(op, body) as Promise<ReplyResults[O]>;
+  }
+
+  /** The checks every request goes through, in protocol order, then its handler. */
+  private run(op: Op, body: unknown): Promise<object> {
     const command = COMMANDS[op];
-    if (command.auth !== 'none' && !this.user) return this.fail(id, { code: 'NOT_AUTHENTICATED', message: 'log in first' });
+    if (command.auth !== 'none' && !this.user) return Promise.reject(new ProtocolError('NOT_AUTHENTICATED', 'log in first'));
     if (command.auth === 'admin' && this.user?.record.role !== 'admin') {
-      return this.fail(id, { code: 'FORBIDDEN', message: `${op} is for administrators` });
+      return Promise.reject(new ProtocolError('FORBIDDEN', `${op} is for administrators`));
     }
     if (this.inFlight >= this.chat.config.maxInFlight) {
-      return this.fail(id, { code: 'RATE_LIMITED', message: 'too many requests in progress on this connection' });
+      return Promise.reject(new ProtocolError('RATE_LIMITED', 'too many requests in progress on this connection'));
     }
     this.inFlight++;
     let result: Promise<object>;
@@ -71,17 +101,17 @@ export class ClientSession implements PeerHandler {
     } catch (err) {
       result = Promise.reject(err);
     }
-    result.then(
+    return result.then(
       (value) => {
         this.inFlight--;
         this.chat.metrics.request(op, undefined);
-        if (id !== undefined && !this.isClosed) this.peer.write(Buffer.from(encodeOk(id, value)));
+        return value;
       },
       (err: unknown) => {
         this.inFlight--;
-        const body = this.toErrorBody(err, op);
-        this.chat.metrics.request(op, body.code);
-        this.fail(id, body);
+        const error = this.toErrorBody(err, op);
+        this.chat.metrics.request(op, error.code);
+        throw err instanceof ProtocolError ? err : new ProtocolError(error.code, error.message);
       },
     );
   }
