@@ -36,9 +36,12 @@ const REDIS_URL = process.env.BANTER_TEST_REDIS ?? 'redis://127.0.0.1:6379';
 
 interface Result {
   deliveries: number;
+  expected: number;
   seconds: number;
   perSecond: number;
   complete: boolean;
+  /** Receivers that saw a seq other than the one after their previous. */
+  outOfOrder: number;
 }
 
 interface Topology {
@@ -147,7 +150,8 @@ async function run(t: Topology): Promise<Result> {
     clients.forEach((c) => c.close());
     sockets.forEach((s) => s.destroy());
     const deliveries = received();
-    return { deliveries, seconds, perSecond: deliveries / seconds, complete: deliveries === RECEIVERS * total && inOrder.every(Boolean) };
+    const outOfOrder = inOrder.filter((ok) => !ok).length;
+    return { deliveries, expected: RECEIVERS * total, seconds, perSecond: deliveries / seconds, complete: deliveries === RECEIVERS * total && outOfOrder === 0, outOfOrder };
   } finally {
     for (const n of nodes) n.child.kill('SIGKILL');
     rmSync(data, { recursive: true, force: true });
@@ -191,7 +195,9 @@ const results = new Map<Topology, (Result | string)[]>(topologies.map((t) => [t,
 for (let round = 0; round < ROUNDS; round++) {
   for (const t of topologies) {
     try {
-      results.get(t)!.push(await run(t));
+      const r = await run(t);
+      results.get(t)!.push(r);
+      if (!r.complete) console.log(`round ${round + 1}, ${t.name}: ${r.deliveries} of ${r.expected} deliveries, ${r.outOfOrder} receivers out of order`);
     } catch (err) {
       results.get(t)!.push((err as Error).message.split('\n')[0]!);
     }

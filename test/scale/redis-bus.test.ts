@@ -87,6 +87,28 @@ describe('Redis bus and presence', { skip: unavailable }, () => {
     for (const s of seen) assert.deepEqual(s, [1, 2, 3, 4]);
   });
 
+  it('waits for seq 1 of a new conversation that another node publishes late', async () => {
+    const [a, b] = [await node(), await node()];
+    const seen = seqsSeen(b.bus, 'conv-new');
+    const later = [b.bus.publish(stored('conv-new', 3)), b.bus.publish(stored('conv-new', 2))];
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(seen, [], 'nothing known of the conversation: 2 and 3 wait for 1');
+    await a.bus.publish(stored('conv-new', 1));
+    await Promise.all(later);
+    await waitUntil(() => seen.length === 3, 'all three');
+    assert.deepEqual(seen, [1, 2, 3]);
+  });
+
+  it('gives up after the hold time when the first message it knows of a conversation is not seq 1 (Redis restarted, or idle past a week)', async () => {
+    const { bus } = await node();
+    const seen = seqsSeen(bus, 'conv-old');
+    const started = Date.now();
+    await bus.publish(stored('conv-old', 41));
+    assert.ok(Date.now() - started >= HOLD_MS - 20, 'it waited for a possible seq 40');
+    await bus.publish(stored('conv-old', 42));
+    assert.deepEqual(seen, [41, 42]);
+  });
+
   it('gives up on a gap after the hold time (its node died before publishing) and delivers a late one anyway', async () => {
     const [a, b] = [await node(), await node()];
     const seen = seqsSeen(b.bus, 'conv-gap');
