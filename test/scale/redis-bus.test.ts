@@ -172,3 +172,34 @@ describe('Redis bus and presence', { skip: unavailable }, () => {
     assert.ok(!seen.includes(gina.off), 'gina stayed online through the other node');
   });
 });
+
+describe('Redis bus after a dropped connection', { skip: unavailable }, () => {
+  const space = clusterSpace('drop');
+  const opened: { bus: RedisBus; presence: RedisPresence }[] = [];
+  after(async () => {
+    for (const o of opened) {
+      await o.presence.close();
+      await o.bus.close();
+    }
+    await space.dispose();
+  });
+
+  it('subscribes again by itself and delivers what is published after', async () => {
+    const [a, b] = await Promise.all([0, 1].map(() => openRedis(REDIS_URL, { logger: silent, presenceTtlMs: 5000, holdMs: HOLD_MS, prefix: space.prefix })));
+    opened.push(a!, b!);
+    const seen: string[] = [];
+    b!.bus.subscribe((m) => m.kind === 'deliver' && seen.push(m.line));
+    // Redis drops b's subscriber connection (as a restart or a network cut would).
+    const sub = (b!.bus as unknown as { sub: import('ioredis').Redis }).sub;
+    const list = String(await b!.bus.pub.client('LIST'));
+    const line = list.split('\n').find((l) => l.includes(` name=banter-sub-${b!.bus.nodeId} `));
+    const subId = Number(/id=(\d+)/.exec(line ?? '')?.[1]);
+    assert.ok(subId > 0, 'found the subscriber connection');
+    const admin = a!.bus.pub;
+    await admin.client('KILL', 'ID', String(subId));
+    await waitUntil(() => sub.status === 'ready', 'the subscriber back', 5000);
+    await new Promise((r) => setTimeout(r, 200)); // its SUBSCRIBE goes out once it is ready
+    await a!.bus.publish({ kind: 'deliver', audience: { to: 'all' }, line: 'after the drop\n' });
+    await waitUntil(() => seen.includes('after the drop\n'), 'delivery after resubscribing', 5000);
+  });
+});
