@@ -30,7 +30,7 @@ export async function openRedis(url: string, options: RedisOptions): Promise<{ b
       connectionName: `banter-${role}-${nodeId}`,
       lazyConnect: true,
       connectTimeout: 5000,
-      // After start, reconnect for ever; commands wait meanwhile (bounded by ioredis's queue).
+      // After start, reconnect for ever; a command waits meanwhile and fails after 5 attempts.
       retryStrategy: (times) => Math.min(times * 100, 2000),
       maxRetriesPerRequest: 5,
       // Commands issued in one turn (a committed batch) go in one write, and their PUBLISHes reach
