@@ -13,7 +13,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { Redis } from 'ioredis';
@@ -36,9 +36,12 @@ const REDIS_URL = process.env.BANTER_TEST_REDIS ?? 'redis://127.0.0.1:6379';
 
 interface Result {
   deliveries: number;
+  expected: number;
   seconds: number;
   perSecond: number;
   complete: boolean;
+  /** Receivers that saw a seq other than the one after their previous. */
+  outOfOrder: number;
 }
 
 interface Topology {
@@ -147,7 +150,8 @@ async function run(t: Topology): Promise<Result> {
     clients.forEach((c) => c.close());
     sockets.forEach((s) => s.destroy());
     const deliveries = received();
-    return { deliveries, seconds, perSecond: deliveries / seconds, complete: deliveries === RECEIVERS * total && inOrder.every(Boolean) };
+    const outOfOrder = inOrder.filter((ok) => !ok).length;
+    return { deliveries, expected: RECEIVERS * total, seconds, perSecond: deliveries / seconds, complete: deliveries === RECEIVERS * total && outOfOrder === 0, outOfOrder };
   } finally {
     for (const n of nodes) n.child.kill('SIGKILL');
     rmSync(data, { recursive: true, force: true });
@@ -179,21 +183,41 @@ function shared(nodes: number): Topology {
   };
 }
 
-console.log(`scale-out fan-out: one sender per node, ${RECEIVERS} receivers spread over the nodes, ${MESSAGES} lobby messages of 100 bytes, window ${WINDOW}`);
-console.log('| topology | nodes | deliveries/s | time | received |');
-console.log('| --- | --- | --- | --- | --- |');
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const load = (): string => loadavg().map((l) => l.toFixed(1)).join(' ');
+console.log(`scale-out fan-out: one sender per node, ${RECEIVERS} receivers spread over the nodes, ${MESSAGES} lobby messages of 100 bytes, window ${WINDOW}; ${ROUNDS} rounds, topologies interleaved`);
+console.log(`${cpus().length} CPUs, load average ${load()} at the start`);
 const topologies: Topology[] = [
   { name: '1 node, SQLite + in-process bus', nodes: 1, store: 'sqlite', bus: 'local', cleanup: async () => undefined },
   ...(process.env.BENCH_NODES ?? '1,2,3').split(',').map((n) => shared(Number(n))),
 ];
-for (const t of topologies) {
-  let line: string;
-  try {
-    const r = await run(t);
-    line = `| ${t.name} | ${t.nodes} | ${Math.round(r.perSecond).toLocaleString('en')} | ${r.seconds.toFixed(2)} s | ${r.complete ? 'all, in order' : `INCOMPLETE (${r.deliveries})`} |`;
-  } catch (err) {
-    line = `| ${t.name} | ${t.nodes} | failed: ${(err as Error).message.split('\n')[0]} | | |`;
+const results = new Map<Topology, (Result | string)[]>(topologies.map((t) => [t, []]));
+for (let round = 0; round < ROUNDS; round++) {
+  for (const t of topologies) {
+    try {
+      const r = await run(t);
+      results.get(t)!.push(r);
+      if (!r.complete) console.log(`round ${round + 1}, ${t.name}: ${r.deliveries} of ${r.expected} deliveries, ${r.outOfOrder} receivers out of order`);
+    } catch (err) {
+      results.get(t)!.push((err as Error).message.split('\n')[0]!);
+    }
   }
-  console.log(line);
 }
+console.log('| topology | nodes | deliveries/s (median) | range over rounds | received |');
+console.log('| --- | --- | --- | --- | --- |');
+const fmt = (n: number): string => Math.round(n).toLocaleString('en');
+for (const t of topologies) {
+  const list = results.get(t)!;
+  const ok = list.filter((r): r is Result => typeof r !== 'string');
+  const failed = list.filter((r): r is string => typeof r === 'string');
+  if (ok.length === 0) {
+    console.log(`| ${t.name} | ${t.nodes} | failed: ${failed[0]} | | |`);
+    continue;
+  }
+  const rates = ok.map((r) => r.perSecond).sort((a, b) => a - b);
+  const median = rates[Math.floor(rates.length / 2)]!;
+  const complete = ok.every((r) => r.complete) && failed.length === 0;
+  console.log(`| ${t.name} | ${t.nodes} | ${fmt(median)} | ${fmt(rates[0]!)} – ${fmt(rates.at(-1)!)} | ${complete ? 'all, in order, every round' : 'INCOMPLETE or failed in some round'} |`);
+}
+console.log(`load average ${load()} at the end`);
 process.exit(0);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 
@@ -41,6 +41,7 @@ export function redisUnavailable(): Promise<string | undefined> {
   return (redisState ??= (async () => {
     if (await redisAnswers()) return undefined;
     try {
+      for (const dir of ['/var/lib/redis', '/var/log/redis']) mkdirSync(dir, { recursive: true });
       execFileSync('redis-server', ['--daemonize', 'yes', '--bind', '127.0.0.1', '-::1', '--port', '6379', '--save', '', '--appendonly', 'no', '--dir', '/var/lib/redis', '--logfile', '/var/log/redis/ci.log'], { stdio: 'ignore' });
     } catch (err) {
       return `Redis is down and could not be started (is redis-server installed?): ${(err as Error).message}`;

@@ -87,6 +87,28 @@ describe('Redis bus and presence', { skip: unavailable }, () => {
     for (const s of seen) assert.deepEqual(s, [1, 2, 3, 4]);
   });
 
+  it('waits for seq 1 of a new conversation that another node publishes late', async () => {
+    const [a, b] = [await node(), await node()];
+    const seen = seqsSeen(b.bus, 'conv-new');
+    const later = [b.bus.publish(stored('conv-new', 3)), b.bus.publish(stored('conv-new', 2))];
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(seen, [], 'nothing known of the conversation: 2 and 3 wait for 1');
+    await a.bus.publish(stored('conv-new', 1));
+    await Promise.all(later);
+    await waitUntil(() => seen.length === 3, 'all three');
+    assert.deepEqual(seen, [1, 2, 3]);
+  });
+
+  it('gives up after the hold time when the first message it knows of a conversation is not seq 1 (Redis restarted, or idle past a week)', async () => {
+    const { bus } = await node();
+    const seen = seqsSeen(bus, 'conv-old');
+    const started = Date.now();
+    await bus.publish(stored('conv-old', 41));
+    assert.ok(Date.now() - started >= HOLD_MS - 20, 'it waited for a possible seq 40');
+    await bus.publish(stored('conv-old', 42));
+    assert.deepEqual(seen, [41, 42]);
+  });
+
   it('gives up on a gap after the hold time (its node died before publishing) and delivers a late one anyway', async () => {
     const [a, b] = [await node(), await node()];
     const seen = seqsSeen(b.bus, 'conv-gap');
@@ -148,5 +170,36 @@ describe('Redis bus and presence', { skip: unavailable }, () => {
     await new Promise((r) => setTimeout(r, ttl));
     assert.equal(seen.filter((l) => l === frank.off).length, 1, 'announced once');
     assert.ok(!seen.includes(gina.off), 'gina stayed online through the other node');
+  });
+});
+
+describe('Redis bus after a dropped connection', { skip: unavailable }, () => {
+  const space = clusterSpace('drop');
+  const opened: { bus: RedisBus; presence: RedisPresence }[] = [];
+  after(async () => {
+    for (const o of opened) {
+      await o.presence.close();
+      await o.bus.close();
+    }
+    await space.dispose();
+  });
+
+  it('subscribes again by itself and delivers what is published after', async () => {
+    const [a, b] = await Promise.all([0, 1].map(() => openRedis(REDIS_URL, { logger: silent, presenceTtlMs: 5000, holdMs: HOLD_MS, prefix: space.prefix })));
+    opened.push(a!, b!);
+    const seen: string[] = [];
+    b!.bus.subscribe((m) => m.kind === 'deliver' && seen.push(m.line));
+    // Redis drops b's subscriber connection (as a restart or a network cut would).
+    const sub = (b!.bus as unknown as { sub: import('ioredis').Redis }).sub;
+    const list = String(await b!.bus.pub.client('LIST'));
+    const line = list.split('\n').find((l) => l.includes(` name=banter-sub-${b!.bus.nodeId} `));
+    const subId = Number(/id=(\d+)/.exec(line ?? '')?.[1]);
+    assert.ok(subId > 0, 'found the subscriber connection');
+    const admin = a!.bus.pub;
+    await admin.client('KILL', 'ID', String(subId));
+    await waitUntil(() => sub.status === 'ready', 'the subscriber back', 5000);
+    await new Promise((r) => setTimeout(r, 200)); // its SUBSCRIBE goes out once it is ready
+    await a!.bus.publish({ kind: 'deliver', audience: { to: 'all' }, line: 'after the drop\n' });
+    await waitUntil(() => seen.includes('after the drop\n'), 'delivery after resubscribing', 5000);
   });
 });

@@ -31,7 +31,7 @@ describe('banter server --workers', () => {
     assert.match(run.stderr, /--workers 2 needs a store and a bus the workers share: set --store \/ BANTER_STORE to a postgres:\/\/ URL and --bus \/ BANTER_BUS to a redis:\/\/ URL/);
   });
 
-  it('runs N processes on the same ports that chat as one server, and stops them all on SIGTERM', { skip: unavailable, timeout: 60_000 }, async () => {
+  it('runs N processes on the same ports that chat as one server, replaces one that dies, and stops them all on SIGTERM', { skip: unavailable, timeout: 60_000 }, async () => {
     const space = clusterSpace('workers');
     const data = tempDir();
     const clients: BanterClient[] = [];
@@ -58,6 +58,16 @@ describe('banter server --workers', () => {
     assert.equal(new Set(orders).size, 1, 'one order for everyone');
     const who = await people[0]!.client.request('who', {});
     for (const p of people) assert.ok(who.users.some((u) => u.user === p.name), `${p.name} is online in who`);
+
+    // A worker killed outright is replaced, and the others go on serving.
+    const [doomed] = [...pidsLogging(server.stdout, 'listening')];
+    process.kill(doomed!, 'SIGKILL');
+    await waitUntil(() => pidsLogging(server.stdout, 'listening').size === 3, 'a replacement worker', 20_000);
+    for (let i = 0; i < 2; i++) {
+      const late = await newUser(server.port);
+      clients.push(late.client);
+      assert.ok((await late.client.request('send', { to: '#lobby', text: 'after the replacement' })).seq > people.length);
+    }
 
     server.child.kill('SIGTERM');
     assert.equal(await server.exited, 0, 'the primary exits cleanly once its workers stopped');

@@ -23,11 +23,14 @@ export async function openRedis(url: string, options: RedisOptions): Promise<{ b
   if (!PREFIX.test(prefix)) throw new Error(`invalid Redis prefix ${JSON.stringify(prefix)}: 1-64 letters, digits, "_", "." or "-"`);
   parsed.searchParams.delete('prefix');
   let firstError: Error | undefined;
-  const connection = (): Redis => {
+  const nodeId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  const connection = (role: string): Redis => {
     const redis = new Redis(parsed.toString(), {
+      // Shown by CLIENT LIST: which node, which connection.
+      connectionName: `banter-${role}-${nodeId}`,
       lazyConnect: true,
       connectTimeout: 5000,
-      // After start, reconnect for ever; commands wait meanwhile (bounded by ioredis's queue).
+      // After start, reconnect for ever; a command waits meanwhile and fails after 5 attempts.
       retryStrategy: (times) => Math.min(times * 100, 2000),
       maxRetriesPerRequest: 5,
       // Commands issued in one turn (a committed batch) go in one write, and their PUBLISHes reach
@@ -43,8 +46,8 @@ export async function openRedis(url: string, options: RedisOptions): Promise<{ b
     });
     return redis;
   };
-  const pub = connection();
-  const sub = connection();
+  const pub = connection('pub');
+  const sub = connection('sub');
   try {
     await Promise.all([pub.connect(), sub.connect()]);
   } catch (err) {
@@ -53,7 +56,6 @@ export async function openRedis(url: string, options: RedisOptions): Promise<{ b
     // "Connection is closed" says less than the socket's own error (ECONNREFUSED, ENOTFOUND, auth).
     throw new BusUnavailableError(redactRedis(url), firstError ?? (err as Error));
   }
-  const nodeId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const bus = new RedisBus(pub, sub, { prefix, nodeId, logger: options.logger, holdMs: options.holdMs });
   await bus.start();
   const presence = new RedisPresence(bus, { ttlMs: options.presenceTtlMs, logger: options.logger });

@@ -19,8 +19,11 @@ type Scripted = Redis & {
   banterFlushHeld(holding: string, channel: string, prefix: string, holdMs: number, ttl: number): Promise<number>;
 };
 
-/** Ordering state of a conversation lives this long after its last message (s). */
-const ORDER_TTL_S = 24 * 3600;
+/**
+ * Ordering state of a conversation lives this long after its last message (s). Past it, the
+ * first message waits out the hold time (see PUBLISH_ORDERED): rare enough at a week.
+ */
+const ORDER_TTL_S = 7 * 24 * 3600;
 
 /**
  * Fan-out over Redis pub/sub: one channel per deployment, every node subscribed. A node's own

@@ -9,18 +9,20 @@ const NOW_MS = `local t = redis.call('TIME'); local now = tonumber(t[1]) * 1000 
  * Publishes a stored message in seq order per conversation. KEYS: last-published seq, held
  * frames (hash seq -> frame), conversations holding frames (zset, score: since when).
  * ARGV: channel, seq, frame, conversation, ttl (s). A frame after a gap waits until the gap is
- * filled or FLUSH_HELD gives up on it; a frame at or below the last published seq (late, or the
- * first one seen) goes out at once.
+ * filled or FLUSH_HELD gives up on it; so does one that is not seq 1 when nothing is known of
+ * its conversation (new to this Redis, or idle past the ttl): its predecessor may be on its way.
+ * A frame at or below the last published seq (late: its gap was given up on) goes out at once.
  */
 export const PUBLISH_ORDERED = `
 ${NOW_MS}
 local seq = tonumber(ARGV[2])
-local last = tonumber(redis.call('GET', KEYS[1]) or (seq - 1))
-if seq <= last then
+local known = redis.call('GET', KEYS[1])
+local last = known and tonumber(known) or (seq == 1 and 0 or nil)
+if last and seq <= last then
   redis.call('PUBLISH', ARGV[1], ARGV[3])
   return 2
 end
-if seq > last + 1 then
+if not last or seq > last + 1 then
   redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
   redis.call('EXPIRE', KEYS[2], ARGV[5])
   redis.call('ZADD', KEYS[3], 'NX', now, ARGV[4])

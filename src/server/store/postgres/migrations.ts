@@ -78,7 +78,8 @@ export const MIGRATIONS: string[] = [
   `
   CREATE FUNCTION banter_append(p_conv TEXT[], p_sender INTEGER[], p_name TEXT[], p_kind TEXT[], p_body TEXT[], p_cid TEXT[], p_now BIGINT)
   RETURNS TABLE (i INTEGER, conv TEXT, seq INTEGER, ts BIGINT, sender_id INTEGER, sender_name TEXT, kind TEXT, body TEXT, cid TEXT, duplicate BOOLEAN)
-  LANGUAGE plpgsql AS $$
+  -- Resolves the tables in the schema it was created in, whoever calls it.
+  LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
   DECLARE
     keys TEXT[] := ARRAY(SELECT DISTINCT k FROM unnest(p_conv) AS k ORDER BY k);
     prior messages%ROWTYPE;
