@@ -1,0 +1,3 @@
+export const en = {
+  app: { name: 'Banter', loading: 'Loading…' },
+} as const;

@@ -1,0 +1,34 @@
+/// <reference types="vitest/config" />
+import react from '@vitejs/plugin-react';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+// The web client: sources in web/src, built into web/dist, which the server serves at /.
+// `npm run dev:web` serves it with hot reload and forwards /ws and /api to a local server.
+export default defineConfig({
+  root,
+  base: '/',
+  plugins: [react()],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    // Nothing inline: the page's Content-Security-Policy forbids inline scripts and styles.
+    assetsInlineLimit: (file) => (file.endsWith('.svg') ? true : undefined),
+    chunkSizeWarningLimit: 700,
+  },
+  server: {
+    fs: { allow: ['..'] },
+    proxy: {
+      '/ws': { target: 'ws://127.0.0.1:8080', ws: true },
+      '/api': 'http://127.0.0.1:8080',
+    },
+  },
+  test: {
+    root,
+    environment: 'jsdom',
+    include: ['src/**/*.test.{ts,tsx}'],
+  },
+});
