@@ -401,8 +401,13 @@ export class ChatSession extends Emitter<SessionEvents> {
   }
 }
 
+/** A fresh cid. randomUUID exists only in secure contexts (https, localhost): a page served over
+ * plain http on the LAN has getRandomValues alone. */
 function newCid(): string {
-  return globalThis.crypto.randomUUID();
+  const c = globalThis.crypto;
+  if (typeof c.randomUUID === 'function') return c.randomUUID();
+  const bytes = c.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 function sleep(ms: number): Promise<void> {
