@@ -2,6 +2,7 @@
 import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { mediapipeHands } from './plugins/mediapipe-hands.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -10,7 +11,7 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 export default defineConfig({
   root,
   base: '/',
-  plugins: [react()],
+  plugins: [react(), mediapipeHands()], // mediapipeHands: the hand tracker's files (web/src/fun)
   build: {
     outDir: 'dist',
     emptyOutDir: true,
