@@ -6,12 +6,15 @@ import { join } from 'node:path';
 /**
  * The page policy of the web client: everything from this origin only; WebSocket back to it;
  * pictures, sound and video also from blob: (camera, recordings, previews); WebAssembly for the
- * offline hand tracker. Nothing inline, nothing framed.
+ * offline hand tracker. No inline scripts, nothing framed. Inline styles are allowed: the emoji
+ * picker (emoji-picker-element) draws its shadow DOM with a <style> element and style attributes;
+ * styles run no code, and with img-src/connect-src kept to this origin a style cannot send
+ * anything elsewhere.
  */
 export const WEB_CLIENT_CSP = [
   "default-src 'self'",
   "script-src 'self' 'wasm-unsafe-eval'",
-  "style-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
   "img-src 'self' blob: data:",
   "media-src 'self' blob:",
   "connect-src 'self' ws: wss:",
