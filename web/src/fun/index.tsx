@@ -7,6 +7,7 @@ import { MusicPlayer } from './music/MusicPlayer';
 import { captureElement, captureScreen, screenCaptureSupported } from './snapshots/capture';
 import { snapshots, SnapshotStore } from './snapshots/store';
 import { mediaErrorText } from './ui/media-errors';
+import { FunIcon } from './ui/icons';
 import { Menu } from './ui/Menu';
 import { VoiceRecorder } from './voice/VoiceRecorder';
 
@@ -53,12 +54,12 @@ export function FunBar(props: { api: FunApi }) {
   return (
     <span className="fun-bar" role="group" aria-label={t('games')}>
       <button type="button" className="fun-tool" aria-label={t('camera')} title={t('camera')} onClick={() => setOpen('camera')}>
-        📷
+        <FunIcon name="camera" />
       </button>
       <VoiceRecorder api={props.api} />
       <Menu
         label={t('screenshot')}
-        icon="🖼️"
+        icon={<FunIcon name="crop" />}
         items={[
           { label: t('shot.window'), onSelect: windowShot },
           { label: t('shot.screen'), onSelect: () => void keep(captureScreen, 'screen'), disabled: !screenCaptureSupported(), title: screenCaptureSupported() ? undefined : t('err.unsupported_screen') },
@@ -74,7 +75,7 @@ export function FunBar(props: { api: FunApi }) {
           aria-expanded={musicOpen}
           onClick={() => setMusicOpen((o) => !o)}
         >
-          🎵
+          <FunIcon name="music" />
         </button>
         {musicOpen && (
           <span className="fun-popover fun-music-popover">
@@ -84,7 +85,7 @@ export function FunBar(props: { api: FunApi }) {
       </span>
       <Menu
         label={t('games')}
-        icon="🎮"
+        icon={<FunIcon name="gamepad" />}
         items={[
           { label: `🐍 ${t('game.snake')}`, onSelect: () => setOpen('snake') },
           { label: `🖐 ${t('game.cameraSnake')}`, onSelect: () => setOpen('camera-snake') },

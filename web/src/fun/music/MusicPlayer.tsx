@@ -1,5 +1,6 @@
 import { useEffect, useRef, useSyncExternalStore } from 'react';
 import { useFunT } from '../i18n';
+import { FunIcon } from '../ui/icons';
 import { music, MusicEngine } from './engine';
 
 /** The player's panel. Closing it does not stop the music (the engine lives on its own). */
@@ -47,13 +48,13 @@ export function MusicPlayer() {
         </span>
       </div>
       <div className="fun-actions">
-        <button type="button" onClick={() => void m.prev()} aria-label={t('musicp.prev')} title={t('musicp.prev')}>⏮</button>
+        <button type="button" onClick={() => void m.prev()} aria-label={t('musicp.prev')} title={t('musicp.prev')}><FunIcon name="prev" size={18} /></button>
         <button type="button" className="fun-primary" onClick={() => void m.toggle()} aria-label={s.playing ? t('musicp.pause') : t('musicp.play')}>
-          {s.playing ? '⏸' : '▶'}
+          <FunIcon name={s.playing ? 'pause' : 'play'} size={18} />
         </button>
-        <button type="button" onClick={() => void m.next()} aria-label={t('musicp.next')} title={t('musicp.next')}>⏭</button>
+        <button type="button" onClick={() => void m.next()} aria-label={t('musicp.next')} title={t('musicp.next')}><FunIcon name="next" size={18} /></button>
         <label className="fun-volume">
-          <span aria-hidden="true">🔊</span>
+          <FunIcon name="volume" size={18} />
           <input type="range" min={0} max={1} step={0.05} value={s.volume} aria-label={t('musicp.volume')} onChange={(e) => m.setVolume(Number(e.target.value))} />
         </label>
       </div>

@@ -152,7 +152,7 @@ export function SnakeGame(props: { api: FunApi; game: 'snake' | 'camera'; steer?
         />
         {props.children}
         {g.status !== 'running' && (
-          <div className="fun-snake-overlay" role="status">
+          <div className="fun-snake-overlay" role="status" data-status={g.status}>
             {g.status === 'ready' && <p>{t('game.ready')}</p>}
             {g.status === 'paused' && <p>{t('game.paused')}</p>}
             {g.status === 'over' && (

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useFunT } from '../i18n';
+import { FunIcon } from '../ui/icons';
 import { formatDuration } from './recorder-machine';
 import { decodeWaveform } from './waveform';
 
@@ -69,7 +70,7 @@ export function VoicePlayer(props: { src: string; name?: string }) {
   return (
     <div className="fun-voice" data-testid="voice-player" data-duration-ms={wave ? Math.round(durationMs) : undefined}>
       <button type="button" className="fun-voice-play" onClick={toggle} aria-label={playing ? t('voice.pause') : t('voice.play')}>
-        {playing ? '⏸' : '▶'}
+        <FunIcon name={playing ? 'pause' : 'play'} size={16} />
       </button>
       {failed && !wave ? (
         <audio controls src={props.src} preload="metadata" />

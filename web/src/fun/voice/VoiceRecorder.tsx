@@ -2,6 +2,7 @@ import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import type { FunApi } from '../../app/fun-api';
 import { useFunT } from '../i18n';
 import { downloadBlob, getUserMedia, mediaErrorText, stopStream, Unsupported } from '../ui/media-errors';
+import { FunIcon } from '../ui/icons';
 import { DEFAULT_CAP_MS, formatDuration, reduceVoice, type VoiceState } from './recorder-machine';
 import { rms } from './waveform';
 
@@ -179,7 +180,7 @@ export function VoiceRecorder(props: { api: FunApi; capMs?: number }) {
           }
         }}
       >
-        {recording ? '⏹' : '🎤'}
+        <FunIcon name={recording ? 'stop' : 'mic'} />
       </button>
       {recording && (
         <span className="fun-rec-panel" role="status">
