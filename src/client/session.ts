@@ -1,5 +1,6 @@
 import type { ChatMessage, EventBodies, MutedUntil, OnlineUser, Op, ReplyResults, RequestBody, Role } from '../protocol/index.js';
-import { MAX_HISTORY_LIMIT } from '../protocol/index.js';
+// limits.js, not index.js: the browser bundle then leaves out the server's request schemas (zod).
+import { MAX_HISTORY_LIMIT } from '../protocol/limits.js';
 import { backoffDelay } from './backoff.js';
 import { BanterClient } from './client.js';
 import { Emitter } from './emitter.js';
