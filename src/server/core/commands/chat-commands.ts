@@ -31,7 +31,10 @@ export const chatCommands: CommandTable<'send' | 'history' | 'who' | 'convs' | '
         release();
         const { message: stored, duplicate } = await appended;
         s.chat.metrics.stored((performance.now() - started) / 1000);
-        if (!duplicate) s.chat.messages.fanOut(stored, conv, me.record);
+        if (!duplicate) {
+          s.chat.messageRate.record();
+          s.chat.messages.fanOut(stored, conv, me.record);
+        }
         const asSeenBy = stored.conv === conv.key ? conv.asSeenBy : await s.chat.messages.viewOf(stored.conv, me.record);
         return { conv: asSeenBy, seq: stored.seq, ts: stored.ts };
       } finally {
