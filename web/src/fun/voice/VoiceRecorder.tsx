@@ -195,9 +195,9 @@ export function VoiceRecorder(props: { api: FunApi; capMs?: number }) {
           <span className="fun-muted fun-hide-narrow">{t('voice.hint')}</span>
         </span>
       )}
-      {state.s === 'uploading' && <span className="fun-muted" role="status">{t('voice.uploading')}</span>}
-      {state.s === 'sent' && <span className="fun-muted" role="status">{t('voice.sent')}</span>}
-      {state.s === 'unavailable' && <span className="fun-error" role="alert">{state.error}</span>}
+      {state.s === 'uploading' && <span className="fun-rec-note fun-muted" role="status">{t('voice.uploading')}</span>}
+      {state.s === 'sent' && <span className="fun-rec-note fun-muted" role="status">{t('voice.sent')}</span>}
+      {state.s === 'unavailable' && <span className="fun-rec-note fun-error" role="alert">{state.error}</span>}
       {state.s === 'failed' && (
         <span className="fun-rec-panel fun-rec-failed" role="alert">
           <span>{t('voice.failed', { error: state.error })}</span>
