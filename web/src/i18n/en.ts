@@ -130,7 +130,7 @@ export const en = {
     hours_other: '{{count}} hours',
     day: '1 day',
     forever: 'Until unmuted',
-    confirmMute: 'Mute {{user}} for {{duration}}?',
+    confirmMute: 'Mute {{user}}? They can read but not send.',
     confirmUnmute: 'Unmute {{user}}?',
     confirmKick: 'Disconnect {{user}}? They can sign in again.',
     confirmBan: 'Ban {{user}}? They are disconnected and cannot sign in until unbanned.',

@@ -132,7 +132,7 @@ export const zh: Messages = {
     hours_other: '{{count}} 小时',
     day: '1 天',
     forever: '直到解除',
-    confirmMute: '禁言 {{user}}，时长 {{duration}}？',
+    confirmMute: '禁言 {{user}}？对方仍可阅读，但不能发言。',
     confirmUnmute: '解除 {{user}} 的禁言？',
     confirmKick: '断开 {{user}} 的连接？对方可以重新登录。',
     confirmBan: '封禁 {{user}}？对方将被断开，并且在解封前无法登录。',
