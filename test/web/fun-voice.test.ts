@@ -95,6 +95,10 @@ describe(SUITE, { skip: browserSkip(SUITE) }, () => {
     await page.getByRole('button', { name: 'Send', exact: true }).first().click();
     const failed = page.locator('.fun-rec-failed');
     await failed.waitFor({ timeout: 10_000 });
+    // The unsent clip can be listened to: its player decodes it (waveform and duration).
+    const clip = failed.getByTestId('voice-player');
+    const ms = await until(() => clip.getAttribute('data-duration-ms').then(Number), (v) => v > 0, 'the unsent clip to decode');
+    assert.ok(ms > 700 && ms < 6000, `the clip lasts about what was recorded (${ms} ms)`);
     await screenshot(page, 'fun-voice-failed');
     await page.unroute('**/api/files');
     await failed.getByRole('button', { name: 'Retry' }).click();

@@ -9,9 +9,10 @@ const BARS = 48;
 /**
  * An inline player for a voice message: play/pause, the duration, and a waveform decoded from
  * the audio itself (decodeAudioData), which also shows progress and seeks on a click.
- * `src` is a URL the page may fetch (the file's download URL with its token, or a blob: URL).
+ * `src` is the file's download URL (with its token); for a recording still in memory give its
+ * `blob` as well (the page's policy lets media play blob: URLs but not fetch them).
  */
-export function VoicePlayer(props: { src: string; name?: string }) {
+export function VoicePlayer(props: { src: string; blob?: Blob; name?: string }) {
   const t = useFunT();
   const audio = useRef<HTMLAudioElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -23,16 +24,18 @@ export function VoicePlayer(props: { src: string; name?: string }) {
   useEffect(() => {
     let stale = false;
     const ctl = new AbortController();
-    fetch(props.src, { signal: ctl.signal })
-      .then((r) => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(`HTTP ${r.status}`))))
-      .then((bytes) => decodeWaveform(bytes, BARS))
+    const bytes = props.blob
+      ? props.blob.arrayBuffer()
+      : fetch(props.src, { signal: ctl.signal }).then((r) => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(`HTTP ${r.status}`))));
+    bytes
+      .then((b) => decodeWaveform(b, BARS))
       .then((w) => !stale && setWave(w))
       .catch(() => !stale && setFailed(true));
     return () => {
       stale = true;
       ctl.abort();
     };
-  }, [props.src]);
+  }, [props.src, props.blob]);
 
   const durationMs = wave?.durationMs ?? 0;
   const progress = durationMs > 0 ? Math.min(1, (position * 1000) / durationMs) : 0;
@@ -67,16 +70,20 @@ export function VoicePlayer(props: { src: string; name?: string }) {
     a.currentTime = ((e.clientX - r.left) / r.width) * (durationMs / 1000);
   };
 
+  if (failed && !wave) {
+    return (
+      <div className="fun-voice" data-testid="voice-player">
+        <audio controls src={props.src} preload="metadata" aria-label={props.name} />
+      </div>
+    );
+  }
+
   return (
     <div className="fun-voice" data-testid="voice-player" data-duration-ms={wave ? Math.round(durationMs) : undefined}>
       <button type="button" className="fun-voice-play" onClick={toggle} aria-label={playing ? t('voice.pause') : t('voice.play')}>
         <FunIcon name={playing ? 'pause' : 'play'} size={16} />
       </button>
-      {failed && !wave ? (
-        <audio controls src={props.src} preload="metadata" />
-      ) : (
-        <canvas ref={canvas} className="fun-voice-wave" width={BARS * 4} height={32} onClick={seek} aria-hidden="true" />
-      )}
+      <canvas ref={canvas} className="fun-voice-wave" width={BARS * 4} height={32} onClick={seek} aria-hidden="true" />
       <span className="fun-voice-time">{wave ? formatDuration(playing || position > 0 ? position * 1000 : durationMs) : t('voice.loading')}</span>
       <audio
         ref={audio}

@@ -1,9 +1,10 @@
-import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { FunApi } from '../../app/fun-api';
 import { useFunT } from '../i18n';
 import { downloadBlob, getUserMedia, mediaErrorText, stopStream, Unsupported } from '../ui/media-errors';
 import { FunIcon } from '../ui/icons';
 import { DEFAULT_CAP_MS, formatDuration, reduceVoice, type VoiceState } from './recorder-machine';
+import { VoicePlayer } from './VoicePlayer';
 import { rms } from './waveform';
 
 /** Opus first: WebM (Chromium, Firefox), then Ogg, then MP4 (Safari). */
@@ -12,6 +13,13 @@ const MIME_TYPES = ['audio/webm;codecs=opus', 'audio/ogg;codecs=opus', 'audio/mp
 export function pickMime(): string | undefined {
   if (typeof MediaRecorder === 'undefined') return undefined;
   return MIME_TYPES.find((m) => MediaRecorder.isTypeSupported(m)) ?? '';
+}
+
+/** The unsent clip, to listen to before retrying. */
+function ClipPlayer(props: { blob: Blob; name: string }) {
+  const url = useMemo(() => URL.createObjectURL(props.blob), [props.blob]);
+  useEffect(() => () => URL.revokeObjectURL(url), [url]);
+  return <VoicePlayer src={url} blob={props.blob} name={props.name} />;
 }
 
 /** Holding the button longer than this and releasing sends (push to talk); a short press toggles. */
@@ -201,6 +209,7 @@ export function VoiceRecorder(props: { api: FunApi; capMs?: number }) {
       {state.s === 'failed' && (
         <span className="fun-rec-panel fun-rec-failed" role="alert">
           <span>{t('voice.failed', { error: state.error })}</span>
+          <ClipPlayer blob={state.clip.blob} name={state.clip.name} />
           <button type="button" className="fun-primary" onClick={() => dispatch({ type: 'retry' })}>{t('voice.retry')}</button>
           <button type="button" onClick={() => downloadBlob(state.clip.blob, state.clip.name)}>{t('voice.save')}</button>
           <button type="button" onClick={() => dispatch({ type: 'discard' })}>{t('voice.discard')}</button>

@@ -90,6 +90,6 @@ export function reduceVoice(state: VoiceState, event: VoiceEvent, capMs = DEFAUL
 /** "m:ss" for a timer or a duration. */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '–:––';
-  const total = Math.round(ms / 1000);
+  const total = Math.floor(ms / 1000); // a timer shows whole seconds passed
   return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`;
 }
