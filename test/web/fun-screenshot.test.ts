@@ -54,6 +54,7 @@ describe(SUITE, { skip: browserSkip(SUITE) }, () => {
     const chatBox = await inPage<{ w: number; h: number }>(page, `() => { const r = document.querySelector('.row.msg').closest('main, section, [class*=chat]').getBoundingClientRect(); return { w: r.width, h: r.height }; }`);
 
     await page.getByRole('button', { name: 'Screenshot' }).click();
+    await screenshot(page, 'fun-screenshot-menu');
     await page.getByRole('menuitem', { name: 'Chat window' }).click();
     await page.getByText('Saved to Snapshots').waitFor();
 

@@ -24,6 +24,7 @@ describe(SUITE, { skip: browserSkip(SUITE) }, () => {
     const errors = pageErrors(alice.page);
     const { page } = alice;
     await page.getByRole('button', { name: 'Games' }).click();
+    await screenshot(page, 'fun-games-menu');
     await page.getByRole('menuitem', { name: /^🐍 Snake/ }).click();
     const board = page.getByTestId('snake-board');
     await board.waitFor();

@@ -2,7 +2,7 @@ import i18next from 'i18next';
 import { useTranslation } from 'react-i18next';
 
 const en = {
-  camera: 'Camera', mic: 'Voice message', screenshot: 'Screenshot', music: 'Music', games: 'Games', close: 'Close',
+  tools: 'Camera, voice, screenshots, music and games', camera: 'Camera', mic: 'Voice message', screenshot: 'Screenshot', music: 'Music', games: 'Games', close: 'Close',
   cam: {
     title: 'Selfie', choose: 'Camera', hint: 'Space, Q or a click takes the picture', capture: 'Take picture',
     send: 'Send', save: 'Save', retake: 'Retake', starting: 'Starting the camera…', sending: 'Sending…',
@@ -48,7 +48,7 @@ const en = {
 type Strings = typeof en;
 
 const zh: Strings = {
-  camera: '相机', mic: '语音消息', screenshot: '截图', music: '音乐', games: '游戏', close: '关闭',
+  tools: '相机、语音、截图、音乐和游戏', camera: '相机', mic: '语音消息', screenshot: '截图', music: '音乐', games: '游戏', close: '关闭',
   cam: { title: '自拍', choose: '相机', hint: '空格、Q 或点击拍照', capture: '拍照', send: '发送', save: '保存', retake: '重拍', starting: '正在打开相机…', sending: '正在发送…' },
   err: {
     unsupported_camera: '此浏览器无法在这里使用相机（需要 HTTPS 或 localhost 以及较新的浏览器）。',

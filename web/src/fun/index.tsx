@@ -1,4 +1,4 @@
-import { lazy, Suspense, useState, useSyncExternalStore } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { FunApi } from '../app/fun-api';
 import './fun.css';
 import { useFunT } from './i18n';
@@ -33,6 +33,20 @@ export function FunBar(props: { api: FunApi }) {
   const m = music();
   const playing = useSyncExternalStore(m.subscribe, () => m.getState().playing);
   const close = () => setOpen(null);
+  const musicRoot = useRef<HTMLSpanElement>(null);
+
+  // The music panel closes on Esc or a click elsewhere; the music goes on.
+  useEffect(() => {
+    if (!musicOpen) return;
+    const onDown = (e: PointerEvent) => !musicRoot.current?.contains(e.target as Node) && setMusicOpen(false);
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setMusicOpen(false);
+    document.addEventListener('pointerdown', onDown);
+    document.addEventListener('keydown', onKey);
+    return () => {
+      document.removeEventListener('pointerdown', onDown);
+      document.removeEventListener('keydown', onKey);
+    };
+  }, [musicOpen]);
 
   const keep = async (take: () => Promise<{ blob: Blob; width: number; height: number }>, kind: 'window' | 'screen') => {
     try {
@@ -52,7 +66,7 @@ export function FunBar(props: { api: FunApi }) {
   };
 
   return (
-    <span className="fun-bar" role="group" aria-label={t('games')}>
+    <span className="fun-bar" role="group" aria-label={t('tools')}>
       <button type="button" className="fun-tool" aria-label={t('camera')} title={t('camera')} onClick={() => setOpen('camera')}>
         <FunIcon name="camera" />
       </button>
@@ -66,7 +80,7 @@ export function FunBar(props: { api: FunApi }) {
           { label: t('shot.gallery'), onSelect: () => setOpen('gallery') },
         ]}
       />
-      <span className="fun-menu">
+      <span className="fun-menu" ref={musicRoot}>
         <button
           type="button"
           className={`fun-tool ${playing ? 'fun-playing' : ''}`}

@@ -161,10 +161,17 @@ export function VoiceRecorder(props: { api: FunApi; capMs?: number }) {
     pressedAt.current = null;
     if (at !== null && Date.now() - at >= HOLD_MS) dispatch({ type: 'stop', now: Date.now() });
   };
-  const onPointerLeave = () => {
-    // Sliding off a held button cancels, as in other messengers.
-    if (pressedAt.current !== null && Date.now() - pressedAt.current >= HOLD_MS) dispatch({ type: 'cancel', now: Date.now() });
-    pressedAt.current = null;
+  // Sliding off a held button cancels, as in other messengers. Touch pointers stay captured by
+  // the button, so this looks at where the pointer is rather than waiting for pointerleave.
+  const onPointerMove = (e: React.PointerEvent<HTMLButtonElement>) => {
+    const at = pressedAt.current;
+    if (at === null || Date.now() - at < HOLD_MS) return;
+    const r = e.currentTarget.getBoundingClientRect();
+    const away = Math.max(r.left - e.clientX, e.clientX - r.right, r.top - e.clientY, e.clientY - r.bottom);
+    if (away > 40) {
+      pressedAt.current = null;
+      dispatch({ type: 'cancel', now: Date.now() });
+    }
   };
 
   const recording = state.s === 'recording';
@@ -179,7 +186,7 @@ export function VoiceRecorder(props: { api: FunApi; capMs?: number }) {
         disabled={state.s === 'asking' || state.s === 'stopping' || state.s === 'uploading' || state.s === 'failed'}
         onPointerDown={onPointerDown}
         onPointerUp={onPointerUp}
-        onPointerLeave={onPointerLeave}
+        onPointerMove={onPointerMove}
         onKeyDown={(e) => {
           if (e.key === 'Enter' || e.key === ' ') {
             e.preventDefault();
