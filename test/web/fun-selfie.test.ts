@@ -103,4 +103,37 @@ describe(SUITE, { skip: browserSkip(SUITE) }, () => {
       await refusing.close();
     }
   });
+
+  it('offers a choice of camera when there are several, and switching stops the old one', async () => {
+    const two = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      args: [...CHROMIUM_ARGS.filter((a) => a !== '--use-fake-device-for-media-stream'), '--use-fake-device-for-media-stream=device-count=2'],
+    });
+    try {
+      const dave = await openChat(two, server);
+      const { page } = dave;
+      await page.evaluate(WATCH_STREAMS);
+      await page.getByRole('button', { name: 'Camera', exact: true }).click();
+      const choose = page.getByRole('combobox', { name: /Camera/ });
+      await choose.waitFor();
+      const options = await choose.locator('option').allTextContents();
+      assert.equal(options.length, 2, `two cameras offered (${options.join(', ')})`);
+      const second = await choose.locator('option').nth(1).getAttribute('value');
+      await choose.selectOption(second!);
+      await until(() => inPage<number>(page, `() => window.__streams.length`), (n) => n === 2, 'the second camera to open');
+      await until(
+        () => inPage<string[]>(page, `() => window.__streams.map((s) => s.getVideoTracks()[0].readyState)`),
+        (states) => states[0] === 'ended' && states[1] === 'live',
+        'the first camera to stop and the second to run',
+      );
+      await until(() => inPage<number>(page, `() => document.querySelector('[data-testid=camera-preview]').videoWidth`), (w) => w > 0, 'the second camera picture');
+      await screenshot(page, 'fun-selfie-two-cameras');
+      await page.keyboard.press('Escape');
+      await page.getByRole('dialog').waitFor({ state: 'detached' });
+      assert.equal(await inPage<number>(page, `() => window.__streams.filter((s) => s.getVideoTracks()[0].readyState === 'live').length`), 0, 'Esc closes and stops the camera');
+      await dave.context.close();
+    } finally {
+      await two.close();
+    }
+  });
 });
