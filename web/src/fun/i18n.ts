@@ -41,7 +41,7 @@ const en = {
     ready: 'Arrows or WASD to start', over: 'Game over: {{score}} points', overWall: 'Hit the wall', overSelf: 'Bit itself',
     again: 'Play again', post: 'Post score', posted: 'Score posted', postText: '🐍 I scored {{score}} in {{game}}!',
     loadingHands: 'Loading the hand tracker…', showHand: 'Show your hand: the index fingertip steers (keys work too)', tracking: 'Fingertip steers',
-    handsFailed: 'The hand tracker could not start ({{error}}): use the keys.', noCamera: 'No camera: use the keys.', fps: '{{fps}} frames/s',
+    handsFailed: 'The hand tracker could not start ({{error}}): use the keys.', noCamera: 'Use the keys.', fps: '{{fps}} frames/s',
   },
 };
 
@@ -80,7 +80,7 @@ const zh: Strings = {
     ready: '按方向键或 WASD 开始', over: '游戏结束：{{score}} 分', overWall: '撞墙了', overSelf: '咬到自己了',
     again: '再玩一次', post: '发布得分', posted: '得分已发布', postText: '🐍 我在{{game}}中得了 {{score}} 分！',
     loadingHands: '正在加载手部追踪…', showHand: '请伸出手：食指指尖控制方向（键盘也可以）', tracking: '指尖控制中',
-    handsFailed: '手部追踪无法启动（{{error}}）：请使用键盘。', noCamera: '没有相机：请使用键盘。', fps: '每秒 {{fps}} 帧',
+    handsFailed: '手部追踪无法启动（{{error}}）：请使用键盘。', noCamera: '请使用键盘。', fps: '每秒 {{fps}} 帧',
   },
 };
 
