@@ -1,6 +1,6 @@
 import { BanterError } from '../../../src/client/errors.js';
 import type { ChatSession, ConnectionState, Content } from '../../../src/client/session.js';
-import { LOBBY } from '../../../src/protocol/limits.js';
+import { LOBBY, MAX_HISTORY_LIMIT } from '../../../src/protocol/limits.js';
 import type { ChatMessage, MutedUntil, OnlineUser, Role } from '../../../src/protocol/messages.js';
 import { mergeItems, messageItem, oldestSeq, pendingItem, removeItem, systemItem, type Item } from './timeline.js';
 
@@ -46,7 +46,9 @@ export interface ChatSnapshot {
 
 export type Translate = (key: string, vars?: Record<string, unknown>) => string;
 
+/** The first page of a conversation; older pages, fetched while scrolling back, are the largest the server gives. */
 const PAGE = 50;
+const OLDER_PAGE = MAX_HISTORY_LIMIT;
 const TYPING_MS = 4_000;
 
 /**
@@ -141,9 +143,9 @@ export class ChatStore {
     if (before === undefined || before <= 1) return this.setConv(conv, { hasOlder: false });
     this.setConv(conv, { loadingOlder: true });
     try {
-      const older = await this.session.olderThan(conv, before, PAGE);
+      const older = await this.session.olderThan(conv, before, OLDER_PAGE);
       const now = this.conv(conv);
-      this.setConv(conv, { items: mergeItems(now.items, older.map(messageItem)), loadingOlder: false, hasOlder: older.length === PAGE && (older[0]?.seq ?? 1) > 1 });
+      this.setConv(conv, { items: mergeItems(now.items, older.map(messageItem)), loadingOlder: false, hasOlder: older.length === OLDER_PAGE && (older[0]?.seq ?? 1) > 1 });
     } catch {
       this.setConv(conv, { loadingOlder: false }); // offline: tried again on the next scroll
     }

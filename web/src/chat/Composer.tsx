@@ -46,6 +46,21 @@ export function Composer({ conv, placeholder, disabled, onSend, onSticker, onFil
     if (restore && restore.text) setText((now) => (now ? now : restore.text));
   }, [restore]);
 
+  // A click outside the open panel (and its toolbar button) closes it.
+  const form = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (panel === 'none') return;
+    const away = (e: PointerEvent) => {
+      const target = e.target as Node;
+      const pop = form.current?.querySelector('.popover');
+      const tools = form.current?.querySelector('.composer-tools');
+      if (pop?.contains(target) || tools?.contains(target)) return;
+      setPanel('none');
+    };
+    document.addEventListener('pointerdown', away);
+    return () => document.removeEventListener('pointerdown', away);
+  }, [panel]);
+
   // The box grows with its text, up to a limit (then it scrolls).
   useEffect(() => {
     const el = area.current;
@@ -58,6 +73,7 @@ export function Composer({ conv, placeholder, disabled, onSend, onSticker, onFil
     const value = text;
     if (!value.trim() || disabled) return;
     setText('');
+    setPanel('none');
     void onSend(value).catch(() => undefined); // the store shows the refusal and gives the text back
     area.current?.focus();
   };
@@ -82,6 +98,7 @@ export function Composer({ conv, placeholder, disabled, onSend, onSticker, onFil
   const tooLong = Array.from(text).length > MAX_TEXT_CHARS;
   return (
     <form
+      ref={form}
       className="composer"
       onSubmit={(e) => {
         e.preventDefault();
