@@ -86,7 +86,7 @@ describe(SUITE, { skip: browserSkip(SUITE) }, () => {
     await until(head, ([, y]) => y < y0, 'the snake to go up', 10_000);
     await screenshot(page, 'fun-camera-snake');
 
-    await until(() => game.getAttribute('data-frames').then(Number), (n) => n >= 6, 'more frames', 30_000);
+    await until(() => game.getAttribute('data-frames').then(Number), (n) => n >= 4, 'more frames', 30_000);
     const { frames, handFrames, fps } = await inPage<{ frames: number; handFrames: number; fps: number }>(
       page,
       `() => { const d = document.querySelector('[data-testid=camera-snake]').dataset; return { frames: +d.frames, handFrames: +d.handFrames, fps: +d.fps }; }`,

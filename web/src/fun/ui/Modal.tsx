@@ -13,15 +13,26 @@ export function Modal(props: { title: string; onClose: () => void; children: Rea
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
-    if (!d.open) d.showModal?.();
+    // Without showModal (old browsers, jsdom) the dialog still shows, just not modally.
+    if (!d.open) {
+      if (typeof d.showModal === 'function') d.showModal();
+      else d.setAttribute('open', '');
+    }
     const onCancel = (e: Event) => {
       e.preventDefault();
       onClose.current();
     };
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && !e.defaultPrevented && onClose.current();
     d.addEventListener('cancel', onCancel);
+    const modal = typeof d.showModal === 'function';
+    if (!modal) document.addEventListener('keydown', onKey); // no cancel event without a modal dialog
     return () => {
       d.removeEventListener('cancel', onCancel);
-      if (d.open) d.close();
+      document.removeEventListener('keydown', onKey);
+      if (d.open) {
+        if (typeof d.close === 'function') d.close();
+        else d.removeAttribute('open');
+      }
     };
   }, []);
   return (
