@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -9,6 +10,20 @@ import { tempDir, type TestServer } from '../helpers/server.js';
 import { inPage, openChat, startWebServer, until, writeY4m } from './fun-support.js';
 
 const SUITE = 'web fun: Camera Snake hand tracking';
+
+/** The test hand is drawn with the Noto colour emoji font; without it there is no hand to find. */
+function emojiFontSkip(): string | false {
+  let fonts = '';
+  try {
+    fonts = execFileSync('fc-list', [':family'], { encoding: 'utf8' });
+  } catch {
+    // no fontconfig: treated as no font
+  }
+  if (/Noto Color Emoji/i.test(fonts)) return false;
+  const line = `SKIPPED: ${SUITE}: the font "Noto Color Emoji" is missing (apt-get install fonts-noto-color-emoji)`;
+  process.stderr.write(`\n${'!'.repeat(line.length)}\n${line}\n${'!'.repeat(line.length)}\n\n`);
+  return line;
+}
 
 /**
  * A camera picture of a hand: the Noto colour emoji 🖐🏿 at 360 px on white (MediaPipe's full
@@ -33,7 +48,7 @@ const isLocal = (url: string) => {
   return ['blob:', 'data:', 'about:'].includes(u.protocol) || ['127.0.0.1', '[::1]', 'localhost'].includes(u.hostname);
 };
 
-describe(SUITE, { skip: browserSkip(SUITE) }, () => {
+describe(SUITE, { skip: browserSkip(SUITE) || emojiFontSkip() }, () => {
   let server: TestServer;
   let browser: Browser;
   let dir: string;
