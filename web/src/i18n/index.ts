@@ -25,6 +25,7 @@ export function initI18n(lng: Language = preferredLanguage()): typeof i18next {
     fallbackLng: 'en',
     interpolation: { escapeValue: false }, // React escapes; text is never HTML
     returnNull: false,
+    showSupportNotice: false,
   });
   document.documentElement.lang = lng === 'zh' ? 'zh-CN' : 'en';
   return i18next;
