@@ -49,13 +49,13 @@ describe('FunBar (jsdom: no camera, microphone, screen capture or Web Audio)', (
   });
 
   it('plays Snake with the keys and posts the score at game over', async () => {
+    const api = fakeApi();
+    render(<FunBar api={api} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Games' }));
+    fireEvent.click(screen.getByRole('menuitem', { name: /^🐍 Snake/ }));
+    const board = await screen.findByTestId('snake-board', undefined, { timeout: 10_000 }); // a lazy chunk
     vi.useFakeTimers();
     try {
-      const api = fakeApi();
-      render(<FunBar api={api} />);
-      fireEvent.click(screen.getByRole('button', { name: 'Games' }));
-      fireEvent.click(screen.getByRole('menuitem', { name: /^🐍 Snake/ }));
-      const board = await vi.waitFor(() => screen.getByTestId('snake-board'));
       expect(board.dataset.status).toBe('ready');
       fireEvent.keyDown(window, { key: 'ArrowUp' });
       expect(board.dataset.status).toBe('running');

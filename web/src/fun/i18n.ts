@@ -25,7 +25,8 @@ const en = {
     hint: 'Esc or moving away cancels', uploading: 'Sending voice message…', sent: 'Voice message sent',
     failed: 'The voice message was not sent: {{error}}', retry: 'Retry', save: 'Save', discard: 'Discard',
     unsaved: 'A voice message has not been sent yet.', play: 'Play', pause: 'Pause', loading: 'Loading…', cannotDecode: 'This recording cannot be shown here.',
-    cap: 'The recording stopped at the {{max}} limit.',
+    cap: 'The recording stopped at the {{max}} limit.', restored: 'it was not sent before the page closed',
+    wasFor: '(It was recorded for {{conv}}.)', sendHere: 'Send to {{conv}}',
   },
   shot: {
     window: 'Chat window', screen: 'Full screen…', gallery: 'Snapshots', saved: 'Saved to Snapshots', failed: 'The screenshot failed: {{error}}',
@@ -64,7 +65,7 @@ const zh: Strings = {
   voice: {
     record: '录制语音消息（点击，或按住后松开发送）', recording: '录音中', stop: '发送', cancel: '取消', hint: 'Esc 或移开即取消',
     uploading: '正在发送语音消息…', sent: '语音消息已发送', failed: '语音消息未发送：{{error}}', retry: '重试', save: '保存', discard: '丢弃',
-    unsaved: '有一条语音消息尚未发送。', play: '播放', pause: '暂停', loading: '加载中…', cannotDecode: '无法在此显示该录音。', cap: '录音已达到 {{max}} 上限并停止。',
+    unsaved: '有一条语音消息尚未发送。', play: '播放', pause: '暂停', loading: '加载中…', cannotDecode: '无法在此显示该录音。', cap: '录音已达到 {{max}} 上限并停止。', restored: '页面关闭前未能发送', wasFor: '（原本发给 {{conv}}。）', sendHere: '发送到 {{conv}}',
   },
   shot: {
     window: '聊天窗口', screen: '全屏…', gallery: '截图库', saved: '已保存到截图库', failed: '截图失败：{{error}}',

@@ -4,6 +4,7 @@ import { useFunT } from '../i18n';
 import { downloadBlob, getUserMedia, mediaErrorText, stopStream, Unsupported } from '../ui/media-errors';
 import { FunIcon } from '../ui/icons';
 import { DEFAULT_CAP_MS, formatDuration, reduceVoice, type VoiceState } from './recorder-machine';
+import { dropClip, keepClip, unsentClip } from './outbox';
 import { VoicePlayer } from './VoicePlayer';
 import { rms } from './waveform';
 
@@ -76,7 +77,7 @@ export function VoiceRecorder(props: { api: FunApi; capMs?: number }) {
       recorder.ondataavailable = (e) => e.data.size > 0 && l.chunks.push(e.data);
       recorder.onstop = () => {
         const type = recorder.mimeType || mime || 'audio/webm';
-        dispatch({ type: 'recorded', blob: new Blob(l.chunks, { type }), mime: type, at: Date.now() });
+        dispatch({ type: 'recorded', blob: new Blob(l.chunks, { type }), mime: type, at: Date.now(), conv: api.current.conv });
       };
       live.current = l;
       recorder.start(1000);
@@ -118,6 +119,25 @@ export function VoiceRecorder(props: { api: FunApi; capMs?: number }) {
       .then(() => dispatch({ type: 'uploaded' }))
       .catch((e: unknown) => dispatch({ type: 'uploadFailed', error: e instanceof Error ? e.message : String(e) }));
   }, [state.s === 'uploading' ? state.attempt : 0]); // once per attempt
+
+  // The outbox: a failed clip is kept in IndexedDB until it is sent or discarded; one left by an
+  // earlier page comes back as failed, with Retry.
+  useEffect(() => {
+    void unsentClip()
+      .then((clip) => clip && dispatch({ type: 'restore', clip, error: t('voice.restored') }))
+      .catch(() => undefined);
+  }, []); // once, on mount
+  const kept = useRef<string | null>(null);
+  useEffect(() => {
+    if (state.s === 'failed' && kept.current !== state.clip.name) {
+      kept.current = state.clip.name;
+      void keepClip(state.clip).catch(() => undefined);
+    }
+    if ((state.s === 'sent' || state.s === 'cancelled') && kept.current) {
+      void dropClip(kept.current).catch(() => undefined);
+      kept.current = null;
+    }
+  }, [state]);
 
   useEffect(() => {
     if (state.s === 'sent' || state.s === 'cancelled' || state.s === 'unavailable') {
@@ -215,9 +235,14 @@ export function VoiceRecorder(props: { api: FunApi; capMs?: number }) {
       {state.s === 'unavailable' && <span className="fun-rec-note fun-error" role="alert">{state.error}</span>}
       {state.s === 'failed' && (
         <span className="fun-rec-panel fun-rec-failed" role="alert">
-          <span>{t('voice.failed', { error: state.error })}</span>
+          <span>
+            {t('voice.failed', { error: state.error })}
+            {state.clip.conv && state.clip.conv !== props.api.conv && ` ${t('voice.wasFor', { conv: state.clip.conv })}`}
+          </span>
           <ClipPlayer blob={state.clip.blob} name={state.clip.name} />
-          <button type="button" className="fun-primary" onClick={() => dispatch({ type: 'retry' })}>{t('voice.retry')}</button>
+          <button type="button" className="fun-primary" onClick={() => dispatch({ type: 'retry' })}>
+            {state.clip.conv && state.clip.conv !== props.api.conv ? t('voice.sendHere', { conv: props.api.conv }) : t('voice.retry')}
+          </button>
           <button type="button" onClick={() => downloadBlob(state.clip.blob, state.clip.name)}>{t('voice.save')}</button>
           <button type="button" onClick={() => dispatch({ type: 'discard' })}>{t('voice.discard')}</button>
         </span>

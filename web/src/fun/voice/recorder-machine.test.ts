@@ -38,6 +38,13 @@ describe('voice recorder states', () => {
     expect(reduceVoice(reduceVoice(s, { type: 'retry' }), { type: 'uploaded' })).toMatchObject({ s: 'sent', clip: { blob } });
   });
 
+  it('restores an unsent clip from the outbox only when idle', () => {
+    const clip = { blob, mime: 'audio/webm', durationMs: 900, name: 'voice-x.webm', conv: '#lobby' };
+    expect(reduceVoice({ s: 'idle' }, { type: 'restore', clip, error: 'page closed' })).toMatchObject({ s: 'failed', clip, attempt: 0 });
+    const busy: VoiceState = { s: 'recording', startedAt: 0, elapsedMs: 0 };
+    expect(reduceVoice(busy, { type: 'restore', clip, error: 'x' })).toBe(busy);
+  });
+
   it('a refused microphone is reported and can be asked again', () => {
     const s = play([{ type: 'ask' }, { type: 'refused', error: 'denied' }]);
     expect(s).toEqual({ s: 'unavailable', error: 'denied' });

@@ -11,6 +11,8 @@ export interface Clip {
   mime: string;
   durationMs: number;
   name: string;
+  /** The conversation it was recorded for. */
+  conv?: string;
 }
 
 export type VoiceState =
@@ -31,12 +33,14 @@ export type VoiceEvent =
   | { type: 'tick'; now: number }
   | { type: 'stop'; now: number }
   | { type: 'cancel'; now: number }
-  | { type: 'recorded'; blob: Blob; mime: string; at: number }
+  | { type: 'recorded'; blob: Blob; mime: string; at: number; conv?: string }
   | { type: 'uploaded' }
   | { type: 'uploadFailed'; error: string }
   | { type: 'retry' }
   | { type: 'discard' }
-  | { type: 'reset' };
+  | { type: 'reset' }
+  /** A clip that was not sent before the page closed, found again in the outbox. */
+  | { type: 'restore'; clip: Clip; error: string };
 
 export function voiceName(at: number, mime: string): string {
   const ext = mime.includes('mp4') ? 'm4a' : mime.includes('ogg') ? 'ogg' : 'webm';
@@ -72,7 +76,7 @@ export function reduceVoice(state: VoiceState, event: VoiceEvent, capMs = DEFAUL
     case 'recorded':
       if (state.s !== 'stopping') return state;
       if (!state.send) return { s: 'cancelled' };
-      return { s: 'uploading', attempt: 1, clip: { blob: event.blob, mime: event.mime, durationMs: state.durationMs, name: voiceName(event.at, event.mime) } };
+      return { s: 'uploading', attempt: 1, clip: { blob: event.blob, mime: event.mime, durationMs: state.durationMs, name: voiceName(event.at, event.mime), conv: event.conv } };
     case 'uploaded':
       return state.s === 'uploading' ? { s: 'sent', clip: state.clip } : state;
     case 'uploadFailed':
@@ -81,6 +85,8 @@ export function reduceVoice(state: VoiceState, event: VoiceEvent, capMs = DEFAUL
       return state.s === 'failed' ? { s: 'uploading', clip: state.clip, attempt: state.attempt + 1 } : state;
     case 'discard':
       return state.s === 'failed' ? { s: 'cancelled' } : state;
+    case 'restore':
+      return state.s === 'idle' ? { s: 'failed', clip: event.clip, attempt: 0, error: event.error } : state;
     case 'reset':
       // Never drops a clip that is not sent yet.
       return state.s === 'sent' || state.s === 'cancelled' || state.s === 'unavailable' ? { s: 'idle' } : state;
