@@ -1,9 +1,12 @@
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FileRef } from '../../../src/protocol/messages.js';
 import { isVoiceNote } from '../app/fun-api.js';
 import { formatSize } from '../chat/format.js';
 import { fileUrl } from './uploads.js';
+
+// Voice notes get the fun features' player (waveform, web/src/fun), loaded when the first one shows.
+const VoicePlayer = lazy(() => import('../fun/index.js').then((m) => ({ default: m.VoicePlayer })));
 
 const THUMBNAILED = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 
@@ -20,9 +23,16 @@ export function FileMessage({ file, token, onOpenImage }: { file: FileRef; token
     );
   }
   if (isVoiceNote(file.name, file.mime)) {
+    const audio = <audio controls preload="metadata" src={full} aria-label={t('file.audio', { name: file.name })} />;
     return (
       <div className="file-audio">
-        <audio controls preload="metadata" src={full} aria-label={t('file.audio', { name: file.name })} />
+        {/^voice-/i.test(file.name) ? (
+          <Suspense fallback={audio}>
+            <VoicePlayer src={full} name={file.name} />
+          </Suspense>
+        ) : (
+          audio
+        )}
         <DownloadLink file={file} href={full} compact />
       </div>
     );
