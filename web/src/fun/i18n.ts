@@ -85,6 +85,9 @@ const zh: Strings = {
   },
 };
 
+/** Both languages, for the test that keeps them in step. */
+export const FUN_STRINGS = { en, zh };
+
 let added = false;
 function addStrings(): void {
   if (added) return;
