@@ -43,6 +43,13 @@ export function ChatScreen({ store, onLogout }: { store: ChatStore; onLogout: ()
       watchPrivateMessages(store.session, open, (from, text) => ({ title: t('alerts.title', { from }), body: text })),
     [store, open, t],
   );
+  // Desktop notifications need the user's permission; browsers only ask after a user gesture.
+  useEffect(() => {
+    if (!('Notification' in window) || Notification.permission !== 'default') return;
+    const ask = () => alertsEnabled() && void Notification.requestPermission().catch(() => undefined);
+    document.addEventListener('pointerdown', ask, { once: true });
+    return () => document.removeEventListener('pointerdown', ask);
+  }, []);
   // Reading the open conversation again (tab shown) clears its unread count.
   useEffect(() => {
     const seen = () => document.visibilityState === 'visible' && store.markRead();
