@@ -86,9 +86,9 @@ describe(SUITE, { skip: browserSkip(SUITE) || emojiFontSkip() }, () => {
     await page.getByRole('menuitem', { name: /Camera Snake/ }).click();
     const game = page.getByTestId('camera-snake');
     await game.waitFor();
-    await until(() => game.getAttribute('data-tracker'), (s) => s === 'ready', 'the hand tracker to load', 30_000);
+    await until(() => game.getAttribute('data-tracker'), (s) => s === 'ready', 'the hand tracker to load', 60_000);
     const loadedMs = Date.now() - started;
-    await until(() => game.getAttribute('data-hand-frames').then(Number), (n) => n >= 1, 'a hand in a frame', 30_000);
+    await until(() => game.getAttribute('data-hand-frames').then(Number), (n) => n >= 1, 'a hand in a frame', 45_000);
     const firstHandMs = Date.now() - started;
     const tip = page.locator('.fun-hand-tip');
     await tip.waitFor();
