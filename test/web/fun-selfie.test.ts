@@ -136,4 +136,19 @@ describe(SUITE, { skip: browserSkip(SUITE) }, () => {
       await two.close();
     }
   });
+
+  it('says clearly when there is no camera at all', async () => {
+    const none = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      args: [...CHROMIUM_ARGS.filter((a) => a !== '--use-fake-device-for-media-stream'), '--use-fake-device-for-media-stream=device-count=0'],
+    });
+    try {
+      const erin = await openChat(none, server);
+      await erin.page.getByRole('button', { name: 'Camera', exact: true }).click();
+      await erin.page.getByRole('alert').filter({ hasText: 'No camera was found.' }).waitFor({ timeout: 10_000 });
+      await erin.context.close();
+    } finally {
+      await none.close();
+    }
+  });
 });
