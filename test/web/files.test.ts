@@ -150,4 +150,32 @@ describe(suite, { skip: browserSkip(suite) }, () => {
     assert.equal(await bob.page.locator('.row.msg a.file-card', { hasText: 'big.bin' }).count(), 0);
     assert.deepEqual(alice.errors.filter((e) => !/net::ERR_ABORTED|Failed to load resource/.test(e)), []);
   });
+
+  it('a video shows inline with a player (recorded in the page from a canvas, sent by drop)', async () => {
+    // A one-second WebM made by the browser itself (MediaRecorder of a drawn canvas).
+    const drop = await alice.page.evaluateHandle(`(async () => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 320; canvas.height = 180;
+      const g = canvas.getContext('2d');
+      const rec = new MediaRecorder(canvas.captureStream(30), { mimeType: 'video/webm' });
+      const parts = [];
+      rec.ondataavailable = (e) => parts.push(e.data);
+      const done = new Promise((r) => (rec.onstop = r));
+      rec.start();
+      const t0 = performance.now();
+      await new Promise((r) => { const draw = () => { const t = performance.now() - t0; g.fillStyle = '#4f46e5'; g.fillRect(0, 0, 320, 180); g.fillStyle = '#fbbf24'; g.fillRect((t / 4) % 320, 60, 60, 60); if (t < 1000) requestAnimationFrame(draw); else r(); }; draw(); });
+      rec.stop();
+      await done;
+      const dt = new DataTransfer();
+      dt.items.add(new File(parts, 'clip.webm', { type: 'video/webm' }));
+      return dt;
+    })()`);
+    await alice.page.locator('main.conversation').dispatchEvent('drop', { dataTransfer: drop });
+    const video = bob.page.locator('.row.msg .file-video video');
+    await video.waitFor();
+    await until(async () => (await prop<number>(video, 'readyState')) >= 1, 'the video metadata');
+    assert.equal(await prop<number>(video, 'videoWidth'), 320);
+    assert.equal(await video.getAttribute('controls'), '');
+    await screenshot(bob.page, 'files-video');
+  });
 });
