@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { browserSkip, launchBrowser, pageErrors, screenshot } from '../helpers/browser.js';
+import { chromium, type Browser } from 'playwright-core';
+import { browserSkip, CHROMIUM_ARGS, CHROMIUM_PATH, launchBrowser, pageErrors, screenshot } from '../helpers/browser.js';
 import type { TestServer } from '../helpers/server.js';
 import { openChat, startWebServer } from './fun-support.js';
 
@@ -61,5 +61,31 @@ describe(SUITE, { skip: browserSkip(SUITE) }, () => {
     await screenshot(page, 'fun-degrade-camera-snake');
     assert.deepEqual(errors, []);
     await alice.context.close();
+  });
+
+  it('a refused microphone or camera is named as refused, and Camera Snake falls back to the keys', async () => {
+    const refusing = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      args: [...CHROMIUM_ARGS.filter((a) => a !== '--use-fake-ui-for-media-stream'), '--deny-permission-prompts'],
+    });
+    try {
+      const bob = await openChat(refusing, server);
+      const { page } = bob;
+      await bob.context.clearPermissions();
+      await page.getByRole('button', { name: 'Voice message' }).click();
+      await page.getByRole('alert').filter({ hasText: 'Microphone access was refused' }).waitFor({ timeout: 10_000 });
+
+      // (Screen capture is not covered: headless Chromium without the fake picker waits forever.)
+
+      await page.getByRole('button', { name: 'Games' }).click();
+      await page.getByRole('menuitem', { name: /Camera Snake/ }).click();
+      await page.getByText(/Camera access was refused.*Use the keys/).waitFor({ timeout: 10_000 });
+      await page.keyboard.press('ArrowUp');
+      assert.equal(await page.getByTestId('snake-board').getAttribute('data-status'), 'running');
+      await screenshot(page, 'fun-degrade-refused');
+      await bob.context.close();
+    } finally {
+      await refusing.close();
+    }
   });
 });
