@@ -1,7 +1,7 @@
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 
 /**
  * The page policy of the web client: everything from this origin only; WebSocket back to it;
@@ -47,8 +47,10 @@ export function webClientRoutes(root: string): FastifyPluginAsync {
       cacheControl: false, // set below, per kind of file
       setHeaders: (res, path) => {
         res.setHeader('content-security-policy', WEB_CLIENT_CSP);
-        // Built assets carry a content hash in their names; the page itself must always be fresh.
-        res.setHeader('cache-control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable');
+        // Built assets carry a content hash in their names (and the hand tracker's folder its
+        // version); everything else (the page, the service worker, the manifest, icons) must be
+        // revalidated, or a new release would not reach browsers.
+        res.setHeader('cache-control', versioned(root, path) ? 'public, max-age=31536000, immutable' : 'no-cache');
       },
     });
     app.setNotFoundHandler((req, reply) => {
@@ -59,4 +61,10 @@ export function webClientRoutes(root: string): FastifyPluginAsync {
       return reply.sendFile('index.html');
     });
   };
+}
+
+/** Files whose names change with their content: Vite's assets/ and the versioned mediapipe/hands-<version>/. */
+function versioned(root: string, path: string): boolean {
+  const [top, next] = relative(root, path).split(sep);
+  return top === 'assets' || (top === 'mediapipe' && next !== undefined && /-\d/.test(next));
 }
