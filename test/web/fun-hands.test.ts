@@ -99,6 +99,7 @@ describe(SUITE, { skip: browserSkip(SUITE) || emojiFontSkip() }, () => {
     const [, y0] = await head();
     await until(() => board.getAttribute('data-status'), (s) => s === 'running' || s === 'over', 'the finger to start the snake', 15_000);
     await until(head, ([, y]) => y < y0, 'the snake to go up', 10_000);
+    assert.equal(await page.locator('.fun-hand-dir').getAttribute('data-dir'), 'up', 'the corner shows where the finger steers');
     await screenshot(page, 'fun-camera-snake');
 
     await until(() => game.getAttribute('data-frames').then(Number), (n) => n >= 4, 'more frames', 30_000);

@@ -8,6 +8,8 @@ import { FingerSteer, type Tip } from './steer';
 
 type Phase = 'loading' | 'ready' | 'failed' | 'nocamera';
 
+const ARROWS: Record<Dir, string> = { up: '↑', down: '↓', left: '←', right: '→' };
+
 /**
  * Snake steered by the index fingertip: the camera picture, mirrored, in a corner with the tip
  * marked; the tracker (MediaPipe Hands, served by Banter) loads only when this game opens. The
@@ -20,6 +22,7 @@ export function CameraSnake(props: { api: FunApi }) {
   const [phase, setPhase] = useState<Phase>('loading');
   const [error, setError] = useState('');
   const [tip, setTip] = useState<Tip | null>(null);
+  const [dir, setDir] = useState<Dir | null>(null);
   const [stats, setStats] = useState({ frames: 0, handFrames: 0, fps: 0 });
 
   useEffect(() => {
@@ -68,6 +71,7 @@ export function CameraSnake(props: { api: FunApi }) {
         const fps = times.length > 1 ? ((times.length - 1) * 1000) / (times.at(-1)! - times[0]!) : 0;
         steer.current = steerer.update(found);
         setTip(found);
+        setDir(steer.current);
         setStats({ frames, handFrames, fps });
         await new Promise((r) => setTimeout(r, 0)); // let the game and the page breathe
       }
@@ -89,6 +93,7 @@ export function CameraSnake(props: { api: FunApi }) {
         <div className={`fun-hand-cam ${phase === 'nocamera' ? 'fun-hidden' : ''}`} aria-hidden="true">
           <video ref={video} className="fun-mirrored" muted playsInline />
           {tip && <span className="fun-hand-tip" style={{ left: `${(1 - tip.x) * 100}%`, top: `${tip.y * 100}%` }} />}
+          {dir && <span className="fun-hand-dir" data-dir={dir}>{ARROWS[dir]}</span>}
         </div>
       </SnakeGame>
       <p className={phase === 'failed' || phase === 'nocamera' ? 'fun-error' : 'fun-muted'} role="status">
