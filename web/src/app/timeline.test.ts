@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../../src/protocol/messages.js';
-import { mergeItems, messageItem, oldestSeq, pendingItem, removeItem, startsGroup, systemItem } from './timeline.js';
+import { mergeItems, messageItem, oldestSeq, pendingItem, removeItem, startsDay, startsGroup, systemItem } from './timeline.js';
 
 const msg = (seq: number, from = 'alice', ts = seq * 1000): ChatMessage => ({ conv: '#lobby', seq, ts, from, text: `m${seq}` });
 
@@ -33,5 +33,13 @@ describe('timeline', () => {
     expect(startsGroup(a, messageItem(msg(2, 'alice', 60_000)))).toBe(false);
     expect(startsGroup(a, messageItem(msg(2, 'bob', 60_000)))).toBe(true);
     expect(startsGroup(a, messageItem(msg(2, 'alice', 6 * 60_000)))).toBe(true);
+  });
+  it('starts a new day at local midnight', () => {
+    const late = messageItem(msg(1, 'alice', new Date(2026, 0, 1, 23, 59).getTime()));
+    const early = messageItem(msg(2, 'alice', new Date(2026, 0, 2, 0, 1).getTime()));
+    const later = messageItem(msg(3, 'alice', new Date(2026, 0, 2, 9, 0).getTime()));
+    expect(startsDay(undefined, late)).toBe(true);
+    expect(startsDay(late, early)).toBe(true);
+    expect(startsDay(early, later)).toBe(false);
   });
 });

@@ -73,3 +73,13 @@ export function startsGroup(prev: Item | undefined, it: Item): boolean {
   const ts = (x: Item) => (x.kind === 'msg' ? x.m.ts : x.ts);
   return from(prev) !== from(it) || ts(it) - ts(prev) > 5 * 60_000;
 }
+
+/** The time a row shows. */
+export function itemTime(it: Item): number {
+  return it.kind === 'msg' ? it.m.ts : it.ts;
+}
+
+/** Whether a row starts a new calendar day (local time), so a day divider goes above it. */
+export function startsDay(prev: Item | undefined, it: Item): boolean {
+  return !prev || new Date(itemTime(prev)).toDateString() !== new Date(itemTime(it)).toDateString();
+}

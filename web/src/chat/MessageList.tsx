@@ -2,7 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConvState } from '../app/chat-store.js';
-import { startsGroup } from '../app/timeline.js';
+import { startsDay, startsGroup } from '../app/timeline.js';
 import { MessageRow } from './MessageRow.js';
 
 interface Props {
@@ -62,7 +62,7 @@ export function MessageList({ conv, me, token, onLoadOlder, onOpenImage }: Props
           const item = items[r.index]!;
           return (
             <div key={r.key} data-index={r.index} ref={virtualizer.measureElement} className="row-slot" style={{ transform: `translateY(${r.start}px)` }}>
-              <MessageRow item={item} head={startsGroup(items[r.index - 1], item)} me={me} token={token} onOpenImage={onOpenImage} />
+              <MessageRow item={item} head={startsGroup(items[r.index - 1], item) || startsDay(items[r.index - 1], item)} day={startsDay(items[r.index - 1], item)} me={me} token={token} onOpenImage={onOpenImage} />
             </div>
           );
         })}

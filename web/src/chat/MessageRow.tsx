@@ -4,20 +4,37 @@ import { STICKERS, isSticker } from '../../../src/protocol/stickers.js';
 import type { Item } from '../app/timeline.js';
 import { FileMessage } from '../files/FileMessage.js';
 import { STICKER_ART } from '../stickers/sticker-art.js';
-import { initial, messageTime, nameHue } from './format.js';
+import { dayLabel, initial, messageTime, nameHue } from './format.js';
 import { linkify } from './linkify.js';
 
 export interface RowProps {
   item: Item;
   /** The first row of a run by one sender: shows the name, time and avatar. */
   head: boolean;
+  /** The first row of a day: a divider with the date goes above it. */
+  day?: boolean;
   me: string;
   token: string;
   onOpenImage: (src: string, name: string) => void;
 }
 
 /** One row of the conversation. Every text is rendered as text: nothing is parsed as HTML. */
-export const MessageRow = memo(function MessageRow({ item, head, me, token, onOpenImage }: RowProps) {
+export const MessageRow = memo(function MessageRow({ day, ...props }: RowProps) {
+  const { t, i18n } = useTranslation();
+  const row = <Row {...props} />;
+  if (!day) return row;
+  const ts = props.item.kind === 'msg' ? props.item.m.ts : props.item.ts;
+  return (
+    <>
+      <div className="day-divider" role="separator">
+        <span>{dayLabel(ts, i18n.language, { today: t('chat.today'), yesterday: t('chat.yesterday') })}</span>
+      </div>
+      {row}
+    </>
+  );
+});
+
+function Row({ item, head, me, token, onOpenImage }: Omit<RowProps, 'day'>) {
   const { t, i18n } = useTranslation();
   if (item.kind === 'system') {
     return (
@@ -76,4 +93,4 @@ export const MessageRow = memo(function MessageRow({ item, head, me, token, onOp
       </div>
     </div>
   );
-});
+}

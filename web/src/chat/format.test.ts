@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isVoiceNote } from '../app/fun-api.js';
-import { formatSize, initial, peerOf } from './format.js';
+import { dayLabel, formatSize, initial, peerOf } from './format.js';
 
 describe('formatting', () => {
   it('sizes', () => {
@@ -24,5 +24,12 @@ describe('formatting', () => {
     expect(isVoiceNote('voice-2026.webm', 'video/webm')).toBe(true);
     expect(isVoiceNote('holiday.webm', 'video/webm')).toBe(false);
     expect(isVoiceNote('voice-x.exe', 'application/octet-stream')).toBe(false);
+  });
+  it('day labels', () => {
+    const now = new Date(2026, 4, 20, 15, 0).getTime();
+    const words = { today: 'Today', yesterday: 'Yesterday' };
+    expect(dayLabel(new Date(2026, 4, 20, 0, 5).getTime(), 'en', words, now)).toBe('Today');
+    expect(dayLabel(new Date(2026, 4, 19, 23, 55).getTime(), 'en', words, now)).toBe('Yesterday');
+    expect(dayLabel(new Date(2026, 4, 1, 12).getTime(), 'en-US', words, now)).toBe('Friday, May 1, 2026');
   });
 });

@@ -36,3 +36,11 @@ export function initial(name: string): string {
 export function peerOf(conv: string): string | undefined {
   return conv.startsWith('@') ? conv.slice(1) : undefined;
 }
+
+/** "Today", "Yesterday", or the date, for the divider above a day's first message. */
+export function dayLabel(ts: number, lang: string, words: { today: string; yesterday: string }, now = Date.now()): string {
+  const d = new Date(ts).toDateString();
+  if (d === new Date(now).toDateString()) return words.today;
+  if (d === new Date(now - 86_400_000).toDateString()) return words.yesterday;
+  return new Date(ts).toLocaleDateString(lang, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' });
+}

@@ -37,6 +37,8 @@ export const en = {
     messages: 'Messages',
     empty: 'No messages yet. Say hello!',
     historyStart: 'This is the beginning of the conversation.',
+    today: 'Today',
+    yesterday: 'Yesterday',
     loadingOlder: 'Loading older messages…',
     sending: 'sending…',
     typingOne: '{{user}} is typing…',

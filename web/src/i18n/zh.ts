@@ -39,6 +39,8 @@ export const zh: Messages = {
     messages: '消息',
     empty: '还没有消息，打个招呼吧！',
     historyStart: '这是对话的开始。',
+    today: '今天',
+    yesterday: '昨天',
     loadingOlder: '正在加载更早的消息…',
     sending: '发送中…',
     typingOne: '{{user}} 正在输入…',
