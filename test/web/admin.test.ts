@@ -43,6 +43,9 @@ describe(suite, { skip: browserSkip(suite) }, () => {
     const label = (await admin.locator('[data-testid=chart-rate] svg').getAttribute('aria-label')) ?? '';
     assert.equal(label.split(':')[1]!.split(',').reduce((a, b) => a + Number(b), 0), 5);
     await screenshot(admin, 'admin-console');
+    await admin.setViewportSize({ width: 390, height: 800 });
+    await screenshot(admin, 'admin-console-phone');
+    await admin.setViewportSize({ width: 1180, height: 760 });
   });
 
   it('mutes a user with a duration; their send is refused with a visible message; then unmutes', async () => {

@@ -72,7 +72,7 @@ function Chart({ title, values, kind, testId }: { title: string; values: readonl
   const n = kind === 'bars' ? KEEP : Math.max(2, KEEP);
   const x = (i: number) => (i / (n - 1)) * W;
   const y = (v: number) => H - 4 - (v / max) * (H - 12);
-  const offset = n - values.length; // the newest value is at the right edge
+  const offset = n - values.length; // the newest value is at the right edge (bars)
   return (
     <figure className="chart" data-testid={testId}>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${title}: ${values.join(', ')}`} preserveAspectRatio="none">
@@ -82,7 +82,10 @@ function Chart({ title, values, kind, testId }: { title: string; values: readonl
               const bw = W / KEEP;
               return <rect key={i} x={(i + offset) * bw + 0.5} y={y(v)} width={Math.max(1, bw - 1.5)} height={H - 4 - y(v)} className="chart-bar" />;
             })
-          : values.length > 1 && <polyline className="chart-line" points={values.map((v, i) => `${x(i + offset)},${y(v)}`).join(' ')} />}
+          : values.length > 0 && (
+              // One sample so far: a short flat stroke at the right edge, not nothing.
+              <polyline className="chart-line" points={(values.length === 1 ? [values[0]!, values[0]!] : values).map((v, i, all) => `${x(i + n - all.length)},${y(v)}`).join(' ')} />
+            )}
       </svg>
       <figcaption>
         {title} <span className="chart-max">max {values.length ? Math.max(...values) : 0}</span>
