@@ -66,6 +66,8 @@ export class ChatStore {
   private scheduled = false;
   private readonly offs: (() => void)[] = [];
   private typingTimer: ReturnType<typeof setInterval> | undefined;
+  /** When this user last said they were typing (reset by a send: what comes next is news). */
+  private lastTyping = 0;
 
   constructor(
     readonly session: ChatSession,
@@ -168,7 +170,6 @@ export class ChatStore {
   }
 
   /** Tells the others in the open conversation that the user is typing (at most every 2.5 s). */
-  private lastTyping = 0;
   typing(): void {
     const now = Date.now();
     if (now - this.lastTyping < 2_500 || this.snap.connection !== 'online') return;
