@@ -38,7 +38,7 @@ function Row({ item, head, me, token, onOpenImage }: Omit<RowProps, 'day'>) {
   const { t, i18n } = useTranslation();
   if (item.kind === 'system') {
     return (
-      <div className={`row system ${item.tone}`} role="note">
+      <div className={`row system ${item.tone} ${item.from ? 'announce' : ''}`} role="note">
         <span className="system-text">{item.text}</span>
         <time className="system-time" dateTime={new Date(item.ts).toISOString()}>{messageTime(item.ts, i18n.language)}</time>
       </div>
