@@ -46,6 +46,8 @@ export const REQUEST_SCHEMAS = {
   unban: z.strictObject({ user }),
   notice: z.strictObject({ text: z.string().min(1) }),
   audit: z.strictObject({ limit: z.number().int().min(1).optional() }),
+  sessions: z.strictObject({}),
+  stats: z.strictObject({}),
 } as const;
 
 export type Op = keyof typeof REQUEST_SCHEMAS;
@@ -103,6 +105,33 @@ export interface ReplyResults {
   unban: { user: string };
   notice: Record<string, never>;
   audit: { entries: AuditEntry[] };
+  sessions: { sessions: SessionInfo[] };
+  stats: ServerStats;
+}
+
+/** One logged-in connection, as the admin's `sessions` lists it. */
+export interface SessionInfo {
+  user: string;
+  role: Role;
+  /** "tcp" or "ws". */
+  transport: string;
+  /** The remote IP address the server sees. */
+  address: string;
+  /** ms since the epoch, when the connection opened. */
+  since: number;
+}
+
+/** The admin's `stats`: live figures of this server process. */
+export interface ServerStats {
+  ts: number;
+  /** Open connections, logged in or not, TCP and WebSocket together. */
+  connections: number;
+  /** Logged-in connections. */
+  sessions: number;
+  /** Users online. */
+  users: number;
+  /** Messages stored in each of the last 60 whole seconds, oldest first. */
+  messages: number[];
 }
 
 /** One administrator action, as the audit log keeps it. */

@@ -5,6 +5,7 @@ import { Accounts, type LoginOutcome } from './accounts.js';
 import { ClientSession } from './client-session.js';
 import type { CoreConfig, Logger } from './config.js';
 import { Files } from './files.js';
+import { MessageRate } from './message-rate.js';
 import { Messages } from './messages.js';
 import { NO_METRICS, type ChatMetrics } from './metrics.js';
 import { Moderation } from './moderation.js';
@@ -36,6 +37,8 @@ export class ChatService {
   readonly messages: Messages;
   readonly moderation: Moderation;
   readonly online: OnlineUsers<ClientSession>;
+  /** Messages stored per second on this node, for the admin's `stats`. */
+  readonly messageRate = new MessageRate();
   /** Told to clients in `hello`: where this node's HTTP API listens (set once it does). */
   httpPort: number | undefined;
   /** Every open connection, logged in or not. */

@@ -22,6 +22,8 @@ import type { Peer, PeerHandler } from './peer.js';
 export class ClientSession implements PeerHandler {
   user: OnlineUser<ClientSession> | null = null;
   tokenHash: string | null = null;
+  /** ms since the epoch when the connection opened (the admin's `sessions` shows it). */
+  readonly connectedAt = Date.now();
   /** ms since the epoch of the last line heard; the heartbeat sweep reads it. */
   lastHeard = Date.now();
   pinged = false;

@@ -31,8 +31,11 @@ export const chatCommands: CommandTable<'send' | 'history' | 'who' | 'convs' | '
         release();
         const { message: stored, duplicate } = await appended;
         s.chat.metrics.stored((performance.now() - started) / 1000);
-        // Delivered here before the reply, so the sender's own msg event comes first.
-        if (!duplicate) await s.chat.messages.fanOut(stored, conv, me.record);
+        if (!duplicate) {
+          s.chat.messageRate.record();
+          // Delivered here before the reply, so the sender's own msg event comes first.
+          await s.chat.messages.fanOut(stored, conv, me.record);
+        }
         const asSeenBy = stored.conv === conv.key ? conv.asSeenBy : await s.chat.messages.viewOf(stored.conv, me.record);
         return { conv: asSeenBy, seq: stored.seq, ts: stored.ts };
       } finally {
