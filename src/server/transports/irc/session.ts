@@ -48,6 +48,8 @@ export class IrcSession implements CoreLineSink {
   private paused = false;
   private drainTimer: NodeJS.Timeout | undefined;
   private held: Buffer[] = [];
+  /** Core events go out once the welcome burst (with the JOIN) has; until then they are held. */
+  private welcomed = false;
   private readonly registrationTimer: NodeJS.Timeout;
   private isClosed = false;
 
@@ -172,6 +174,7 @@ export class IrcSession implements CoreLineSink {
     this.registered = true;
     clearTimeout(this.registrationTimer);
     await welcome(this);
+    this.welcomed = true;
     const held = this.held;
     this.held = [];
     for (const data of held) translateEvent(this, data);
@@ -216,8 +219,8 @@ export class IrcSession implements CoreLineSink {
 
   fromCore(data: Buffer): void {
     if (this.isClosed) return;
-    if (!this.registered && !isPingEvent(data)) {
-      // Logged in (SASL) but not yet welcomed: keep what arrives, up to a bound, for after the welcome.
+    if (!this.welcomed && !isPingEvent(data)) {
+      // Logged in but not yet welcomed: keep what arrives, up to a bound, for after the welcome.
       if (this.held.length < MAX_HELD_EVENTS) this.held.push(data);
       return;
     }
@@ -229,7 +232,7 @@ export class IrcSession implements CoreLineSink {
   }
 
   awayChanged(userName: string, message: string | undefined): void {
-    if (!this.registered || !this.caps.has('away-notify') || this.isMe(userName)) return;
+    if (!this.welcomed || !this.caps.has('away-notify') || this.isMe(userName)) return;
     this.line(userSource(userName), 'AWAY', message === undefined ? [] : [message]);
   }
 
