@@ -22,7 +22,7 @@
  *   (461, 451, 421). Commands run in order, the next line waiting for an async one, except
  *   messages, whose order the core keeps.
  * - Limits as on every transport: the core's idle timeout (PING, then ERROR), connection cap
- *   and send flood control; here also the IRC line limits (512 bytes, 8191 of tags: 417), a
+ *   and send flood control; here also the IRC line limits (512 bytes, 4096 of client tags: 417), a
  *   per-connection command allowance with fake lag and a bounded backlog (Excess Flood), one
  *   bounded outbound queue (SendQ exceeded) and a registration deadline.
  *
