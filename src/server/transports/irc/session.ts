@@ -84,8 +84,9 @@ export class IrcSession implements CoreLineSink {
     return { serverTime: this.caps.has('server-time'), messageTags: this.caps.has('message-tags') };
   }
 
-  nextCid(): string {
-    return `${this.cidPrefix}${++this.cidCounter}`;
+  /** A fresh cid for a send: `n` marks one sent as a NOTICE, so IRC recipients get a NOTICE. */
+  nextCid(kind: 'PRIVMSG' | 'NOTICE'): string {
+    return `${this.cidPrefix}${kind === 'NOTICE' ? 'n' : 'm'}${++this.cidCounter}`;
   }
 
   // ---- input ----
