@@ -135,3 +135,18 @@ describe('IRC gateway: idle timeout and the connection cap', () => {
     b.close();
   });
 });
+
+describe('IRC gateway: shutdown', () => {
+  it('tells IRC clients the server is going away (ERROR), then closes', async () => {
+    const server = await startTestServer({ ircPort: 0 });
+    const { client, name } = await newUser(server.tcpPort);
+    client.close();
+    const irc = await IrcTestClient.login(server.ircPort!, name, PASSWORD);
+    const stopping = server.stop('received SIGTERM');
+    const error = await irc.expectCommand('ERROR');
+    assert.match(error.params[0]!, /Server shutting down: received SIGTERM/);
+    await irc.waitClosed();
+    await stopping;
+    await server.dispose();
+  });
+});
