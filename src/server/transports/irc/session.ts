@@ -248,7 +248,4 @@ export class IrcSession implements CoreLineSink {
     this.core.closed();
   }
 
-  get ended(): boolean {
-    return this.isClosed;
-  }
 }
