@@ -1,4 +1,5 @@
 import net from 'node:net';
+import tls from 'node:tls';
 import { StringDecoder } from 'node:string_decoder';
 import { parseMessage, type IrcMessage } from '../../src/server/transports/irc/message.js';
 
@@ -30,9 +31,12 @@ export class IrcTestClient {
     socket.on('error', () => undefined);
   }
 
-  static open(port: number): Promise<IrcTestClient> {
+  /** Connects, over TLS (any certificate accepted) if asked. */
+  static open(port: number, options: { tls?: boolean } = {}): Promise<IrcTestClient> {
     return new Promise((resolve, reject) => {
-      const s = net.connect({ host: '127.0.0.1', port }, () => resolve(new IrcTestClient(s)));
+      const s = options.tls
+        ? tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false }, () => resolve(new IrcTestClient(s)))
+        : net.connect({ host: '127.0.0.1', port }, () => resolve(new IrcTestClient(s)));
       s.once('error', reject);
     });
   }

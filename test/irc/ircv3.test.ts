@@ -116,6 +116,13 @@ describe('IRC gateway: IRCv3', () => {
     tcp.client.close();
   });
 
+  it('userhost-in-names: NAMES lists full masks', async () => {
+    const { irc, name } = await ircUser(['userhost-in-names', 'multi-prefix']);
+    const names = irc.lines.filter((l) => l.command === '353').flatMap((l) => l.params[3]!.split(' '));
+    assert.ok(names.includes(`${name}!${name}@banter`), names.join(' '));
+    irc.close();
+  });
+
   it('away-notify and AWAY: 306/305, AWAY lines to clients that asked, 301 to senders, G in WHO', async () => {
     const { irc: away, name } = await ircUser([]);
     const { irc: watcher, name: watcherName } = await ircUser(['away-notify']);

@@ -24,10 +24,15 @@ describe('IRC gateway: limits', () => {
     const { irc, name } = await ircUser();
     irc.send(`PRIVMSG #lobby :${'x'.repeat(600)}`);
     await irc.expectCommand('417', name);
-    // Tags have their own 8191 bytes: a long tag section is fine, a longer one is not.
-    irc.send(`@+a=${'y'.repeat(4000)} PING :still here`);
+    // Tags have their own 4096 bytes ('@' and space included): at the limit fine, one more not.
+    irc.send(`@+a=${'y'.repeat(4096 - 5)} PING :still here`);
     await irc.expect((l) => l.command === 'PONG' && l.params.at(-1) === 'still here');
-    irc.send(`@+a=${'y'.repeat(9000)} PING :too much`);
+    irc.send(`@+clientOnlyTagExample=${'a'.repeat(4096)} PRIVMSG #lobby :hi!`); // irctest's monster message
+    await irc.expectCommand('417', name);
+    // The rest: 510 bytes (512 with CR LF) is accepted, 511 is not (irctest testLineAtLimit/BeyondLimit).
+    irc.send(`PING ${'x'.repeat(505)}`);
+    await irc.expect((l) => l.command === 'PONG' && l.params.at(-1) === 'x'.repeat(505));
+    irc.send(`PING ${'x'.repeat(506)}`);
     await irc.expectCommand('417', name);
     // A very long line (1 MB, no newline yet) is not buffered: it is skipped to its end.
     irc.send(Buffer.alloc(1024 * 1024, 0x41));
@@ -128,5 +133,20 @@ describe('IRC gateway: idle timeout and the connection cap', () => {
     await c.waitClosed();
     a.close();
     b.close();
+  });
+});
+
+describe('IRC gateway: shutdown', () => {
+  it('tells IRC clients the server is going away (ERROR), then closes', async () => {
+    const server = await startTestServer({ ircPort: 0 });
+    const { client, name } = await newUser(server.tcpPort);
+    client.close();
+    const irc = await IrcTestClient.login(server.ircPort!, name, PASSWORD);
+    const stopping = server.stop('received SIGTERM');
+    const error = await irc.expectCommand('ERROR');
+    assert.match(error.params[0]!, /Server shutting down: received SIGTERM/);
+    await irc.waitClosed();
+    await stopping;
+    await server.dispose();
   });
 });

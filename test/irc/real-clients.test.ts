@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -11,6 +12,9 @@ import { Tmux, hasCommand, hasTmux } from '../helpers/tmux.js';
 
 const wsImpl = WebSocket as unknown as WebSocketConstructor;
 const hasIrssi = hasCommand('irssi', ['--version']);
+const hasWeechat = hasCommand('weechat-headless', ['--version']);
+const skipWeechat = hasWeechat ? false : 'weechat-headless is not installed (apt-get install weechat-headless)';
+if (skipWeechat) process.stderr.write(`\n*** SKIPPING the WeeChat test: ${skipWeechat} ***\n\n`);
 const skip = !hasTmux ? 'tmux is not installed (apt-get install tmux)' : !hasIrssi ? 'irssi is not installed (apt-get install irssi)' : false;
 if (skip) process.stderr.write(`\n*** SKIPPING the irssi tests: ${skip} ***\n\n`);
 
@@ -105,5 +109,57 @@ describe('a real IRC client: irssi in tmux', { skip }, () => {
     assert.ok(!pane.screen().includes('Welcome to the Banter'));
     assert.ok(!presence.some((p) => p.user === name), 'never online');
     watcher.client.close();
+  });
+});
+
+describe('a real IRC client: WeeChat (headless), scripted through its FIFO', { skip: skipWeechat }, () => {
+  let server: TestServer;
+  let dir: string;
+  let weechat: ChildProcess | undefined;
+  before(async () => {
+    server = await startTestServer({ ircPort: 0 });
+    dir = mkdtempSync(join(tmpdir(), 'banter-weechat-'));
+  });
+  after(async () => {
+    if (weechat && weechat.exitCode === null) {
+      const exited = new Promise((r) => weechat!.once('exit', r));
+      weechat.kill();
+      await exited; // it writes its configuration on the way out
+    }
+    rmSync(dir, { recursive: true, force: true });
+    await server.dispose();
+  });
+
+  /** What WeeChat's logger wrote for one buffer (it flushes at once: flush_delay 0). */
+  const log = (buffer: string): string => {
+    const file = join(dir, 'logs', `irc.banter.${buffer}.weechatlog`);
+    return existsSync(file) ? readFileSync(file, 'utf8') : '';
+  };
+
+  it('logs in with SASL PLAIN, chats in #lobby and privately with a TCP client', async () => {
+    const name = uniqueName('wee');
+    const reg = await newUser(server.tcpPort, name);
+    reg.client.close();
+    const tcp = await newUser(server.tcpPort, uniqueName('tcp'));
+    const online = nextEvent(tcp.client, 'presence', (p) => p.user === name && p.online, 15_000);
+    const commands = [
+      '/set logger.file.flush_delay 0',
+      `/server add banter 127.0.0.1/${server.ircPort} -notls -sasl_mechanism=plain -sasl_username=${name} -sasl_password=${PASSWORD} -nicks=${name} -autojoin=#lobby`,
+      '/connect banter',
+    ].join(';');
+    weechat = spawn('weechat-headless', ['--dir', dir, '--run-command', commands], { stdio: 'ignore' });
+    await online;
+    const fifo = (): string | undefined => readdirSync(dir).find((f) => f.startsWith('weechat_fifo'));
+    await waitUntil(() => fifo() !== undefined && log('#lobby').includes('#lobby'), 'WeeChat to join #lobby', 15_000);
+    await tcp.client.request('send', { to: '#lobby', text: 'hello WeeChat' });
+    await waitUntil(() => new RegExp(`\\t${tcp.name}\\thello WeeChat`).test(log('#lobby')), 'the lobby message in WeeChat');
+    const inbox = record(tcp.client, 'msg');
+    writeFileSync(join(dir, fifo()!), 'irc.banter.#lobby *typed in WeeChat\n');
+    await waitUntil(() => inbox.some((m) => m.conv === '#lobby' && m.from === name && m.text === 'typed in WeeChat'), 'the TCP client to get it');
+    await tcp.client.request('send', { to: `@${name}`, text: 'private to WeeChat' });
+    await waitUntil(() => log(tcp.name.toLowerCase()).includes('private to WeeChat') || log(tcp.name).includes('private to WeeChat'), 'the private message');
+    writeFileSync(join(dir, fifo()!), `irc.banter.${tcp.name} *private answer\n`);
+    await waitUntil(() => inbox.some((m) => m.conv === `@${name}` && m.text === 'private answer'), 'the private answer');
+    tcp.client.close();
   });
 });

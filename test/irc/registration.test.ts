@@ -36,6 +36,8 @@ describe('IRC gateway: connection registration', () => {
     // The lobby's online list on v1 shows the IRC user too (one user, two sessions).
     const who = await client.request('who', {});
     assert.ok(who.users.some((u) => u.user === name));
+    const metrics = await (await fetch(`http://127.0.0.1:${server.httpPort}/metrics`)).text();
+    assert.match(metrics, /banter_connections\{transport="irc"\} [1-9]/);
     irc.close();
     client.close();
   });

@@ -59,12 +59,12 @@ export class ClientSession implements PeerHandler {
     const parsed = parseRequest(text);
     if (!parsed.ok) return this.fail(parsed.id, parsed.error.toBody());
     const { id, op, body } = parsed.request;
-    this.run(op, body).then(
-      (value) => {
-        if (id !== undefined && !this.isClosed) this.peer.write(Buffer.from(encodeOk(id, value)));
-      },
-      (err: ProtocolError) => this.fail(id, err.toBody()),
-    );
+    const refused = this.refusal(op);
+    if (refused) return this.fail(id, refused.toBody());
+    this.start(op, body, (value, error) => {
+      if (error) this.fail(id, error.toBody());
+      else if (id !== undefined && !this.isClosed) this.peer.write(Buffer.from(encodeOk(id, value!)));
+    });
   }
 
   /** Counts as activity for the heartbeat; transports whose lines are not all requests call it. */
@@ -82,38 +82,41 @@ export class ClientSession implements PeerHandler {
     if (this.isClosed) return Promise.reject(new ProtocolError('BAD_REQUEST', 'the connection is closed'));
     const body = parseRequestBody(op, fields);
     if (body instanceof ProtocolError) return Promise.reject(body);
-    return this.run(op, body) as Promise<ReplyResults[O]>;
+    const refused = this.refusal(op);
+    if (refused) return Promise.reject(refused);
+    return new Promise((resolve, reject) => this.start(op, body, (value, error) => (error ? reject(error) : resolve(value as ReplyResults[O]))));
   }
 
-  /** The checks every request goes through, in protocol order, then its handler. */
-  private run(op: Op, body: unknown): Promise<object> {
+  /** The checks before a handler, in protocol order: login, role, requests in progress. */
+  private refusal(op: Op): ProtocolError | undefined {
     const command = COMMANDS[op];
-    if (command.auth !== 'none' && !this.user) return Promise.reject(new ProtocolError('NOT_AUTHENTICATED', 'log in first'));
-    if (command.auth === 'admin' && this.user?.record.role !== 'admin') {
-      return Promise.reject(new ProtocolError('FORBIDDEN', `${op} is for administrators`));
-    }
-    if (this.inFlight >= this.chat.config.maxInFlight) {
-      return Promise.reject(new ProtocolError('RATE_LIMITED', 'too many requests in progress on this connection'));
-    }
+    if (command.auth !== 'none' && !this.user) return new ProtocolError('NOT_AUTHENTICATED', 'log in first');
+    if (command.auth === 'admin' && this.user?.record.role !== 'admin') return new ProtocolError('FORBIDDEN', `${op} is for administrators`);
+    if (this.inFlight >= this.chat.config.maxInFlight) return new ProtocolError('RATE_LIMITED', 'too many requests in progress on this connection');
+    return undefined;
+  }
+
+  /** Runs a handler that passed the checks; `settle` gets its result or its error. */
+  private start(op: Op, body: unknown, settle: (value: object | undefined, error?: ProtocolError) => void): void {
     this.inFlight++;
     let result: Promise<object>;
     try {
       // Handlers run synchronously up to their first await, so requests start in arrival order.
-      result = Promise.resolve((command.run as (s: ClientSession, b: unknown) => object | Promise<object>)(this, body));
+      result = Promise.resolve((COMMANDS[op].run as (s: ClientSession, b: unknown) => object | Promise<object>)(this, body));
     } catch (err) {
       result = Promise.reject(err);
     }
-    return result.then(
+    result.then(
       (value) => {
         this.inFlight--;
         this.chat.metrics.request(op, undefined);
-        return value;
+        settle(value);
       },
       (err: unknown) => {
         this.inFlight--;
         const error = this.toErrorBody(err, op);
         this.chat.metrics.request(op, error.code);
-        throw err instanceof ProtocolError ? err : new ProtocolError(error.code, error.message);
+        settle(undefined, err instanceof ProtocolError ? err : new ProtocolError(error.code, error.message));
       },
     );
   }

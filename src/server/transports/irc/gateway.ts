@@ -22,7 +22,7 @@
  *   (461, 451, 421). Commands run in order, the next line waiting for an async one, except
  *   messages, whose order the core keeps.
  * - Limits as on every transport: the core's idle timeout (PING, then ERROR), connection cap
- *   and send flood control; here also the IRC line limits (512 bytes, 8191 of tags: 417), a
+ *   and send flood control; here also the IRC line limits (512 bytes, 4096 of client tags: 417), a
  *   per-connection command allowance with fake lag and a bounded backlog (Excess Flood), one
  *   bounded outbound queue (SendQ exceeded) and a registration deadline.
  *
@@ -108,8 +108,8 @@ export class IrcGateway {
   private accept(socket: net.Socket): void {
     this.sockets.add(socket);
     socket.setKeepAlive(true, 60_000);
-    let session: IrcSession | undefined;
-    const reader = new IrcLineReader((e) => session?.onLine(e));
+    // Lines are read only once the session exists (the data handler is added after it).
+    const reader = new IrcLineReader((e) => session.onLine(e));
     const peer = new IrcPeer(
       `irc-${++nextId}`,
       socket.remoteAddress ?? 'unknown',
@@ -128,7 +128,7 @@ export class IrcGateway {
       this.logger,
     );
     // The core may close the connection as soon as it sees it (server full): the reader exists first.
-    session = new IrcSession(this.ctx, peer);
+    const session = new IrcSession(this.ctx, peer);
     socket.on('data', (chunk: Buffer) => reader.write(chunk));
     socket.on('error', (err) => this.logger.debug({ peer: peer.id, err: err.message }, 'IRC socket error'));
     socket.on('close', () => {

@@ -1,8 +1,11 @@
 const LF = 0x0a;
 const CR = 0x0d;
 
-/** IRCv3 message-tags: the tags part of a line (with '@' and its space) may take 8191 bytes. */
-export const MAX_TAGS_BYTES = 8191;
+/**
+ * IRCv3 message-tags: a client's tag data is at most 4094 bytes, so its tags part with '@' and
+ * the space is at most 4096 (servers may send 8191; clients may not).
+ */
+export const MAX_TAGS_BYTES = 4096;
 /** RFC 1459 §2.3: a line is at most 512 bytes, CR LF included. */
 export const MAX_LINE_BYTES = 512;
 
@@ -79,7 +82,7 @@ export class IrcLineReader {
       this.onEvent({ kind: 'bad-utf8', command: /^[A-Za-z0-9]{1,20}$/.test(command) ? command.toUpperCase() : '*' });
       return;
     }
-    // The tags may have their own 8191 bytes; the rest must fit the classic 512 (CR LF counted).
+    // The tags have their own 4096 bytes; the rest must fit the classic 512 (CR LF counted).
     const tagsEnd = line[0] === 0x40 ? line.indexOf(0x20) + 1 : 0;
     if (tagsEnd > MAX_TAGS_BYTES || line.length - tagsEnd > MAX_LINE_BYTES - 2) {
       this.onEvent({ kind: 'too-long' });

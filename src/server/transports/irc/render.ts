@@ -35,6 +35,9 @@ export function seqOfMessageId(id: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/** Messages IRC users sent as NOTICE carry a cid the gateway made (session.nextCid): `irc-<12>-n<n>`. */
+const NOTICE_CID = /^irc-[A-Za-z0-9_-]{12}-n\d+$/;
+
 /** Where a message shows on IRC for this viewer: #lobby, or the other party's nick or the viewer's. */
 export function ircTarget(m: ChatMessage, viewerName: string): string {
   if (m.conv === LOBBY) return LOBBY;
@@ -42,13 +45,14 @@ export function ircTarget(m: ChatMessage, viewerName: string): string {
 }
 
 /**
- * One Banter message as IRC PRIVMSG lines: one per text line, each cut to fit the 512-byte line
+ * One Banter message as IRC PRIVMSG lines (NOTICE for what an IRC user sent as one): one per text line, each cut to fit the 512-byte line
  * (tags aside), files and stickers as text with a link. `batch` tags history replays.
  */
 export function renderMessage(m: ChatMessage, viewerName: string, style: LineStyle, publicUrl: string, batch?: string): string {
   const source = userSource(m.from);
   const target = ircTarget(m, viewerName);
-  const overhead = Buffer.byteLength(`:${source} PRIVMSG ${target} :\r\n`);
+  const command = m.cid !== undefined && NOTICE_CID.test(m.cid) ? 'NOTICE' : 'PRIVMSG';
+  const overhead = Buffer.byteLength(`:${source} ${command} ${target} :\r\n`);
   const tags: [string, string][] = [];
   if (batch !== undefined) tags.push(['batch', batch]);
   if (style.serverTime) tags.push(['time', new Date(m.ts).toISOString()]);
@@ -62,7 +66,7 @@ export function renderMessage(m: ChatMessage, viewerName: string, style: LineSty
       const text = action ? toIrcText(`/me ${piece}`) : piece;
       // Only the first piece carries the msgid: the others are parts of the same message.
       const lineTags = first ? tags : tags.filter(([k]) => k !== 'msgid');
-      out += formatMessage(source, 'PRIVMSG', [target, text], lineTags.length > 0 ? formatTags(lineTags) : undefined);
+      out += formatMessage(source, command, [target, text], lineTags.length > 0 ? formatTags(lineTags) : undefined);
       first = false;
     }
   }

@@ -48,6 +48,8 @@ export class IrcSession implements CoreLineSink {
   private paused = false;
   private drainTimer: NodeJS.Timeout | undefined;
   private held: Buffer[] = [];
+  /** Core events go out once the welcome burst (with the JOIN) has; until then they are held. */
+  private welcomed = false;
   private readonly registrationTimer: NodeJS.Timeout;
   private isClosed = false;
 
@@ -82,8 +84,9 @@ export class IrcSession implements CoreLineSink {
     return { serverTime: this.caps.has('server-time'), messageTags: this.caps.has('message-tags') };
   }
 
-  nextCid(): string {
-    return `${this.cidPrefix}${++this.cidCounter}`;
+  /** A fresh cid for a send: `n` marks one sent as a NOTICE, so IRC recipients get a NOTICE. */
+  nextCid(kind: 'PRIVMSG' | 'NOTICE'): string {
+    return `${this.cidPrefix}${kind === 'NOTICE' ? 'n' : 'm'}${++this.cidCounter}`;
   }
 
   // ---- input ----
@@ -172,6 +175,7 @@ export class IrcSession implements CoreLineSink {
     this.registered = true;
     clearTimeout(this.registrationTimer);
     await welcome(this);
+    this.welcomed = true;
     const held = this.held;
     this.held = [];
     for (const data of held) translateEvent(this, data);
@@ -216,8 +220,8 @@ export class IrcSession implements CoreLineSink {
 
   fromCore(data: Buffer): void {
     if (this.isClosed) return;
-    if (!this.registered && !isPingEvent(data)) {
-      // Logged in (SASL) but not yet welcomed: keep what arrives, up to a bound, for after the welcome.
+    if (!this.welcomed && !isPingEvent(data)) {
+      // Logged in but not yet welcomed: keep what arrives, up to a bound, for after the welcome.
       if (this.held.length < MAX_HELD_EVENTS) this.held.push(data);
       return;
     }
@@ -229,7 +233,7 @@ export class IrcSession implements CoreLineSink {
   }
 
   awayChanged(userName: string, message: string | undefined): void {
-    if (!this.registered || !this.caps.has('away-notify') || this.isMe(userName)) return;
+    if (!this.welcomed || !this.caps.has('away-notify') || this.isMe(userName)) return;
     this.line(userSource(userName), 'AWAY', message === undefined ? [] : [message]);
   }
 
@@ -244,7 +248,4 @@ export class IrcSession implements CoreLineSink {
     this.core.closed();
   }
 
-  get ended(): boolean {
-    return this.isClosed;
-  }
 }

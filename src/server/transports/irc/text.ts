@@ -15,7 +15,8 @@ const ACTION_PREFIX = '\x01ACTION ';
 export function fromIrcText(text: string): string | undefined {
   if (text.startsWith('\x01')) {
     if (!text.startsWith(ACTION_PREFIX)) return undefined;
-    text = `/me ${text.slice(ACTION_PREFIX.length).replace(/\x01$/, '')}`;
+    const body = text.slice(ACTION_PREFIX.length);
+    text = `/me ${body.endsWith('\x01') ? body.slice(0, -1) : body}`;
   }
   return text.replace(FORMATTING, '').replace(OTHER_CONTROLS, '');
 }

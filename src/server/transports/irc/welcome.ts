@@ -91,7 +91,7 @@ export async function names(s: IrcSession): Promise<void> {
   let batch: string[] = [];
   let bytes = Buffer.byteLength(head) + 2;
   for (const u of users) {
-    const entry = `${u.role === 'admin' ? '@' : ''}${u.user}`;
+    const entry = `${u.role === 'admin' ? '@' : ''}${s.caps.has('userhost-in-names') ? userSource(u.user) : u.user}`;
     const add = Buffer.byteLength(entry) + 1;
     if (bytes + add > 512 && batch.length > 0) {
       s.numeric(RPL.NAMREPLY, '=', LOBBY, batch.join(' '));

@@ -40,10 +40,11 @@ async function message(s: IrcSession, m: IrcMessage, replies: boolean): Promise<
   if (text === undefined) return; // a CTCP request other than ACTION: not a message
   if (text.trim() === '') return void (replies && s.numeric(ERR.NOTEXTTOSEND, 'No text to send'));
   const list = targets.split(',').slice(0, MAX_TARGETS);
-  await Promise.all(list.map((target) => sendOne(s, target, text, replies)));
+  await Promise.all(list.map((target) => sendOne(s, target, text, replies ? 'PRIVMSG' : 'NOTICE')));
 }
 
-async function sendOne(s: IrcSession, target: string, text: string, replies: boolean): Promise<void> {
+async function sendOne(s: IrcSession, target: string, text: string, command: 'PRIVMSG' | 'NOTICE'): Promise<void> {
+  const replies = command === 'PRIVMSG';
   const to = destination(target);
   if (!to) {
     if (replies) {
@@ -54,7 +55,7 @@ async function sendOne(s: IrcSession, target: string, text: string, replies: boo
   }
   if (to === LOBBY && !s.joined) return void (replies && s.numeric(ERR.CANNOTSENDTOCHAN, LOBBY, 'Cannot send to channel (JOIN #lobby first)'));
   try {
-    await s.request('send', { to, text, cid: s.nextCid() });
+    await s.request('send', { to, text, cid: s.nextCid(command) });
   } catch (err) {
     if (replies) refused(s, target, err);
     return;

@@ -12,8 +12,11 @@ export const CAPABILITIES: Readonly<Record<string, string | undefined>> = {
   'draft/chathistory': undefined,
   'echo-message': undefined,
   'message-tags': undefined,
+  // One prefix (@) is all a Banter user has; asking for all of them changes nothing, and costs nothing.
+  'multi-prefix': undefined,
   sasl: 'PLAIN',
   'server-time': undefined,
+  'userhost-in-names': undefined,
 };
 
 const SASL_CHUNK = 400;
