@@ -1,0 +1,35 @@
+import { startMosquitto, startNgircd } from '../peers/external.js';
+import { startBanter, type BanterOptions } from '../peers/banter.js';
+import type { PeerServer, Skipped } from '../peers/types.js';
+import type { SystemName } from '../lib/results.js';
+
+export interface RunOptions {
+  /** Systems to run (default all three). */
+  systems: SystemName[];
+  /** Load-generator threads for receivers. */
+  workers: number;
+  log: (line: string) => void;
+}
+
+export function startSystem(name: SystemName, banter: BanterOptions, peers: { noDelay?: boolean } = {}): Promise<PeerServer | Skipped> {
+  switch (name) {
+    case 'banter':
+      return startBanter(banter);
+    case 'mosquitto':
+      return startMosquitto(peers.noDelay);
+    case 'ngircd':
+      return startNgircd();
+  }
+}
+
+export function isSkipped(s: PeerServer | Skipped): s is Skipped {
+  return 'skipped' in s;
+}
+
+/** Client specs 1..n (0 is the sender), with Banter tokens where there are any. */
+export function clientSpecs(server: PeerServer, from: number, count: number): { index: number; token?: string }[] {
+  return Array.from({ length: count }, (_, k) => ({ index: from + k, token: server.tokens[from + k] }));
+}
+
+export const fmt = (n: number, digits = 0): string =>
+  Number.isFinite(n) ? n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : String(n);

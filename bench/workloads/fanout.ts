@@ -1,0 +1,100 @@
+/**
+ * Fan-out: one sender, N receivers in the room, 100-byte texts, at most WINDOW sends awaiting
+ * their acknowledgement. Counts deliveries per second summed over receivers; every receiver
+ * checks it got every message once and in order.
+ */
+import { connectClient } from '../drivers/index.js';
+import { ClientPool } from '../drivers/pool.js';
+import { makePayload } from '../lib/payload.js';
+import { CpuMeter, sleep } from '../lib/proc.js';
+import type { Measurement, Row, SystemName } from '../lib/results.js';
+import { clientSpecs, fmt, isSkipped, startSystem, type RunOptions } from './common.js';
+
+const WINDOW = 200;
+const DELIVERIES = Number(process.env.BENCH_FANOUT_DELIVERIES ?? 3_000_000);
+const WARMUP = 300;
+const TIME_LIMIT_MS = 30_000;
+
+async function once(system: SystemName, n: number, o: RunOptions): Promise<Measurement | { skipped: string }> {
+  const server = await startSystem(system, { users: n + 1 });
+  if (isSkipped(server)) return server;
+  const messages = Math.ceil(DELIVERIES / n);
+  let pool: ClientPool | undefined;
+  try {
+    pool = await ClientPool.open(server.protocol, server.port, clientSpecs(server, 1, n), { receive: true, workers: o.workers });
+    let sent = 0;
+    let acked = 0;
+    let failed = 0;
+    let wake: () => void = () => undefined;
+    const sender = await connectClient(
+      server.protocol,
+      { port: server.port, index: 0, token: server.tokens[0], receive: false, oper: true, ackEvery: 10 },
+      {
+        onPayload() {},
+        onAck(k, fail) {
+          acked += k;
+          if (fail) failed += k;
+          wake();
+        },
+      },
+    );
+    const run = async (count: number): Promise<void> => {
+      const end = sent + count;
+      while (sent < end) {
+        while (sent - acked < WINDOW && sent < end) sender.send(makePayload(0, sent++));
+        if (sent === end) sender.flushAcks();
+        await new Promise<void>((r) => (wake = r));
+      }
+      while (acked < end) await new Promise<void>((r) => (wake = r));
+    };
+    const waitDelivered = async (target: number, started: number): Promise<void> => {
+      while (pool!.delivered() < target && performance.now() - started < TIME_LIMIT_MS) await sleep(2);
+    };
+    // Warm-up (JIT, buffers), not measured.
+    await run(WARMUP);
+    await waitDelivered(WARMUP * n, performance.now());
+    await pool.reset();
+    const cpu = new CpuMeter(server.pid);
+    const started = performance.now();
+    await run(messages);
+    await waitDelivered(messages * n, started);
+    const seconds = (performance.now() - started) / 1000;
+    const usage = cpu.read();
+    const report = await pool.report();
+    sender.close();
+    const complete = report.delivered === messages * n && report.violations === 0 && failed === 0;
+    const value = report.delivered / seconds;
+    o.log(
+      `  ${system} N=${n}: ${fmt(value)} deliveries/s (${fmt(report.delivered)} in ${seconds.toFixed(2)} s)` +
+        `${complete ? '' : ` INCOMPLETE: ${report.violations} out of order, ${failed} refused`}` +
+        `, server CPU ${fmt(usage.server * 100)}%, generator ${fmt(usage.generator * 100)}%`,
+    );
+    return {
+      value,
+      ok: complete,
+      note: complete ? undefined : `got ${fmt(report.delivered)} of ${fmt(messages * n)}, ${report.violations} out of order`,
+      serverCpu: usage.server,
+      generatorCpu: usage.generator,
+    };
+  } finally {
+    await pool?.close();
+    await server.stop();
+  }
+}
+
+export async function fanout(o: RunOptions): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const n of (process.env.BENCH_FANOUT_N ?? '100,1000').split(',').map(Number)) {
+    const row: Row = {
+      workload: `fan-out, N=${n}`,
+      metric: 'deliveries/s',
+      unit: '/s',
+      better: 'higher',
+      target: { vsBestPeer: 1, text: '>= 1.0x faster peer' },
+      results: {},
+    };
+    for (const system of o.systems) row.results[system] = await once(system, n, o);
+    rows.push(row);
+  }
+  return rows;
+}
