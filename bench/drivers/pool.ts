@@ -35,6 +35,10 @@ export class ClientPool {
     private readonly workers: Worker[],
     shared: SharedArrayBuffer,
     readonly opened: number,
+    /** How long opening took in the slowest thread (connect and log in, every client), in ms. */
+    readonly openMs: number,
+    /** Connects retried after a refusal or reset (see worker.ts). */
+    readonly retries: number,
   ) {
     this.counter = new Float64Array(shared);
   }
@@ -47,11 +51,11 @@ export class ClientPool {
       workers.map((w, k) => {
         const share = clients.filter((_, i) => i % n === k);
         const req: OpenRequest = { type: 'open', protocol, port, clients: share, receive: o.receive, senders: o.senders ?? 1, latency: o.latency ?? false, concurrency: o.concurrency ?? 64 };
-        return ask<{ opened: number; failed: number; firstError: string }>(w, req, 'opened');
+        return ask<{ opened: number; failed: number; firstError: string; ms: number; retries: number }>(w, req, 'opened');
       }),
     );
     const opened = replies.reduce((a, r) => a + r.opened, 0);
-    const pool = new ClientPool(workers, shared, opened);
+    const pool = new ClientPool(workers, shared, opened, Math.max(...replies.map((r) => r.ms)), replies.reduce((a, r) => a + r.retries, 0));
     const failed = replies.reduce((a, r) => a + r.failed, 0);
     if (failed > 0) {
       await pool.close();

@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Histogram } from '../lib/histogram.js';
 import { makePayload, readPayload, type PayloadFields } from '../lib/payload.js';
-import { inBatches } from '../lib/proc.js';
+import { inBatches, nowMicros } from '../lib/proc.js';
 import { connectClient, type BenchClient, type Protocol } from './index.js';
 
 export interface ClientSpec {
@@ -57,6 +57,7 @@ let sent = 0;
 let acked = 0;
 let failedAcks = 0;
 let lost = 0;
+let retries = 0;
 let closing = false;
 
 port.on('message', (m: OpenRequest | SendRequest | { type: 'report' | 'close' | 'reset' }) => {
@@ -94,10 +95,11 @@ async function open(m: OpenRequest): Promise<void> {
   const fields: PayloadFields = { sender: 0, index: 0, sentMicros: 0 };
   let failed = 0;
   let firstError = '';
+  const started = performance.now();
   const opened = await inBatches(m.clients.length, m.concurrency, async (i) => {
     const last = new Int32Array(m.senders).fill(-1);
     try {
-      const c = await connectClient(
+      const c = await withRetries(() => connectClient(
         m.protocol,
         { port: m.port, index: m.clients[i]!.index, token: m.clients[i]!.token, receive: m.receive },
         {
@@ -106,7 +108,7 @@ async function open(m: OpenRequest): Promise<void> {
             delivered++;
             if (fields.index !== last[fields.sender]! + 1) violations++;
             last[fields.sender] = fields.index;
-            if (m.latency) hist.add(Math.round((performance.timeOrigin + performance.now()) * 1000) - fields.sentMicros);
+            if (m.latency) hist.add(nowMicros() - fields.sentMicros);
             shared[slot] = delivered;
           },
           onAck(n, fail) {
@@ -114,7 +116,7 @@ async function open(m: OpenRequest): Promise<void> {
             if (fail) failedAcks += n;
           },
         },
-      );
+      ));
       c.socket.on('close', () => (closing ? undefined : lost++));
       return c;
     } catch (err) {
@@ -124,7 +126,24 @@ async function open(m: OpenRequest): Promise<void> {
     }
   });
   clients = opened.filter((c): c is BenchClient => c !== null);
-  port.postMessage({ type: 'opened', opened: clients.length, failed, firstError });
+  port.postMessage({ type: 'opened', opened: clients.length, failed, firstError, ms: performance.now() - started, retries });
+}
+
+/**
+ * A connection refused or reset before it was set up is tried again (a few times, briefly):
+ * ngIRCd listens with a backlog of 10, so bursts of connects overflow it.
+ */
+async function withRetries<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (i >= 5 || (code !== 'ECONNRESET' && code !== 'ECONNREFUSED')) throw err;
+      retries++;
+      await new Promise((r) => setTimeout(r, 20 * 2 ** i));
+    }
+  }
 }
 
 async function sendSchedule(m: SendRequest): Promise<void> {

@@ -3,9 +3,13 @@ import net from 'node:net';
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Absolute time in microseconds, comparable across this process's threads and child processes. */
+/**
+ * Monotonic time in microseconds, comparable across threads and processes: CLOCK_MONOTONIC is
+ * system-wide (performance.timeOrigin is not: each worker thread's is off by tens of ms).
+ */
 export function nowMicros(): number {
-  return Math.round((performance.timeOrigin + performance.now()) * 1000);
+  const [s, ns] = process.hrtime();
+  return s * 1_000_000 + Math.floor(ns / 1000);
 }
 
 export function freePort(): Promise<number> {

@@ -49,7 +49,11 @@ async function seed(data: string, users: number, sessionsPerUser: number): Promi
 export async function startBanter(o: BanterOptions): Promise<PeerServer & { dataDir: string; child: ChildProcess }> {
   const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'bench-banter-'));
   const tokens = o.dataDir ? [] : await seed(dataDir, o.users, o.sessionsPerUser ?? 1);
+  // BENCH_PROFILE=dir: every Banter server writes a V8 CPU profile there (open in Chrome DevTools
+  // or speedscope for a flame graph).
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : [];
   const args = [
+    ...profile,
     ...(o.nodeArgs ?? []),
     CLI,
     'server',

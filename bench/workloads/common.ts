@@ -33,3 +33,14 @@ export function clientSpecs(server: PeerServer, from: number, count: number): { 
 
 export const fmt = (n: number, digits = 0): string =>
   Number.isFinite(n) ? n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : String(n);
+
+/** Runs one system's part of a workload; a failure is reported in the table instead of ending the run. */
+export async function guarded<T>(system: SystemName, o: RunOptions, run: () => Promise<T | { skipped: string }>): Promise<T | { skipped: string }> {
+  try {
+    return await run();
+  } catch (err) {
+    const message = String((err as Error).message ?? err).split('\n')[0]!;
+    o.log(`  ${system}: FAILED: ${message}`);
+    return { skipped: `failed: ${message}` };
+  }
+}

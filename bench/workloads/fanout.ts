@@ -8,7 +8,7 @@ import { ClientPool } from '../drivers/pool.js';
 import { makePayload } from '../lib/payload.js';
 import { CpuMeter, sleep } from '../lib/proc.js';
 import type { Measurement, Row, SystemName } from '../lib/results.js';
-import { clientSpecs, fmt, isSkipped, startSystem, type RunOptions } from './common.js';
+import { clientSpecs, fmt, guarded, isSkipped, startSystem, type RunOptions } from './common.js';
 
 const WINDOW = 200;
 const DELIVERIES = Number(process.env.BENCH_FANOUT_DELIVERIES ?? 3_000_000);
@@ -93,7 +93,7 @@ export async function fanout(o: RunOptions): Promise<Row[]> {
       target: { vsBestPeer: 1, text: '>= 1.0x faster peer' },
       results: {},
     };
-    for (const system of o.systems) row.results[system] = await once(system, n, o);
+    for (const system of o.systems) row.results[system] = await guarded(system, o, () => once(system, n, o));
     rows.push(row);
   }
   return rows;
