@@ -1,14 +1,14 @@
 import { encodeEvent, type ErrorCode } from '../../protocol/index.js';
 import type { Logger } from '../core/config.js';
 import type { Peer, PeerHandler } from '../core/peer.js';
-import { tooFarBehind } from './outbound-limit.js';
+import { OutboundLimit } from './outbound-limit.js';
 
 /** Gives up on a peer that does not take its last bytes within this time. */
 export const CLOSE_GRACE_MS = 2000;
 
 /** What a transport's connection must offer: the bytes it still holds, sending, and closing. */
 export interface Conduit {
-  /** Bytes written and not yet taken by the operating system. */
+  /** Bytes written (this turn's included) and not yet taken by the operating system. */
   queued(): number;
   isOpen(): boolean;
   send(data: Buffer): void;
@@ -24,15 +24,18 @@ export class TransportPeer implements Peer {
   private closing = false;
   // Set once the core has the peer; a close during connect() must not see it half-made.
   private handler: PeerHandler | undefined;
+  private readonly limit: OutboundLimit;
 
   constructor(
     readonly id: string,
     readonly address: string,
     readonly transport: string,
     private readonly conduit: Conduit,
-    private readonly maxOutboundBytes: number,
+    maxOutboundBytes: number,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.limit = new OutboundLimit(maxOutboundBytes);
+  }
 
   attach(handler: PeerHandler): void {
     this.handler = handler;
@@ -46,7 +49,7 @@ export class TransportPeer implements Peer {
   write(data: Buffer): void {
     if (this.closing || !this.conduit.isOpen()) return;
     const queued = this.conduit.queued();
-    if (tooFarBehind(this, queued, data.length, this.maxOutboundBytes)) {
+    if (this.limit.tooFarBehind(queued, data.length)) {
       this.logger.warn({ peer: this.id, queued }, 'slow consumer dropped');
       this.closeWithError('SLOW_CONSUMER', 'too far behind; reconnect and catch up with history');
       return;
