@@ -67,7 +67,7 @@ async function once(system: SystemName, n: number, o: RunOptions): Promise<Measu
     o.log(
       `  ${system} N=${n}: ${fmt(value)} deliveries/s (${fmt(report.delivered)} in ${seconds.toFixed(2)} s)` +
         `${complete ? '' : ` INCOMPLETE: ${report.violations} out of order, ${failed} refused`}` +
-        `, server CPU ${fmt(usage.server * 100)}%, generator ${fmt(usage.generator * 100)}%`,
+        `, server CPU ${fmt(usage.server * 100)}% (${((usage.server * seconds * 1e6) / report.delivered).toFixed(3)} µs per delivery), generator ${fmt(usage.generator * 100)}%`,
     );
     return {
       value,
