@@ -11,16 +11,22 @@ const BURST_CAP_BYTES = 32 * 1024 * 1024;
 export class OutboundLimit {
   private turn = -1;
   private backlogAtTurnStart = 0;
+  private addedThisTurn = 0;
 
   constructor(private readonly limit: number) {}
 
-  /** Whether queuing `adding` more bytes, with `queued` bytes queued now, means the peer has fallen too far behind. */
-  tooFarBehind(queued: number, adding: number): boolean {
+  /**
+   * Whether queuing `adding` more bytes means the peer has fallen too far behind. `queued` (the
+   * bytes the connection holds) is asked once per turn: what this turn adds is counted here.
+   */
+  tooFarBehind(queued: () => number, adding: number): boolean {
     const turn = currentTurn();
     if (turn !== this.turn) {
       this.turn = turn;
-      this.backlogAtTurnStart = queued;
+      this.backlogAtTurnStart = queued();
+      this.addedThisTurn = 0;
     }
-    return this.backlogAtTurnStart > this.limit || queued + adding > this.limit + BURST_CAP_BYTES;
+    this.addedThisTurn += adding;
+    return this.backlogAtTurnStart > this.limit || this.backlogAtTurnStart + this.addedThisTurn > this.limit + BURST_CAP_BYTES;
   }
 }

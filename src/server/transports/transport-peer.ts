@@ -48,14 +48,15 @@ export class TransportPeer implements Peer {
 
   write(data: Buffer): void {
     if (this.closing || !this.conduit.isOpen()) return;
-    const queued = this.conduit.queued();
-    if (this.limit.tooFarBehind(queued, data.length)) {
-      this.logger.warn({ peer: this.id, queued }, 'slow consumer dropped');
+    if (this.limit.tooFarBehind(this.queued, data.length)) {
+      this.logger.warn({ peer: this.id, queued: this.conduit.queued() }, 'slow consumer dropped');
       this.closeWithError('SLOW_CONSUMER', 'too far behind; reconnect and catch up with history');
       return;
     }
     this.conduit.send(data);
   }
+
+  private readonly queued = (): number => this.conduit.queued();
 
   close(last?: Buffer): void {
     if (this.closing) return;
