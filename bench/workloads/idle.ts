@@ -5,6 +5,7 @@
  * connected and subscribed to "lobby". ngIRCd: registered (NICK/USER), not joined: 10,000 JOINs
  * would broadcast each join to everyone already in the channel.
  */
+import { readFileSync } from 'node:fs';
 import { ClientPool } from '../drivers/pool.js';
 import { processRssKib, sleep } from '../lib/proc.js';
 import type { Measurement, Row, SystemName } from '../lib/results.js';
@@ -13,7 +14,15 @@ import { clientSpecs, fmt, guarded, isSkipped, startSystem, type RunOptions } fr
 const N = Number(process.env.BENCH_IDLE_N ?? 10_000);
 const USERS = 100;
 
+/** The soft limit on open files of this process (the clients' side of every connection). */
+function openFileLimit(): number {
+  const m = /Max open files\s+(\d+|unlimited)/.exec(readFileSync('/proc/self/limits', 'utf8'));
+  return !m || m[1] === 'unlimited' ? Infinity : Number(m[1]);
+}
+
 async function once(system: SystemName, o: RunOptions): Promise<Measurement | { skipped: string }> {
+  const limit = openFileLimit();
+  if (limit < N + 500) return { skipped: `open file limit ${limit} < ${N + 500} (npm run bench raises it to the hard limit, ulimit -Hn)` };
   const server = await startSystem(system, { users: USERS, sessionsPerUser: Math.ceil(N / USERS) });
   if (isSkipped(server)) return server;
   let pool: ClientPool | undefined;
