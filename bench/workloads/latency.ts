@@ -38,8 +38,9 @@ async function once(system: SystemName, o: RunOptions): Promise<Quantiles | { sk
         await sleep(1);
       }
     };
-    await pace(RATE); // one second of warm-up
-    await sleep(200);
+    await pace(RATE); // one second of warm-up, delivered before the measured part starts
+    const warmed = performance.now() + 10_000;
+    while (pool.delivered() < RATE * N && performance.now() < warmed) await sleep(5);
     await pool.reset();
     const cpu = new CpuMeter(server.pid);
     const from = sent;
