@@ -59,4 +59,26 @@ describe('a burst of messages fanned out in one turn', () => {
     tcp2.destroy();
     out.destroy();
   });
+
+  it('sends presence (held a few ms to share writes) ahead of what follows it, on every connection', async () => {
+    const [watcher, comer] = await Promise.all([newUser(server.tcpPort), newUser(server.tcpPort)]);
+    watcher.client.close();
+    comer.client.close();
+    const watch = await RawSocket.open(server.tcpPort);
+    assert.equal((await watch.request({ id: 1, op: 'login', token: watcher.token })).ok, true);
+    const from = watch.lines.length;
+    // Send as soon as logged in (within the time presence may be held): the msg event must not
+    // overtake the login's presence event.
+    const raw = await RawSocket.open(server.tcpPort);
+    assert.equal((await raw.request({ id: 1, op: 'login', token: comer.token })).ok, true);
+    const sent = await raw.request({ id: 2, op: 'send', to: '#lobby', text: 'right after login' });
+    assert.equal(sent.ok, true, JSON.stringify(sent));
+    await waitUntil(() => watch.lines.slice(from).some((l) => l.ev === 'msg' && l.from === comer.name), 'the message');
+    const events = watch.lines.slice(from).filter((l) => l.user === comer.name || l.from === comer.name).map((l) => String(l.ev));
+    assert.deepEqual(events, ['presence', 'msg']);
+    const own = raw.lines.map((l) => (l.re !== undefined ? `re ${String(l.re)}` : String(l.ev)));
+    assert.deepEqual(own.slice(0, 2), ['presence', 're 1'], 'the new session gets its presence before its login reply');
+    raw.destroy();
+    watch.destroy();
+  });
 });

@@ -18,7 +18,8 @@ export type Audience =
   | { to: 'user'; key: string };
 
 export type BusMessage =
-  | { kind: 'deliver'; audience: Audience; line: string }
+  /** `lazy`: low priority (presence), may be held a few ms to share writes (Peer.write). */
+  | { kind: 'deliver'; audience: Audience; line: string; lazy?: boolean }
   /** Sends a last line to every session of a user, then closes them (kick, ban). */
   | { kind: 'disconnect'; userKey: string; line: string }
   /** A user's state changed (already stored): nodes holding that user apply the patch at once. */

@@ -107,7 +107,8 @@ export class ChatService {
 
   private announcePresence(record: UserRecord, online: boolean, since?: number): void {
     const body = online ? { user: record.name, online, role: record.role, since } : { user: record.name, online };
-    this.bus.publish({ kind: 'deliver', audience: { to: 'all' }, line: encodeEvent('presence', body) });
+    // Lazy: a storm of logins would otherwise cost every online session one write per login.
+    this.bus.publish({ kind: 'deliver', audience: { to: 'all' }, line: encodeEvent('presence', body), lazy: true });
   }
 
   /** Hands a bus message to this node's sessions: one encoded buffer, written to each of them. */
@@ -117,17 +118,18 @@ export class ChatService {
         const started = performance.now();
         const bytes = Buffer.from(m.line);
         const a = m.audience;
+        const lazy = m.lazy === true;
         let count = 0;
         if (a.to === 'all') {
           for (const s of this.online.sessions) {
             if (s.user?.record.key === a.exceptUser) continue;
-            s.peer.write(bytes);
+            s.peer.write(bytes, lazy);
             count++;
           }
         } else {
           const user = this.online.get(a.key);
           for (const s of user?.sessions ?? []) {
-            s.peer.write(bytes);
+            s.peer.write(bytes, lazy);
             count++;
           }
         }

@@ -70,7 +70,7 @@ export class TcpTransport {
       {
         queued: () => socket.writableLength + outgoing.pending,
         isOpen: () => !socket.destroyed,
-        send: (data) => outgoing.push(data),
+        send: (data, lazy) => outgoing.push(data, lazy),
         finish: (last) => {
           decoder.stop();
           outgoing.flush();

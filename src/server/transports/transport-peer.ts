@@ -11,7 +11,8 @@ export interface Conduit {
   /** Bytes written (this turn's included) and not yet taken by the operating system. */
   queued(): number;
   isOpen(): boolean;
-  send(data: Buffer): void;
+  /** `lazy`: may wait a few ms to share a write with what follows (see write-coalescer.ts). */
+  send(data: Buffer, lazy?: boolean): void;
   /** Sends `last` if given, closes gracefully, and forces the close after CLOSE_GRACE_MS. */
   finish(last?: Buffer): void;
 }
@@ -46,14 +47,14 @@ export class TransportPeer implements Peer {
     if (!this.closing) this.handler?.receive(text);
   }
 
-  write(data: Buffer): void {
+  write(data: Buffer, lazy?: boolean): void {
     if (this.closing || !this.conduit.isOpen()) return;
     if (this.limit.tooFarBehind(this.queued, data.length)) {
       this.logger.warn({ peer: this.id, queued: this.conduit.queued() }, 'slow consumer dropped');
       this.closeWithError('SLOW_CONSUMER', 'too far behind; reconnect and catch up with history');
       return;
     }
-    this.conduit.send(data);
+    this.conduit.send(data, lazy);
   }
 
   private readonly queued = (): number => this.conduit.queued();

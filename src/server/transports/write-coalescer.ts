@@ -6,9 +6,18 @@ import type { Writable } from 'node:stream';
 // (process.nextTick): a group commit that fans out a batch of messages, or a storm of logins whose
 // presence events go to everyone, then costs each socket one syscall instead of one per event.
 
+// Low-priority bytes (presence) may wait up to LAZY_MS for more to share a write with: in a login
+// storm every login announces itself to every online session, one login per turn, and each
+// announcement would otherwise cost every session a write of its own. Anything else written to a
+// connection takes its waiting bytes along at the end of the turn, so the order on a connection
+// never changes.
+export const LAZY_MS = 20;
+
 let turn = 0;
 let scheduled = false;
+let lazyScheduled = false;
 const due = new Set<TurnBuffer>();
+const lazyDue = new Set<TurnBuffer>();
 const corked = new Set<Writable>();
 
 /** Increases when a turn ends; a peer compares it to tell a new turn from the current one. */
@@ -54,6 +63,13 @@ function schedule(): void {
   }
 }
 
+function flushLazy(): void {
+  lazyScheduled = false;
+  for (const b of lazyDue) due.add(b);
+  lazyDue.clear();
+  schedule();
+}
+
 /** One connection's bytes of the current turn, written out as one buffer when the turn ends. */
 export class TurnBuffer {
   private chunks: Buffer[] = [];
@@ -66,13 +82,22 @@ export class TurnBuffer {
     return this.bytes;
   }
 
-  push(data: Buffer): void {
-    if (this.chunks.length === 0) {
-      due.add(this);
-      schedule();
-    }
+  /** Holds `data` for the end of this turn; `lazy` data may wait up to LAZY_MS (see above). */
+  push(data: Buffer, lazy = false): void {
     this.chunks.push(data);
     this.bytes += data.length;
+    if (due.has(this)) return;
+    if (!lazy) {
+      lazyDue.delete(this);
+      due.add(this);
+      schedule();
+    } else if (!lazyDue.has(this)) {
+      lazyDue.add(this);
+      if (!lazyScheduled) {
+        lazyScheduled = true;
+        setTimeout(flushLazy, LAZY_MS);
+      }
+    }
   }
 
   take(): Buffer[] {
@@ -85,6 +110,7 @@ export class TurnBuffer {
   /** Writes what is held now, ahead of a last line and a close. */
   flush(): void {
     due.delete(this);
+    lazyDue.delete(this);
     const chunks = this.take();
     if (chunks.length > 0) this.out(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
   }
