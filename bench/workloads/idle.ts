@@ -30,7 +30,7 @@ async function once(system: SystemName, o: RunOptions): Promise<Measurement | { 
     await sleep(1000);
     const before = processRssKib(server.pid);
     // Banter and MQTT clients join the room; IRC clients only register (see above).
-    pool = await ClientPool.open(server.protocol, server.port, clientSpecs(server, 0, N), { receive: server.protocol !== 'irc', workers: o.workers, concurrency: 100 });
+    pool = await ClientPool.open(server.protocol, server.port, clientSpecs(server, 0, N), { receive: server.protocol !== 'irc', workers: o.workers, concurrency: server.protocol === 'irc' ? 20 : 100 });
     await sleep(2000);
     const after = processRssKib(server.pid);
     const perConnection = (after - before) / pool.opened;
