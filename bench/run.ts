@@ -24,7 +24,7 @@ for (const name of selected) {
   }
 }
 const systems = (process.env.BENCH_SYSTEMS?.split(',') ?? [...SYSTEMS]) as SystemName[];
-const options: RunOptions = { systems, workers: Number(process.env.BENCH_WORKERS ?? 1), log: (l) => console.log(l) };
+const options: RunOptions = { systems, workers: process.env.BENCH_WORKERS ? Number(process.env.BENCH_WORKERS) : undefined, log: (l) => console.log(l) };
 const rows: Row[] = [];
 const startedAt = new Date();
 for (const name of selected.length ? selected : Object.keys(WORKLOADS)) {

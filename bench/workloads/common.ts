@@ -6,8 +6,8 @@ import type { SystemName } from '../lib/results.js';
 export interface RunOptions {
   /** Systems to run (default all three). */
   systems: SystemName[];
-  /** Load-generator threads for receivers. */
-  workers: number;
+  /** Load-generator threads for receivers (BENCH_WORKERS); else each workload's own default. */
+  workers: number | undefined;
   log: (line: string) => void;
 }
 

@@ -20,7 +20,7 @@ async function once(system: SystemName, o: RunOptions): Promise<Quantiles | { sk
   if (isSkipped(server)) return server;
   let pool: ClientPool | undefined;
   try {
-    pool = await ClientPool.open(server.protocol, server.port, clientSpecs(server, 1, N), { receive: true, workers: o.workers, latency: true });
+    pool = await ClientPool.open(server.protocol, server.port, clientSpecs(server, 1, N), { receive: true, workers: o.workers ?? 2, latency: true });
     const sender = await connectClient(
       server.protocol,
       { port: server.port, index: 0, token: server.tokens[0], receive: false, oper: true, ackEvery: 1_000_000 },

@@ -17,7 +17,7 @@ async function once(system: SystemName, o: RunOptions): Promise<{ held: Measurem
   if (isSkipped(server)) return server;
   let pool: ClientPool | undefined;
   try {
-    pool = await ClientPool.open(server.protocol, server.port, clientSpecs(server, 0, N), { receive: true, workers: o.workers, latency: true, senders: N });
+    pool = await ClientPool.open(server.protocol, server.port, clientSpecs(server, 0, N), { receive: true, workers: o.workers ?? 2, latency: true, senders: N });
     await sleep(300);
     await pool.reset();
     const cpu = new CpuMeter(server.pid);
