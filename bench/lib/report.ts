@@ -25,7 +25,7 @@ function cell(r: Row['results'][SystemName], unit: string): string {
 function ratio(row: Row, peer: SystemName): string {
   const b = row.results.banter;
   const p = row.results[peer];
-  if (!isMeasurement(b) || !isMeasurement(p) || p.value === 0) return '';
+  if (!isMeasurement(b) || !isMeasurement(p) || p.value === 0 || !p.ok) return '';
   return `${(b.value / p.value).toFixed(2)}x`;
 }
 
@@ -51,6 +51,7 @@ export function resultsMarkdown(rows: Row[], systems: SystemName[]): string {
   }
   lines.push('', '| workload | system | server CPU | generator CPU | saturated |', '| --- | --- | --- | --- | --- |');
   for (const row of rows) {
+    if (row.sameRunAsPrevious) continue;
     for (const s of systems) {
       const m = row.results[s];
       if (!isMeasurement(m) || m.serverCpu === undefined) continue;

@@ -20,6 +20,8 @@ export interface Row {
   /** The target for Banter, if any: a fixed bound, or a ratio against the faster peer. */
   target?: { bound?: number; vsBestPeer?: number; text: string };
   results: Partial<Record<SystemName, Measurement | { skipped: string }>>;
+  /** Rows measured in the same run as the one before (p99 after p50) repeat no CPU line. */
+  sameRunAsPrevious?: boolean;
 }
 
 export function isMeasurement(r: Measurement | { skipped: string } | undefined): r is Measurement {

@@ -70,6 +70,7 @@ export async function latency(o: RunOptions): Promise<Row[]> {
     unit: 'ms',
     better: 'lower',
     target: q === 'p99' ? { bound: 10, text: '< 10 ms' } : undefined,
+    sameRunAsPrevious: q !== 'p50',
     results: {},
   }));
   for (const system of o.systems) {
