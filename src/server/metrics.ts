@@ -15,6 +15,7 @@ export function createMetrics(connections: () => Record<string, number>): { regi
     },
   });
   const requests = new Counter({ name: 'banter_requests_total', help: 'Requests handled, by op and result', labelNames: ['op', 'result'], registers: [registry] });
+  const requestCounters = new Map<string, { inc(): void }>();
   const delivered = new Counter({ name: 'banter_events_delivered_total', help: 'Events written to sessions (messages out)', registers: [registry] });
   const fanOut = new Histogram({
     name: 'banter_fanout_seconds',
@@ -31,7 +32,13 @@ export function createMetrics(connections: () => Record<string, number>): { regi
   return {
     registry,
     chat: {
-      request: (op, errorCode) => requests.inc({ op, result: errorCode ?? 'ok' }),
+      // One labelled child per (op, result), made once: labels are hashed on every inc() otherwise.
+      request: (op, errorCode) => {
+        const key = `${op} ${errorCode ?? 'ok'}`;
+        let child = requestCounters.get(key);
+        if (!child) requestCounters.set(key, (child = requests.labels(op, errorCode ?? 'ok')));
+        child.inc();
+      },
       stored: (seconds) => store.observe(seconds),
       fannedOut: (recipients, seconds) => {
         delivered.inc(recipients);

@@ -29,7 +29,8 @@ export interface Delivery {
 }
 
 export type BusMessage =
-  | { kind: 'deliver'; audience: Audience; line: string }
+  /** `lazy`: low priority (presence), may be held a few ms to share writes (Peer.write). */
+  | { kind: 'deliver'; audience: Audience; line: string; lazy?: boolean }
   /**
    * A stored message, with every delivery it makes (a private one reads differently for its two
    * parties). Every node delivers the messages of one conversation in seq order.

@@ -135,7 +135,7 @@ export class ChatService {
   private deliver(m: BusMessage): void {
     switch (m.kind) {
       case 'deliver':
-        return this.deliverLine(m.audience, m.line);
+        return this.deliverLine(m.audience, m.line, m.lazy === true);
       case 'message':
         for (const d of m.deliveries) this.deliverLine(d.audience, d.line);
         return;
@@ -157,20 +157,21 @@ export class ChatService {
     }
   }
 
-  private deliverLine(a: Audience, line: string): void {
+  /** `lazy`: may wait a few ms to share a write with what follows (Peer.write). */
+  private deliverLine(a: Audience, line: string, lazy = false): void {
     const started = performance.now();
     const bytes = Buffer.from(line);
     let count = 0;
     if (a.to === 'all') {
       for (const s of this.online.sessions) {
         if (s.user?.record.key === a.exceptUser) continue;
-        s.peer.write(bytes);
+        s.peer.write(bytes, lazy);
         count++;
       }
     } else {
       const user = this.online.get(a.key);
       for (const s of user?.sessions ?? []) {
-        s.peer.write(bytes);
+        s.peer.write(bytes, lazy);
         count++;
       }
     }

@@ -57,7 +57,9 @@ export class Messages {
       if (body.text.trim().length === 0) throw new ProtocolError('BAD_REQUEST', 'the text is empty');
       // Escape sequences would let one user drive other users' terminals.
       if (FORBIDDEN_CONTROL_CHARS.test(body.text)) throw new ProtocolError('BAD_REQUEST', 'the text contains control characters (only tab and newline are allowed)');
-      const length = [...body.text].length;
+      // Characters are code points; a text of at most MAX_TEXT_CHARS UTF-16 units has no more
+      // than that, so only longer ones are counted (the count builds an array).
+      const length = body.text.length <= MAX_TEXT_CHARS ? 0 : [...body.text].length;
       if (length > MAX_TEXT_CHARS) {
         throw new ProtocolError('TOO_LONG', `a message has at most ${MAX_TEXT_CHARS} characters (this one has ${length})`);
       }

@@ -8,8 +8,12 @@ export interface Peer {
   /** The remote address, for login throttling and logs. */
   readonly address: string;
   readonly transport: string;
-  /** Queues one or more encoded lines. A peer that falls too far behind is closed by the transport. */
-  write(data: Buffer): void;
+  /**
+   * Queues one or more encoded lines. A peer that falls too far behind is closed by the transport.
+   * `lazy` lines (presence) may be held a few milliseconds to share a write with others; nothing
+   * written after them overtakes them.
+   */
+  write(data: Buffer, lazy?: boolean): void;
   /** Sends `last` if given, then closes. Idempotent. */
   close(last?: Buffer): void;
 }

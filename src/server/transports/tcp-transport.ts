@@ -4,7 +4,7 @@ import { LineDecoder, MAX_LINE_BYTES } from '../../protocol/index.js';
 import type { Logger } from '../core/config.js';
 import type { Peer, PeerHandler } from '../core/peer.js';
 import { CLOSE_GRACE_MS, TransportPeer } from './transport-peer.js';
-import { writeCoalesced } from './write-coalescer.js';
+import { TurnBuffer } from './write-coalescer.js';
 
 export interface TcpTransportOptions {
   host: string;
@@ -60,16 +60,20 @@ export class TcpTransport {
   private accept(socket: net.Socket): void {
     this.sockets.add(socket);
     socket.setKeepAlive(true, 60_000);
+    const outgoing = new TurnBuffer((data) => {
+      if (!socket.destroyed) socket.write(data);
+    });
     const peer = new TransportPeer(
       `tcp-${++nextId}`,
       socket.remoteAddress ?? 'unknown',
       'tcp',
       {
-        queued: () => socket.writableLength,
+        queued: () => socket.writableLength + outgoing.pending,
         isOpen: () => !socket.destroyed,
-        send: (data) => writeCoalesced(socket, data),
+        send: (data, lazy) => outgoing.push(data, lazy),
         finish: (last) => {
           decoder.stop();
+          outgoing.flush();
           if (last) socket.end(last);
           else socket.end();
           setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();

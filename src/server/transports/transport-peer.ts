@@ -1,17 +1,18 @@
 import { encodeEvent, type ErrorCode } from '../../protocol/index.js';
 import type { Logger } from '../core/config.js';
 import type { Peer, PeerHandler } from '../core/peer.js';
-import { tooFarBehind } from './outbound-limit.js';
+import { OutboundLimit } from './outbound-limit.js';
 
 /** Gives up on a peer that does not take its last bytes within this time. */
 export const CLOSE_GRACE_MS = 2000;
 
 /** What a transport's connection must offer: the bytes it still holds, sending, and closing. */
 export interface Conduit {
-  /** Bytes written and not yet taken by the operating system. */
+  /** Bytes written (this turn's included) and not yet taken by the operating system. */
   queued(): number;
   isOpen(): boolean;
-  send(data: Buffer): void;
+  /** `lazy`: may wait a few ms to share a write with what follows (see write-coalescer.ts). */
+  send(data: Buffer, lazy?: boolean): void;
   /** Sends `last` if given, closes gracefully, and forces the close after CLOSE_GRACE_MS. */
   finish(last?: Buffer): void;
 }
@@ -24,15 +25,18 @@ export class TransportPeer implements Peer {
   private closing = false;
   // Set once the core has the peer; a close during connect() must not see it half-made.
   private handler: PeerHandler | undefined;
+  private readonly limit: OutboundLimit;
 
   constructor(
     readonly id: string,
     readonly address: string,
     readonly transport: string,
     private readonly conduit: Conduit,
-    private readonly maxOutboundBytes: number,
+    maxOutboundBytes: number,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.limit = new OutboundLimit(maxOutboundBytes);
+  }
 
   attach(handler: PeerHandler): void {
     this.handler = handler;
@@ -43,16 +47,17 @@ export class TransportPeer implements Peer {
     if (!this.closing) this.handler?.receive(text);
   }
 
-  write(data: Buffer): void {
+  write(data: Buffer, lazy?: boolean): void {
     if (this.closing || !this.conduit.isOpen()) return;
-    const queued = this.conduit.queued();
-    if (tooFarBehind(this, queued, data.length, this.maxOutboundBytes)) {
-      this.logger.warn({ peer: this.id, queued }, 'slow consumer dropped');
+    if (this.limit.tooFarBehind(this.queued, data.length)) {
+      this.logger.warn({ peer: this.id, queued: this.conduit.queued() }, 'slow consumer dropped');
       this.closeWithError('SLOW_CONSUMER', 'too far behind; reconnect and catch up with history');
       return;
     }
-    this.conduit.send(data);
+    this.conduit.send(data, lazy);
   }
+
+  private readonly queued = (): number => this.conduit.queued();
 
   close(last?: Buffer): void {
     if (this.closing) return;

@@ -5,6 +5,7 @@ import { MAX_LINE_BYTES } from '../../protocol/index.js';
 import type { Logger } from '../core/config.js';
 import type { Peer, PeerHandler } from '../core/peer.js';
 import { CLOSE_GRACE_MS, TransportPeer } from './transport-peer.js';
+import { corkForTurn } from './write-coalescer.js';
 
 export interface WebSocketTransportOptions {
   maxOutboundBytes: number;
@@ -68,7 +69,13 @@ export class WebSocketTransport {
         queued: () => ws.bufferedAmount,
         isOpen: () => ws.readyState === ws.OPEN,
         // The line's trailing newline stays: JSON allows it, and the bytes are shared with TCP peers.
-        send: (data) => ws.send(data, { binary: false }),
+        // One frame per message, as the protocol says; the socket under ws (req.socket: ws writes to
+        // the socket it was upgraded on) is corked for the turn, so this turn's frames leave in
+        // one writev.
+        send: (data) => {
+          corkForTurn(req.socket);
+          ws.send(data, { binary: false });
+        },
         finish: (last) => {
           if (last) ws.send(last, { binary: false });
           ws.close(1000);

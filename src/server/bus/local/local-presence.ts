@@ -9,14 +9,15 @@ export class LocalPresence implements Presence {
 
   arrive(entry: PresenceEntry, online: string, offline: string): Promise<void> {
     this.online.set(entry.key, { entry, offline });
-    return this.bus.publish({ kind: 'deliver', audience: { to: 'all' }, line: online });
+    // Lazy: a storm of logins would otherwise cost every online session one write per login.
+    return this.bus.publish({ kind: 'deliver', audience: { to: 'all' }, line: online, lazy: true });
   }
 
   depart(userKey: string): Promise<void> {
     const known = this.online.get(userKey);
     if (!known) return Promise.resolve();
     this.online.delete(userKey);
-    return this.bus.publish({ kind: 'deliver', audience: { to: 'all' }, line: known.offline });
+    return this.bus.publish({ kind: 'deliver', audience: { to: 'all' }, line: known.offline, lazy: true });
   }
 
   async list(): Promise<OnlineUser[]> {

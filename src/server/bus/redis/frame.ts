@@ -15,6 +15,8 @@ interface Header {
   s?: number;
   u?: string;
   p?: Extract<BusMessage, { kind: 'user-changed' }>['patch'];
+  /** A lazy delivery (presence): may wait a few ms to share a write. */
+  z?: 1;
   l: number[];
 }
 
@@ -31,7 +33,7 @@ export function encodeFrame(node: string, echo: number, m: BusMessage): Buffer {
   let lines: string[];
   switch (m.kind) {
     case 'deliver':
-      header = { n: node, i: echo, k: 'd', a: m.audience };
+      header = m.lazy ? { n: node, i: echo, k: 'd', a: m.audience, z: 1 } : { n: node, i: echo, k: 'd', a: m.audience };
       lines = [m.line];
       break;
     case 'message':
@@ -67,7 +69,7 @@ export function decodeFrame(buf: Buffer): Frame {
   const frame = (message: BusMessage): Frame => ({ node: h.n, echo: h.i, message });
   switch (h.k) {
     case 'd':
-      return frame({ kind: 'deliver', audience: h.a as Audience, line: lines[0]! });
+      return frame(h.z === 1 ? { kind: 'deliver', audience: h.a as Audience, line: lines[0]!, lazy: true } : { kind: 'deliver', audience: h.a as Audience, line: lines[0]! });
     case 'm': {
       const audiences = h.a as Audience[];
       return frame({ kind: 'message', conv: h.c!, seq: h.s!, deliveries: audiences.map((audience, i) => ({ audience, line: lines[i]! })) });

@@ -63,8 +63,8 @@ export class RedisPresence implements Presence {
   }
 
   private async announceArrival(entry: PresenceEntry, online: string, offline: string): Promise<void> {
-    const { frame, echo, id } = this.bus.framed({ kind: 'deliver', audience: { to: 'all' }, line: online });
-    const offFrame = this.bus.frameOnly({ kind: 'deliver', audience: { to: 'all' }, line: offline });
+    const { frame, echo, id } = this.bus.framed({ kind: 'deliver', audience: { to: 'all' }, line: online, lazy: true });
+    const offFrame = this.bus.frameOnly({ kind: 'deliver', audience: { to: 'all' }, line: offline, lazy: true });
     const info = JSON.stringify({ user: entry.user, role: entry.role, since: entry.since });
     let sent: number;
     try {
@@ -81,7 +81,7 @@ export class RedisPresence implements Presence {
     const known = this.local.get(userKey);
     if (!known) return;
     this.local.delete(userKey);
-    const { frame, echo, id } = this.bus.framed({ kind: 'deliver', audience: { to: 'all' }, line: known.offline });
+    const { frame, echo, id } = this.bus.framed({ kind: 'deliver', audience: { to: 'all' }, line: known.offline, lazy: true });
     let sent: number;
     try {
       sent = await this.redis.banterDepart(this.keys.mine, this.keys.where(userKey), this.keys.online, this.bus.nodeId, userKey, frame, this.bus.channel);

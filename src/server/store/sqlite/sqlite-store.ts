@@ -70,6 +70,8 @@ export class SqliteStore implements Store {
   private readonly purgeTimer: NodeJS.Timeout;
   private readonly maxBatch: number;
   private readonly stmt;
+  /** Conversations known to have their row (rows are never deleted): no INSERT per message for them. */
+  private readonly knownConvs = new Set<string>();
 
   constructor(file: string, options: SqliteStoreOptions = {}) {
     this.db = new Database(file);
@@ -128,6 +130,7 @@ export class SqliteStore implements Store {
       listAudit: db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ?'),
     };
     this.stmt.ensureConv.run('#lobby', null, null);
+    this.knownConvs.add('#lobby');
     this.purgeSessions();
     this.purgeTimer = setInterval(() => this.purgeSessions(), 3600_000);
     this.purgeTimer.unref();
@@ -230,6 +233,9 @@ export class SqliteStore implements Store {
     try {
       results = this.commitBatch(batch.map((p) => p.message));
     } catch (err) {
+      // A rolled-back transaction may have taken new conversations' rows with it.
+      this.knownConvs.clear();
+      this.knownConvs.add('#lobby');
       for (const p of batch) p.reject(err);
       return;
     }
@@ -244,8 +250,11 @@ export class SqliteStore implements Store {
           const prior = this.stmt.byCid.get(m.senderId, m.cid) as MessageRow | undefined;
           if (prior) return { message: toMessage(prior), duplicate: true };
         }
-        const [a, b] = dmParties(m.conv) ?? [null, null];
-        this.stmt.ensureConv.run(m.conv, a, b);
+        if (!this.knownConvs.has(m.conv)) {
+          const [a, b] = dmParties(m.conv) ?? [null, null];
+          this.stmt.ensureConv.run(m.conv, a, b);
+          this.knownConvs.add(m.conv);
+        }
         const { last_seq: seq } = this.stmt.nextSeq.get(ts, m.conv) as { last_seq: number };
         this.stmt.insertMessage.run(m.conv, seq, ts, m.senderId, m.senderName, m.kind, m.body, m.cid);
         return { message: { ...m, seq, ts }, duplicate: false };

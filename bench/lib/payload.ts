@@ -1,0 +1,42 @@
+import { nowMicros } from './proc.js';
+
+/**
+ * Every benchmark message carries "<sender>.<index>.<send time in µs>." padded with "x" to
+ * PAYLOAD_BYTES, the same text on every system, so receivers can check order and measure latency
+ * by reading a few ASCII digits, without parsing the whole delivery.
+ */
+export const PAYLOAD_BYTES = 100;
+
+export function makePayload(sender: number, index: number): string {
+  const head = `${sender}.${index}.${nowMicros()}.`;
+  return head + 'x'.repeat(PAYLOAD_BYTES - head.length);
+}
+
+const DOT = 46;
+
+export interface PayloadFields {
+  sender: number;
+  index: number;
+  sentMicros: number;
+}
+
+/** Reads the three numbers at buf[at...]; returns false if they are not there. */
+export function readPayload(buf: Buffer, at: number, out: PayloadFields): boolean {
+  let field = 0;
+  let value = 0;
+  for (let i = at; i < buf.length && i < at + 40; i++) {
+    const c = buf[i]!;
+    if (c === DOT) {
+      if (field === 0) out.sender = value;
+      else if (field === 1) out.index = value;
+      else {
+        out.sentMicros = value;
+        return true;
+      }
+      field++;
+      value = 0;
+    } else if (c >= 48 && c <= 57) value = value * 10 + (c - 48);
+    else return false;
+  }
+  return false;
+}
