@@ -37,7 +37,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { ChatService } from '../../core/chat-service.js';
 import type { Logger } from '../../core/config.js';
-import { writeCoalesced } from '../write-coalescer.js';
+import { TurnBuffer } from '../write-coalescer.js';
 import type { GatewayContext } from './context.js';
 import { CLOSE_GRACE_MS, IrcPeer } from './irc-peer.js';
 import { IrcLineReader } from './line-reader.js';
@@ -110,15 +110,19 @@ export class IrcGateway {
     socket.setKeepAlive(true, 60_000);
     // Lines are read only once the session exists (the data handler is added after it).
     const reader = new IrcLineReader((e) => session.onLine(e));
+    const outgoing = new TurnBuffer((data) => {
+      if (!socket.destroyed) socket.write(data);
+    });
     const peer = new IrcPeer(
       `irc-${++nextId}`,
       socket.remoteAddress ?? 'unknown',
       {
-        queued: () => socket.writableLength,
+        queued: () => socket.writableLength + outgoing.pending,
         isOpen: () => !socket.destroyed,
-        send: (data) => writeCoalesced(socket, data),
+        send: (data) => outgoing.push(data),
         finish: (last) => {
           reader.stop();
+          outgoing.flush();
           if (last) socket.end(last);
           else socket.end();
           setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();

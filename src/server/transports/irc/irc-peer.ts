@@ -1,6 +1,6 @@
 import type { Logger } from '../../core/config.js';
 import type { Peer } from '../../core/peer.js';
-import { tooFarBehind } from '../outbound-limit.js';
+import { OutboundLimit } from '../outbound-limit.js';
 import { CLOSE_GRACE_MS } from '../transport-peer.js';
 
 /** The socket side of one IRC connection. */
@@ -33,14 +33,17 @@ export class IrcPeer implements Peer {
   private closing = false;
   private sink: CoreLineSink | undefined;
   private ended = false;
+  private readonly limit: OutboundLimit;
 
   constructor(
     readonly id: string,
     readonly address: string,
     private readonly conduit: IrcConduit,
-    private readonly maxOutboundBytes: number,
+    maxOutboundBytes: number,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.limit = new OutboundLimit(maxOutboundBytes);
+  }
 
   attach(sink: CoreLineSink): void {
     this.sink = sink;
@@ -64,14 +67,15 @@ export class IrcPeer implements Peer {
   /** IRC bytes to the client. */
   send(data: Buffer): void {
     if (this.closing || !this.conduit.isOpen() || data.length === 0) return;
-    const queued = this.conduit.queued();
-    if (tooFarBehind(this, queued, data.length, this.maxOutboundBytes)) {
-      this.logger.warn({ peer: this.id, queued }, 'slow consumer dropped');
+    if (this.limit.tooFarBehind(this.queued, data.length)) {
+      this.logger.warn({ peer: this.id, queued: this.conduit.queued() }, 'slow consumer dropped');
       this.finish(Buffer.from(`ERROR :Closing Link: ${this.address} (SendQ exceeded)\r\n`));
       return;
     }
     this.conduit.send(data);
   }
+
+  private readonly queued = (): number => this.conduit.queued();
 
   /** Sends the last bytes and closes. */
   finish(last?: Buffer): void {
