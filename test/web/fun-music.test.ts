@@ -3,7 +3,12 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { browserSkip, launchBrowser, pageErrors, screenshot } from '../helpers/browser.js';
 import type { TestServer } from '../helpers/server.js';
-import { openChat, startWebServer, until } from './fun-support.js';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { newUser, uniqueName } from '../helpers/clients.js';
+import { postFile } from '../helpers/files.js';
+import { openChat, startWebServer, until, writeVoiceWav } from './fun-support.js';
 
 const SUITE = 'web fun: music player';
 
@@ -57,5 +62,36 @@ describe(SUITE, { skip: browserSkip(SUITE) }, () => {
     assert.deepEqual(errors, []);
     await alice.context.close();
     await bob.context.close();
+  });
+
+  it('plays a sound file received in chat in the same player', async () => {
+    const alice = await openChat(browser, server);
+    const errors = pageErrors(alice.page);
+    const { page } = alice;
+    // Bob sends a WAV over the line protocol and the HTTP file API, as any client would.
+    const dir = mkdtempSync(join(tmpdir(), 'banter-music-'));
+    const wav = readFileSync(writeVoiceWav(dir, 3));
+    rmSync(dir, { recursive: true, force: true });
+    const bob = await newUser(server.tcpPort, uniqueName('dj'));
+    const token = bob.token;
+    const res = await postFile(`http://127.0.0.1:${server.httpPort}`, token, wav, { 'x-file-name': 'tune.wav' });
+    assert.equal(res.status, 201, await res.clone().text());
+    const { id } = (await res.json()) as { id: string };
+    await bob.client.request('send', { to: '#lobby', file: { id } });
+
+    const play = page.getByRole('button', { name: 'Play in the music player' });
+    await play.waitFor({ timeout: 15_000 });
+    await play.click();
+    await page.getByRole('button', { name: 'Music', exact: true }).click();
+    const player = page.getByTestId('music-player');
+    await until(() => player.getAttribute('data-playing'), (p) => p === 'true', 'the received file to play', 15_000);
+    assert.equal(await player.locator('.fun-music-title').textContent(), 'tune.wav');
+    const meter = player.locator('.fun-music-meter');
+    await until(() => meter.getAttribute('data-level').then(Number), (v) => v > 0.01, 'sound of the received file at the analyser', 10_000);
+    await screenshot(page, 'fun-music-received-file');
+    await player.getByRole('button', { name: 'Pause' }).click();
+    assert.deepEqual(errors, []);
+    bob.client.close();
+    await alice.context.close();
   });
 });

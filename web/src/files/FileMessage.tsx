@@ -7,6 +7,8 @@ import { fileUrl } from './uploads.js';
 
 // Voice notes get the fun features' player (waveform, web/src/fun), loaded when the first one shows.
 const VoicePlayer = lazy(() => import('../fun/index.js').then((m) => ({ default: m.VoicePlayer })));
+// Other sound files can also go to the music player, which keeps playing while you chat.
+const PlayInMusicPlayer = lazy(() => import('../fun/index.js').then((m) => ({ default: m.PlayInMusicPlayer })));
 
 const THUMBNAILED = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 
@@ -31,7 +33,12 @@ export function FileMessage({ file, token, onOpenImage }: { file: FileRef; token
             <VoicePlayer src={full} name={file.name} />
           </Suspense>
         ) : (
-          audio
+          <>
+            {audio}
+            <Suspense fallback={null}>
+              <PlayInMusicPlayer src={full} title={file.name} />
+            </Suspense>
+          </>
         )}
         <DownloadLink file={file} href={full} compact />
       </div>
