@@ -15,11 +15,18 @@ export type Audience =
   /** Every logged-in session (everyone is in #lobby). */
   | { to: 'all'; exceptUser?: string }
   /** Every session of one user, by user key. */
-  | { to: 'user'; key: string };
+  | { to: 'user'; key: string }
+  /**
+   * Every session of every member of a room, by room key. Each node resolves it from its own
+   * cache of its online users' memberships (kept current by `room-member` messages).
+   */
+  | { to: 'room'; key: string; exceptUser?: string };
 
 export type BusMessage =
   | { kind: 'deliver'; audience: Audience; line: string }
   /** Sends a last line to every session of a user, then closes them (kick, ban). */
   | { kind: 'disconnect'; userKey: string; line: string }
   /** A user's state changed (already stored): nodes holding that user apply the patch at once. */
-  | { kind: 'user-changed'; userKey: string; patch: { mutedUntil?: MutedUntil } };
+  | { kind: 'user-changed'; userKey: string; patch: { mutedUntil?: MutedUntil } }
+  /** A user joined or left a room (already stored): nodes update their membership caches. */
+  | { kind: 'room-member'; room: string; userKey: string; joined: boolean };

@@ -5,11 +5,15 @@ import { Accounts, type LoginOutcome } from './accounts.js';
 import { ClientSession } from './client-session.js';
 import type { CoreConfig, Logger } from './config.js';
 import { Files } from './files.js';
+import { MessageChanges } from './message-changes.js';
 import { Messages } from './messages.js';
 import { NO_METRICS, type ChatMetrics } from './metrics.js';
 import { Moderation } from './moderation.js';
 import { OnlineUsers } from './online-users.js';
 import type { Peer, PeerHandler } from './peer.js';
+import { ReadMarkers } from './read-markers.js';
+import { RoomMembership } from './room-membership.js';
+import { Rooms } from './rooms.js';
 
 export interface ChatServiceDeps {
   store: Store;
@@ -34,6 +38,9 @@ export class ChatService {
   readonly messages: Messages;
   readonly moderation: Moderation;
   readonly online: OnlineUsers<ClientSession>;
+  readonly rooms: Rooms;
+  readonly readMarkers: ReadMarkers;
+  readonly changes: MessageChanges;
   /** Told to clients in `hello`: where this node's HTTP API listens (set once it does). */
   httpPort: number | undefined;
   /** Every open connection, logged in or not. */
@@ -46,9 +53,13 @@ export class ChatService {
     this.metrics = deps.metrics ?? NO_METRICS;
     this.accounts = new Accounts(this.store, this.config);
     this.files = new Files(this.store);
-    this.messages = new Messages(this.store, this.bus, this.files);
     this.moderation = new Moderation(this.store, this.bus);
     this.online = new OnlineUsers(this.config.sendRatePerSec, this.config.sendBurst);
+    const roomsConfig = { quietSize: this.config.roomQuietSize, batchIntervalMs: this.config.roomBatchMs };
+    this.rooms = new Rooms(this.store, this.bus, new RoomMembership(), roomsConfig, (key) => this.online.get(key) !== undefined);
+    this.messages = new Messages(this.store, this.bus, this.files, this.rooms);
+    this.readMarkers = new ReadMarkers(this.store, this.bus);
+    this.changes = new MessageChanges(this.store, this.messages);
     this.bus.subscribe((m) => this.deliver(m));
     this.heartbeat = setInterval(() => this.sweepIdle(), Math.max(50, this.config.pingIntervalMs / 4));
     this.heartbeat.unref();
@@ -91,7 +102,9 @@ export class ChatService {
     session.user = null;
     session.tokenHash = null;
     // At shutdown everyone goes: telling each the others are leaving would be n² writes.
-    if (this.online.detach(session, user) && !this.stopping) this.announcePresence(user.record, false);
+    if (!this.online.detach(session, user)) return;
+    this.rooms.membership.forget(user.record.key);
+    if (!this.stopping) this.announcePresence(user.record, false);
   }
 
   sessionClosed(session: ClientSession): void {
@@ -124,6 +137,14 @@ export class ChatService {
             s.peer.write(bytes);
             count++;
           }
+        } else if (a.to === 'room') {
+          for (const key of this.rooms.membership.membersHere(a.key)) {
+            if (key === a.exceptUser) continue;
+            for (const s of this.online.get(key)?.sessions ?? []) {
+              s.peer.write(bytes);
+              count++;
+            }
+          }
         } else {
           const user = this.online.get(a.key);
           for (const s of user?.sessions ?? []) {
@@ -149,6 +170,9 @@ export class ChatService {
         if (user) user.record = { ...user.record, ...m.patch };
         return;
       }
+      case 'room-member':
+        this.rooms.membership.changed(m.room, m.userKey, m.joined);
+        return;
     }
   }
 
@@ -172,6 +196,7 @@ export class ChatService {
     this.stopping = true;
     clearInterval(this.heartbeat);
     this.moderation.close();
+    this.rooms.close();
     const bytes = Buffer.from(encodeEvent('shutdown', { reason }));
     for (const s of [...this.connections]) s.peer.close(bytes);
   }
