@@ -50,6 +50,7 @@ describe('read markers', () => {
     for (let i = 0; i < 4; i++) await alice.client.request('send', { to: room, text: `before ${i}` });
     const device = () => new ChatSession({ connect: tcpTransport('127.0.0.1', server.tcpPort) });
     const [phone, laptop] = [device(), device()];
+    try {
     await phone.login(bob.name, PASSWORD);
     await laptop.login(bob.name, PASSWORD);
     const unread = (s: ChatSession) => s.conversations.find((c) => c.conv === room)?.unread;
@@ -64,8 +65,10 @@ describe('read markers', () => {
       (await laptop.request('convs', {})).convs.find((c) => c.conv === room)?.read_seq,
       5,
     );
-    phone.close();
-    laptop.close();
-    alice.client.close();
+    } finally {
+      phone.close();
+      laptop.close();
+      alice.client.close();
+    }
   });
 });
