@@ -256,9 +256,9 @@ export function ChatScreen({ session, address, httpBase, onQuit, onEnded, endedT
           const target = typed.room ?? inRoom();
           if (!target) return;
           await session.leave(target);
-          say(`You left ${target}.`);
-          if (conv.toLowerCase() === target.toLowerCase()) setConv(LOBBY);
-          return;
+          const leaving = conv.toLowerCase() === target.toLowerCase();
+          if (leaving) setConv(LOBBY);
+          return add(leaving ? LOBBY : conv, systemLine(`You left ${target}.`));
         }
         case 'create': {
           const info = await session.createRoom(typed.room, { topic: typed.topic, private: typed.private });

@@ -1,52 +1,9 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import type { BanterClient } from '../../src/client/index.js';
 import { PASSWORD, adminClient, connect, newUser, uniqueName } from '../helpers/clients.js';
 import { CLI, startTestServer, type TestServer } from '../helpers/server.js';
-
-const hasTmux = (() => {
-  try {
-    execFileSync('tmux', ['-V']);
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
-/** Drives the real terminal client in a tmux pane: keys in, screen text out. */
-class Tmux {
-  readonly name = `banter-test-${process.pid}`;
-  constructor(command: string) {
-    execFileSync('tmux', ['new-session', '-d', '-s', this.name, '-x', '110', '-y', '30', command]);
-  }
-  keys(...keys: string[]): void {
-    execFileSync('tmux', ['send-keys', '-t', this.name, ...keys]);
-  }
-  /** Types text as a person would, one key at a time. */
-  type(text: string): void {
-    execFileSync('tmux', ['send-keys', '-t', this.name, '-l', text]);
-  }
-  screen(): string {
-    return execFileSync('tmux', ['capture-pane', '-t', this.name, '-p']).toString();
-  }
-  async waitFor(pattern: RegExp, what: string, timeoutMs = 8000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const text = this.screen();
-      if (pattern.test(text)) return text;
-      if (Date.now() > deadline) assert.fail(`screen never showed ${what}:\n${text}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  kill(): void {
-    try {
-      execFileSync('tmux', ['kill-session', '-t', this.name]);
-    } catch {
-      // already gone
-    }
-  }
-}
+import { Tmux, hasTmux } from '../helpers/tmux.js';
 
 describe('terminal client (tmux)', { skip: hasTmux ? false : 'tmux is not installed' }, () => {
   let server: TestServer;

@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+
+let sessions = 0;
+
+export const hasTmux = (() => {
+  try {
+    execFileSync('tmux', ['-V']);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/** Drives the real terminal client in a tmux pane: keys in, screen text out. */
+export class Tmux {
+  readonly name = `banter-test-${process.pid}-${++sessions}`;
+  constructor(command: string) {
+    execFileSync('tmux', ['new-session', '-d', '-s', this.name, '-x', '110', '-y', '30', command]);
+  }
+  keys(...keys: string[]): void {
+    execFileSync('tmux', ['send-keys', '-t', this.name, ...keys]);
+  }
+  /** Types text as a person would, one key at a time. */
+  type(text: string): void {
+    execFileSync('tmux', ['send-keys', '-t', this.name, '-l', text]);
+  }
+  screen(): string {
+    return execFileSync('tmux', ['capture-pane', '-t', this.name, '-p']).toString();
+  }
+  async waitFor(pattern: RegExp, what: string, timeoutMs = 8000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const text = this.screen();
+      if (pattern.test(text)) return text;
+      if (Date.now() > deadline) assert.fail(`screen never showed ${what}:\n${text}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  kill(): void {
+    try {
+      execFileSync('tmux', ['kill-session', '-t', this.name]);
+    } catch {
+      // already gone
+    }
+  }
+}
