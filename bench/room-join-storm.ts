@@ -90,7 +90,6 @@ async function open(port: number, token: string): Promise<Member> {
       if (text.startsWith('{"ev":"joined"', from) || text.startsWith('{"ev":"left"', from)) {
         m.roomEvents++;
         m.roomBytes += nl - from + 1;
-        m.lastCount = Math.max(m.lastCount, 0);
       } else if (text.startsWith('{"ev":"members"', from)) {
         m.roomEvents++;
         m.roomBytes += nl - from + 1;
@@ -129,7 +128,10 @@ async function run(mode: string, quiet: number): Promise<Result> {
     if (!(await until(() => members.every((m) => m.loggedIn), setupDeadline))) throw new Error('not everyone logged in');
     process.stderr.write(`${mode}: ${members.length} logged in after ${Date.now() - setupStart} ms\n`);
     await new Promise((r) => setTimeout(r, 500)); // let the presence storm of the logins drain
-    for (const m of members) (m.roomEvents = 0), (m.roomBytes = 0);
+    for (const m of members) {
+      m.roomEvents = 0;
+      m.roomBytes = 0;
+    }
 
     const started = Date.now();
     const deadline = started + TIME_LIMIT_MS;
