@@ -80,6 +80,7 @@ async function startServer(data: string, quiet: number): Promise<{ port: number;
 async function open(port: number, token: string): Promise<Member> {
   const socket = net.connect(port, '127.0.0.1');
   await new Promise((r) => socket.once('connect', r));
+  socket.on('error', (err) => process.stderr.write(`client socket: ${err.message}\n`));
   const m: Member = { socket, loggedIn: false, joined: false, roomEvents: 0, roomBytes: 0, lastCount: 0 };
   let rest = '';
   socket.on('data', (d: Buffer) => {
