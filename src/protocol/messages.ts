@@ -224,7 +224,8 @@ export interface EventBodies {
   joined: { room: string; user: string; by?: string };
   left: { room: string; user: string; by?: string };
   /** Joins and leaves of a big room, batched (see --room-quiet-size). */
-  members: { room: string; joined: string[]; left: string[]; count: number };
+  /** `joined`/`left`: at most 50 names together (the latest changes); `more`: changes not listed. */
+  members: { room: string; joined: string[]; left: string[]; more: number; count: number };
   topic: { room: string; topic: string; by: string };
   owner: { room: string; owner: string; by: string };
   room_muted: { room: string; user: string; until: Exclude<MutedUntil, null> | null };

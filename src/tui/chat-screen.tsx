@@ -71,7 +71,10 @@ export function ChatScreen({ session, address, httpBase, onQuit, onEnded, endedT
       session.on('rooms', (rs) => setRooms(rs)),
       session.on('joined', (j) => add(j.room, systemLine(j.by ? `${j.user} was invited by ${j.by}` : `${j.user} joined`))),
       session.on('left', (l) => add(l.room, systemLine(l.by ? `${l.user} was removed by ${l.by}` : `${l.user} left`))),
-      session.on('members', (m) => add(m.room, systemLine(`${m.joined.length} joined, ${m.left.length} left; ${m.count} members`))),
+      session.on('members', (m) => {
+        const names = [...m.joined.map((u) => `+${u}`), ...m.left.map((u) => `-${u}`)].join(' ');
+        add(m.room, systemLine(`${names}${m.more > 0 ? ` and ${m.more} more` : ''}; ${m.count} members`));
+      }),
       session.on('topic', (t) => add(t.room, systemLine(`${t.by} set the topic: ${t.topic}`))),
       session.on('owner', (o) => add(o.room, systemLine(`${o.owner} owns ${o.room} now (from ${o.by})`))),
       session.on('room_muted', (m) => add(m.room, systemLine(m.until === null ? `${m.user} may speak again here` : `${m.user} is muted here ${m.until === 'forever' ? 'until unmuted' : `until ${clock(m.until)}`}`))),

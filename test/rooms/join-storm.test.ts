@@ -18,12 +18,13 @@ interface Counter {
   roomEvents: number;
   joinReplies: number;
   lastCount: number;
+  longest: number;
 }
 
 async function member(port: number, token: string): Promise<Counter> {
   const socket = net.connect(port, '127.0.0.1');
   await new Promise((r) => socket.once('connect', r));
-  const c: Counter = { socket, roomEvents: 0, joinReplies: 0, lastCount: 0 };
+  const c: Counter = { socket, roomEvents: 0, joinReplies: 0, lastCount: 0, longest: 0 };
   let rest = '';
   socket.on('data', (d: Buffer) => {
     const text = rest + d.toString('latin1');
@@ -33,6 +34,7 @@ async function member(port: number, token: string): Promise<Counter> {
       else if (text.startsWith('{"ev":"members"', from)) {
         c.roomEvents++;
         const line = text.slice(from, nl);
+        c.longest = Math.max(c.longest, line.length);
         c.lastCount = Number(/"count":(\d+)/.exec(line)?.[1]);
       } else if (text.startsWith('{"re":"j"', from)) c.joinReplies++;
       from = nl + 1;
@@ -73,6 +75,8 @@ describe('big rooms', () => {
       const unbatched = (MEMBERS * (MEMBERS + 1)) / 2;
       assert.ok(total <= budget, `${total} room events in a storm of ${storm} ms; budget ${budget}`);
       assert.ok(total * 10 < unbatched, `${total} is far below the ${unbatched} of announcing every join to every member`);
+      const longest = Math.max(...members.map((m) => m.longest));
+      assert.ok(longest < 2048, `a batch stays small however big the storm (longest: ${longest} bytes)`);
       assert.equal((await owner.request('members', { room: '#storm' })).members.length, MEMBERS + 1);
     } finally {
       for (const m of members) m.socket.destroy();

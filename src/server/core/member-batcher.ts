@@ -1,6 +1,9 @@
 import { encodeEvent } from '../../protocol/index.js';
 import type { Bus } from '../bus/port.js';
 
+/** Names listed per batch at most: a batch reaches every member, so its size must not grow with the storm. */
+export const MAX_BATCH_NAMES = 50;
+
 interface Pending {
   name: string;
   /** Display name -> joined (true) or left (false), the last change of each user in this window. */
@@ -40,8 +43,15 @@ export class MemberBatcher {
     for (const [key, p] of all) {
       const joined: string[] = [];
       const left: string[] = [];
-      for (const [user, j] of p.changes) (j ? joined : left).push(user);
-      const line = encodeEvent('members', { room: p.name, joined, left, count: p.count });
+      let more = 0;
+      // The latest changes are the ones listed.
+      for (const [user, j] of [...p.changes].reverse()) {
+        if (joined.length + left.length < MAX_BATCH_NAMES) (j ? joined : left).push(user);
+        else more++;
+      }
+      joined.reverse();
+      left.reverse();
+      const line = encodeEvent('members', { room: p.name, joined, left, more, count: p.count });
       this.bus.publish({ kind: 'deliver', audience: { to: 'room', key }, line });
     }
   }
