@@ -404,10 +404,11 @@ export class ChatSession extends Emitter<SessionEvents> {
           known = { conv: info.conv, lastSeq: start, unread: 0, readSeq: info.read_seq, lastUseq: fresh ? info.last_useq : 0 };
           this.convs.set(info.conv, known);
         }
-        if (info.last_seq > known.lastSeq) await this.fill(client, known);
+        const fetched = info.last_seq > known.lastSeq ? await this.fill(client, known) : [];
         if (info.last_useq > known.lastUseq) await this.fillUpdates(client, known);
-        // The server's count, as of the `convs` reply; held messages after it are counted as they are accepted.
-        known.unread = info.unread;
+        // The server's count as of the `convs` reply, and what came since; held messages after
+        // that are counted as they are accepted.
+        known.unread = info.unread + fetched.filter((m) => m.seq > info.last_seq && m.from !== this.me?.user && !m.deleted).length;
         known.readSeq = Math.max(known.readSeq, info.read_seq);
       }
       complete = true;
@@ -497,11 +498,13 @@ export class ChatSession extends Emitter<SessionEvents> {
     if (this.joinedRooms.delete(room)) this.emit('rooms', this.rooms);
   }
 
-  private async fill(client: BanterClient, c: Conversation): Promise<void> {
+  /** Fetches every message after the last one handed over; returns those it handed over. */
+  private async fill(client: BanterClient, c: Conversation): Promise<ChatMessage[]> {
+    const accepted: ChatMessage[] = [];
     for (;;) {
       const { messages } = await client.request('history', { conv: c.conv, after: c.lastSeq, limit: MAX_HISTORY_LIMIT });
-      for (const m of messages) this.accept(m);
-      if (messages.length < MAX_HISTORY_LIMIT) return;
+      for (const m of messages) if (this.accept(m)) accepted.push(m);
+      if (messages.length < MAX_HISTORY_LIMIT) return accepted;
     }
   }
 
@@ -535,17 +538,19 @@ export class ChatSession extends Emitter<SessionEvents> {
     this.accept(m);
   }
 
-  private accept(m: ChatMessage): void {
+  /** Hands a message to the application once; false if it was seen already. */
+  private accept(m: ChatMessage): boolean {
     let c = this.convs.get(m.conv);
     if (!c) {
       c = { conv: m.conv, lastSeq: m.seq - 1, unread: 0, readSeq: 0, lastUseq: 0 };
       this.convs.set(m.conv, c);
     }
-    if (m.seq <= c.lastSeq) return; // seen already
+    if (m.seq <= c.lastSeq) return false; // seen already
     c.lastSeq = m.seq;
     if (m.from !== this.me?.user) c.unread++;
     this.emit('message', m);
     this.emit('conversations', this.conversations);
+    return true;
   }
 
   private dropFromOutbox(entry: OutboxEntry): void {
