@@ -12,8 +12,21 @@ export const roomCommands: CommandTable<RoomOps> = {
       return s.chat.rooms.create(s.user!.record, b.room, b.topic, b.private ?? false);
     },
   },
-  join: { auth: 'user', run: (s, b) => s.chat.rooms.join(s.user!.record, b.room) },
-  leave: { auth: 'user', run: (s, b) => s.chat.rooms.leave(s.user!.record, b.room) },
+  // Joins and leaves are announced to the room: flood control keeps a join/leave loop from spamming it.
+  join: {
+    auth: 'user',
+    run: (s, b) => {
+      takeAllowance(s);
+      return s.chat.rooms.join(s.user!.record, b.room);
+    },
+  },
+  leave: {
+    auth: 'user',
+    run: (s, b) => {
+      takeAllowance(s);
+      return s.chat.rooms.leave(s.user!.record, b.room);
+    },
+  },
   invite: { auth: 'user', run: (s, b) => s.chat.rooms.invite(s.user!.record, b.room, b.user) },
   remove: { auth: 'user', run: (s, b) => s.chat.rooms.remove(s.user!.record, b.room, b.user) },
   topic: { auth: 'user', run: (s, b) => s.chat.rooms.setTopic(s.user!.record, b.room, b.topic) },
