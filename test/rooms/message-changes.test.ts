@@ -104,7 +104,7 @@ describe('edits, deletes and reactions', () => {
     b.client.close();
   });
 
-  it('muted users cannot edit or react; edits and reactions count against flood control', async () => {
+  it('muted users cannot edit or react; edits, reactions, joins, leaves and creates count against flood control', async () => {
     const flood = await startTestServer({ sendRate: 1, sendBurst: 3 });
     try {
       const { client, name } = await newUser(flood.tcpPort);
@@ -114,6 +114,9 @@ describe('edits, deletes and reactions', () => {
       const err = await refusal(client.request('react', { conv: '#lobby', seq, emoji: '🎉' }));
       assert.equal(err.code, 'RATE_LIMITED');
       assert.ok(err.retryAfter !== undefined && err.retryAfter > 0);
+      for (const op of [client.request('join', { room: '#anything' }), client.request('leave', { room: '#anything' }), client.request('create', { room: '#anything' })]) {
+        assert.equal((await refusal(op)).code, 'RATE_LIMITED', 'room changes share the allowance');
+      }
       const admin = await adminClient(flood.tcpPort);
       await admin.request('mute', { user: name });
       assert.equal((await refusal(client.request('edit', { conv: '#lobby', seq, text: 'muted' }))).code, 'MUTED');
