@@ -8,7 +8,7 @@ const adapters = ['**/store/*/**', '**/bus/*/**', '**/transports/**', '**/cli/**
 const nodeOnly = ['node:*', 'net', 'fs', 'ws', 'better-sqlite3', 'pg', 'ioredis', 'fastify'];
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'web/dist/', 'data/'] },
+  { ignores: ['dist/', 'node_modules/', 'web/dist/', 'data/', 'test-artifacts/', 'web/public/mediapipe/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -66,5 +66,20 @@ export default tseslint.config(
         patterns: [{ group: ['**/server/**'], message: 'clients talk to the server over the protocol only' }],
       }],
     },
+  },
+  {
+    files: ['web/src/**/*.ts', 'web/src/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['**/server/**', '**/tui/**', '**/cli/**'], message: 'the web client talks to the server over the protocol only' },
+          { group: ['**/client/node/**', ...nodeOnly], message: 'the web client runs in the browser' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['web/public/sw.js'],
+    languageOptions: { globals: { self: 'readonly', caches: 'readonly', fetch: 'readonly', Response: 'readonly', URL: 'readonly' } },
   },
 );

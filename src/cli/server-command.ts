@@ -3,7 +3,7 @@ import { ConfigError, SETTINGS, loadConfig, type SettingName } from '../server/c
 import { CliError, EXIT_ERROR, reportError } from './connection-options.js';
 
 export function addServerCommand(program: Command): void {
-  const server = program.command('server').description('run the chat server (embedded SQLite, single node)');
+  const server = program.command('server').description('run the chat server (embedded SQLite by default; PostgreSQL and Redis for several nodes)');
   server.option('--config <file>', 'JSON file with settings (or BANTER_CONFIG)');
   for (const s of Object.values(SETTINGS)) {
     const fallback = s.default === undefined ? '' : `, default ${String(s.default)}`;
@@ -17,14 +17,28 @@ export function addServerCommand(program: Command): void {
       return fail(err);
     }
     // Loaded here so that client commands (send, listen, chat) start without the server's code.
-    const [{ createLogger }, { startServer }] = await Promise.all([import('../server/logger.js'), import('../server/server.js')]);
+    const [{ createLogger }, { startServer }, workers] = await Promise.all([
+      import('../server/logger.js'),
+      import('../server/server.js'),
+      import('../server/workers.js'),
+    ]);
     const logger = createLogger(config.logLevel);
+    const index = workers.workerIndex();
+    if (config.workers > 1 && index === undefined) return workers.runWorkers(config.workers, logger);
+    if (index !== undefined && index > 0) config.skipAdminBootstrap = true;
     let running;
     try {
       running = await startServer(config, logger);
     } catch (err) {
-      return fail(err);
+      fail(err);
+      // A worker's IPC channel would keep it alive.
+      if (index !== undefined) process.exit(EXIT_ERROR);
+      return;
     }
+    workers.reportReady();
+    // The primary of --workers asks over IPC, so that a Ctrl-C the terminal also sent here does
+    // not count as a second signal.
+    workers.onStopRequest(() => void running.stop('the primary is stopping').then(() => process.exit(0)));
     let signals = 0;
     const onSignal = (signal: NodeJS.Signals): void => {
       if (++signals > 1) process.exit(130); // a second Ctrl-C means now

@@ -15,6 +15,7 @@ interface Xhr {
   upload: { onprogress: ((e: { loaded: number; total: number; lengthComputable: boolean }) => void) | null };
   onload: (() => void) | null;
   onerror: (() => void) | null;
+  onabort: (() => void) | null;
   status: number;
   responseText: string;
   getResponseHeader(name: string): string | null;
@@ -90,7 +91,10 @@ function uploadWithXhr(Impl: new () => Xhr, url: string, headers: Record<string,
       answer(res).then(resolve, reject);
     };
     xhr.onerror = () => reject(new BanterError({ code: 'DISCONNECTED', message: 'the upload failed: the connection broke' }));
-    options.signal?.addEventListener('abort', () => xhr.abort());
+    // A cancelled upload rejects like fetch does (an AbortError), so callers can tell it apart.
+    xhr.onabort = () => reject(new DOMException('the upload was cancelled', 'AbortError'));
+    if (options.signal?.aborted) return reject(new DOMException('the upload was cancelled', 'AbortError'));
+    options.signal?.addEventListener('abort', () => xhr.abort(), { once: true });
     xhr.send(body);
   });
 }

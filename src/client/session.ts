@@ -1,5 +1,6 @@
 import type { ChatMessage, ConversationInfo, EventBodies, MutedUntil, OnlineUser, Op, ReplyResults, RequestBody, Role, RoomInfo } from '../protocol/index.js';
-import { MAX_HISTORY_LIMIT } from '../protocol/index.js';
+// limits.js, not index.js: the browser bundle then leaves out the server's request schemas (zod).
+import { MAX_HISTORY_LIMIT } from '../protocol/limits.js';
 import { backoffDelay } from './backoff.js';
 import { BanterClient } from './client.js';
 import { Emitter } from './emitter.js';
@@ -579,8 +580,13 @@ export class ChatSession extends Emitter<SessionEvents> {
   }
 }
 
+/** A fresh cid. randomUUID exists only in secure contexts (https, localhost): a page served over
+ * plain http on the LAN has getRandomValues alone. */
 function newCid(): string {
-  return globalThis.crypto.randomUUID();
+  const c = globalThis.crypto;
+  if (typeof c.randomUUID === 'function') return c.randomUUID();
+  const bytes = c.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 function sleep(ms: number): Promise<void> {

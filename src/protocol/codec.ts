@@ -34,13 +34,18 @@ export function parseRequest(text: string): ParseResult {
   if (op === undefined) return bad(id, 'missing "op"');
   if (typeof op !== 'string') return bad(id, '"op" must be a string');
   if (!isOp(op)) return bad(id, `unknown op ${JSON.stringify(op.slice(0, 40))}`);
+  const body = parseRequestBody(op, fields);
+  if (body instanceof ProtocolError) return { ok: false, id, error: body };
+  return { ok: true, request: { id, op, body } as ParsedRequest };
+}
+
+/** Checks the fields of one op's request (everything but `id` and `op`); never throws. */
+export function parseRequestBody<O extends Op>(op: O, fields: unknown): RequestBody<O> | ProtocolError {
   const parsed = REQUEST_SCHEMAS[op].safeParse(fields);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-    return bad(id, `${op}: ${where}${issue?.message ?? 'invalid request'}`);
-  }
-  return { ok: true, request: { id, op, body: parsed.data } as ParsedRequest };
+  if (parsed.success) return parsed.data as RequestBody<O>;
+  const issue = parsed.error.issues[0];
+  const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  return new ProtocolError('BAD_REQUEST', `${op}: ${where}${issue?.message ?? 'invalid request'}`);
 }
 
 function bad(id: RequestId | undefined, message: string): ParseResult {

@@ -72,6 +72,8 @@ export const REQUEST_SCHEMAS = {
   owner: z.strictObject({ room, user }),
   room_mute: z.strictObject({ room, user, minutes: minutes.optional() }),
   room_unmute: z.strictObject({ room, user }),
+  sessions: z.strictObject({}),
+  stats: z.strictObject({}),
 } as const;
 
 export type Op = keyof typeof REQUEST_SCHEMAS;
@@ -173,6 +175,33 @@ export interface ReplyResults {
   owner: { room: string; owner: string };
   room_mute: { room: string; user: string; until: Exclude<MutedUntil, null> };
   room_unmute: { room: string; user: string };
+  sessions: { sessions: SessionInfo[] };
+  stats: ServerStats;
+}
+
+/** One logged-in connection, as the admin's `sessions` lists it. */
+export interface SessionInfo {
+  user: string;
+  role: Role;
+  /** "tcp" or "ws". */
+  transport: string;
+  /** The remote IP address the server sees. */
+  address: string;
+  /** ms since the epoch, when the connection opened. */
+  since: number;
+}
+
+/** The admin's `stats`: live figures of this server process. */
+export interface ServerStats {
+  ts: number;
+  /** Open connections, logged in or not, TCP and WebSocket together. */
+  connections: number;
+  /** Logged-in connections. */
+  sessions: number;
+  /** Users online. */
+  users: number;
+  /** Messages stored in each of the last 60 whole seconds, oldest first. */
+  messages: number[];
 }
 
 /** One administrator action, as the audit log keeps it. */

@@ -13,10 +13,37 @@ const port = numeric(z.number({ error: 'expected a port number 0-65535' }).int()
 const positive = numeric(z.number({ error: 'expected a positive number' }).positive());
 const positiveInt = numeric(z.number({ error: 'expected a positive whole number' }).int().positive());
 
+const url = (schemes: string[], fixed: string, example: string) =>
+  z.string().refine(
+    (v) => {
+      if (v === fixed) return true;
+      try {
+        return schemes.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { error: `expected ${fixed} or a URL like ${example}` },
+  );
+
 export const SETTINGS = {
   host: { flag: '--host <addr>', env: 'BANTER_HOST', default: '0.0.0.0', schema: z.string().min(1), describe: 'address to listen on' },
   port: { flag: '--port <n>', env: 'BANTER_PORT', default: 8888, schema: port, describe: 'TCP port of the line protocol (0 picks a free port)' },
   httpPort: { flag: '--http-port <n>', env: 'BANTER_HTTP_PORT', default: 8080, schema: port, describe: 'HTTP port: WebSocket /ws, /healthz, /metrics (0 picks a free port)' },
+  ircPort: {
+    flag: '--irc-port <n>',
+    env: 'BANTER_IRC_PORT',
+    default: undefined,
+    schema: port.optional(),
+    describe: 'IRC gateway port (off unless set; conventionally 6667, or 6697 with TLS; 0 picks a free port)',
+  },
+  publicUrl: {
+    flag: '--public-url <url>',
+    env: 'BANTER_PUBLIC_URL',
+    default: undefined,
+    schema: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }).optional(),
+    describe: 'how users reach the HTTP port, for file links sent to IRC (default http(s)://<host>:<http-port>)',
+  },
   data: { flag: '--data <dir>', env: 'BANTER_DATA', default: './data', schema: z.string().min(1), describe: 'data folder: the SQLite database, uploads' },
   logLevel: {
     flag: '--log-level <level>',
@@ -75,6 +102,34 @@ export const SETTINGS = {
     describe: 'folder of the built web client, served at / on the HTTP port',
   },
   tlsKey: { flag: '--tls-key <file>', env: 'BANTER_TLS_KEY', default: undefined, schema: z.string().min(1).optional(), describe: 'PEM private key file of --tls-cert' },
+  store: {
+    flag: '--store <url>',
+    env: 'BANTER_STORE',
+    default: 'sqlite',
+    schema: url(['postgres:', 'postgresql:'], 'sqlite', 'postgres://user:password@host:5432/banter'),
+    describe: 'sqlite (banter.db in the data folder), or postgres://user:password@host:5432/db[?schema=name] to share one database between nodes',
+  },
+  bus: {
+    flag: '--bus <url>',
+    env: 'BANTER_BUS',
+    default: 'local',
+    schema: url(['redis:', 'rediss:'], 'local', 'redis://host:6379'),
+    describe: 'local (in-process), or redis://[:password@]host:6379[/db][?prefix=name] to fan out and track presence across nodes',
+  },
+  workers: {
+    flag: '--workers <n>',
+    env: 'BANTER_WORKERS',
+    default: 1,
+    schema: numeric(z.number({ error: 'expected a whole number 1-256' }).int().min(1).max(256)),
+    describe: 'processes sharing the ports on this machine (more than 1 needs --store postgres://… and --bus redis://…)',
+  },
+  presenceTtl: {
+    flag: '--presence-ttl <s>',
+    env: 'BANTER_PRESENCE_TTL',
+    default: 15,
+    schema: positive,
+    describe: 'with --bus redis: seconds a node may go without a heartbeat before its users count as offline',
+  },
   sync: {
     flag: '--sync <mode>',
     env: 'BANTER_SYNC',
@@ -88,7 +143,14 @@ export type SettingName = keyof typeof SETTINGS;
 export type ServerConfig = { -readonly [K in SettingName]: z.infer<(typeof SETTINGS)[K]['schema']> } & {
   /** BANTER_ADMIN_PASSWORD: creates or updates the account `admin`. Environment only, never a flag. */
   adminPassword?: string;
+  /** Set in --workers children but the first: the first one creates or updates `admin`. */
+  skipAdminBootstrap?: boolean;
 };
+
+/** A URL's password as ***, for messages and logs. */
+export function hidePassword(text: string): string {
+  return text.replace(/(\/\/[^/:@\s"]*:)[^@/\s"]*@/g, '$1***@');
+}
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -113,13 +175,18 @@ export function loadConfig(flags: Partial<Record<SettingName, unknown>>, env: No
             : [s.default, 'default'];
     const parsed = s.schema.safeParse(raw);
     if (!parsed.success) {
-      throw new ConfigError(`invalid ${name} ${JSON.stringify(raw)} (from ${source}): ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      throw new ConfigError(`invalid ${name} ${hidePassword(JSON.stringify(raw))} (from ${source}): ${parsed.error.issues[0]?.message ?? 'invalid'}`);
     }
     out[name] = parsed.data;
   }
   const config = out as ServerConfig;
   if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) {
     throw new ConfigError('TLS needs both a certificate and its key: set --tls-cert / BANTER_TLS_CERT and --tls-key / BANTER_TLS_KEY, or neither');
+  }
+  if (config.workers > 1 && (config.store === 'sqlite' || config.bus === 'local')) {
+    throw new ConfigError(
+      `--workers ${config.workers} needs a store and a bus the workers share: set --store / BANTER_STORE to a postgres:// URL and --bus / BANTER_BUS to a redis:// URL (or use --workers 1)`,
+    );
   }
   if (env.BANTER_ADMIN_PASSWORD) config.adminPassword = env.BANTER_ADMIN_PASSWORD;
   return config;

@@ -1,39 +1,59 @@
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import { join, resolve } from 'node:path';
 import type { Logger as PinoLogger } from 'pino';
 import { LocalBus } from './bus/local/local-bus.js';
+import { LocalPresence } from './bus/local/local-presence.js';
+import type { Bus, Presence } from './bus/port.js';
+import { BusUnavailableError, openRedis } from './bus/redis/connect.js';
 import { ChatService } from './core/chat-service.js';
 import { DEFAULT_CORE_CONFIG, type CoreConfig } from './core/config.js';
 import type { Peer } from './core/peer.js';
 import { createMetrics } from './metrics.js';
 import { ProtocolError } from '../protocol/index.js';
-import { ConfigError, type ServerConfig } from './config.js';
+import { ConfigError, hidePassword, type ServerConfig } from './config.js';
 import { DiskFileStore } from './store/files/disk-file-store.js';
+import { DuplicateUserError, type Store } from './store/port.js';
+import { PostgresStore, SchemaTooNewError as PgSchemaTooNewError, StoreUnavailableError } from './store/postgres/postgres-store.js';
 import { SchemaTooNewError, SqliteStore } from './store/sqlite/sqlite-store.js';
 import { fileRoutes } from './transports/file-routes.js';
 import { webClientRoutes } from './transports/web-client-routes.js';
 import { HttpTransport } from './transports/http-transport.js';
 import { TcpTransport } from './transports/tcp-transport.js';
 import { WebSocketTransport } from './transports/websocket-transport.js';
+import { IrcGateway } from './transports/irc/gateway.js';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export interface RunningServer {
   tcpPort: number;
   httpPort: number;
+  /** The IRC gateway's port, when --irc-port is set. */
+  ircPort?: number;
   chat: ChatService;
   /** Graceful stop: no new connections, pending writes committed, clients told, database closed. */
   stop(reason?: string): Promise<void>;
 }
 
-/** Wires the embedded single-node server: SQLite store, in-process bus, TCP and HTTP/WebSocket. */
+/**
+ * Wires one node: the store (embedded SQLite, or a shared PostgreSQL), the bus and presence
+ * (in-process, or Redis shared by every node), TCP and HTTP/WebSocket.
+ */
 export async function startServer(config: ServerConfig, logger: PinoLogger): Promise<RunningServer> {
   const tls = loadTls(config);
   const dataDir = prepareDataDir(config.data);
-  const store = openStore(join(dataDir, 'banter.db'), config);
-  const bus = new LocalBus();
-  const metrics = createMetrics(() => ({ tcp: tcp.connections, ws: websocket.connections }));
-  const chat = new ChatService({ store, bus, config: coreConfig(config), logger, metrics: metrics.chat });
+  const store = await openStore(dataDir, config);
+  let bus: Bus, presence: Presence;
+  try {
+    ({ bus, presence } = await openBus(config, logger));
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const metrics = createMetrics(() => ({ tcp: tcp.connections, ws: websocket.connections, irc: irc?.connections ?? 0 }));
+  const chat = new ChatService({ store, bus, presence, config: coreConfig(config), logger, metrics: metrics.chat });
   const connect = (peer: Peer) => chat.connect(peer);
   const maxOutboundBytes = config.maxOutboundKib * 1024;
   const tcp = new TcpTransport(connect, { host: config.host, port: config.port, maxOutboundBytes, tls }, logger);
@@ -45,49 +65,62 @@ export async function startServer(config: ServerConfig, logger: PinoLogger): Pro
     uploadsPerMinute: config.uploadsPerMinute,
     logger,
   });
+  let irc: IrcGateway | undefined;
   const http = new HttpTransport({ host: config.host, port: config.httpPort, websocket, metrics: metrics.registry, routes: [files, webClientRoutes(config.webRoot)], tls });
 
   const abandon = async (): Promise<void> => {
     chat.shutdown();
-    await Promise.allSettled([tcp.close(), http.close()]);
+    await Promise.allSettled([tcp.close(), http.close(), irc?.close()]);
+    await presence.close();
+    await bus.close();
     await store.close();
   };
-  let tcpAddress, httpAddress;
+  let tcpAddress, httpAddress, ircAddress;
   try {
     tcpAddress = await tcp.listen().catch((err: unknown) => Promise.reject(listenError(err, config.host, config.port, '--port / BANTER_PORT')));
     httpAddress = await http.listen().catch((err: unknown) => Promise.reject(listenError(err, config.host, config.httpPort, '--http-port / BANTER_HTTP_PORT')));
     chat.httpPort = httpAddress.port;
-    await bootstrapAdmin(chat, config, logger);
+    if (config.ircPort !== undefined) {
+      const publicUrl = config.publicUrl ?? `${tls ? 'https' : 'http'}://${urlHost(config.host)}:${httpAddress.port}`;
+      irc = new IrcGateway(chat, { host: config.host, port: config.ircPort, maxOutboundBytes, publicUrl, version: VERSION, tls }, logger);
+      ircAddress = await irc.listen().catch((err: unknown) => Promise.reject(listenError(err, config.host, config.ircPort!, '--irc-port / BANTER_IRC_PORT')));
+    }
+    if (!config.skipAdminBootstrap) await bootstrapAdmin(chat, config, logger);
   } catch (err) {
     await abandon();
     throw err;
   }
-  logger.info({ tcp: { host: tcpAddress.address, port: tcpAddress.port }, http: { host: httpAddress.address, port: httpAddress.port }, tls: tls !== undefined, data: dataDir }, 'listening');
+  const topology = { store: config.store === 'sqlite' ? 'sqlite' : hidePassword(config.store), bus: hidePassword(config.bus) };
+  logger.info({ tcp: { host: tcpAddress.address, port: tcpAddress.port }, http: { host: httpAddress.address, port: httpAddress.port }, irc: ircAddress && { host: ircAddress.address, port: ircAddress.port }, tls: tls !== undefined, data: dataDir, ...topology }, 'listening');
   // For people, whatever the log level: with --port 0 this is how they learn the ports.
   const [tcpName, httpName] = tls ? ['TCP+TLS', 'HTTPS, WebSocket wss /ws'] : ['TCP', 'HTTP, WebSocket /ws'];
-  process.stderr.write(`banter: listening on ${tcpAddress.address}:${tcpAddress.port} (${tcpName}) and ${httpAddress.address}:${httpAddress.port} (${httpName}), data in ${dataDir}\n`);
+  const ircName = ircAddress ? `, ${ircAddress.address}:${ircAddress.port} (IRC${tls ? ' over TLS' : ''})` : '';
+  process.stderr.write(`banter: listening on ${tcpAddress.address}:${tcpAddress.port} (${tcpName}) and ${httpAddress.address}:${httpAddress.port} (${httpName})${ircName}, data in ${dataDir}\n`);
 
   let stopping: Promise<void> | undefined;
   const stop = (reason?: string): Promise<void> =>
     (stopping ??= (async () => {
       logger.info({ reason }, 'shutting down');
-      const closing = tcp.close();
+      const closing = Promise.all([tcp.close(), irc?.close()]);
       // Let appends already queued commit and their replies go out before clients are told.
       await new Promise((r) => setImmediate(r));
       chat.shutdown(reason);
       await Promise.all([closing, http.close()]);
+      await presence.close();
       await bus.close();
       await store.close();
       logger.info('stopped');
     })());
 
-  return { tcpPort: tcpAddress.port, httpPort: httpAddress.port, chat, stop };
+  return { tcpPort: tcpAddress.port, httpPort: httpAddress.port, ircPort: ircAddress?.port, chat, stop };
 }
 
 async function bootstrapAdmin(chat: ChatService, config: ServerConfig, logger: PinoLogger): Promise<void> {
   let admin;
+  const ensure = () => chat.accounts.ensureAdmin(config.adminPassword, () => randomBytes(12).toString('base64url'));
   try {
-    admin = await chat.accounts.ensureAdmin(config.adminPassword, () => randomBytes(12).toString('base64url'));
+    // Nodes sharing a database may start together: the one that loses the race finds the account.
+    admin = await ensure().catch((err: unknown) => (err instanceof DuplicateUserError ? ensure() : Promise.reject(err)));
   } catch (err) {
     throw err instanceof ProtocolError && err.code === 'WEAK_PASSWORD' ? new ConfigError(`BANTER_ADMIN_PASSWORD: ${err.message}`) : err;
   }
@@ -121,11 +154,27 @@ function loadTls(config: ServerConfig): { key: Buffer; cert: Buffer } | undefine
   return { key, cert };
 }
 
-function openStore(file: string, config: ServerConfig): SqliteStore {
+async function openStore(dataDir: string, config: ServerConfig): Promise<Store> {
   try {
-    return new SqliteStore(file, { synchronous: config.sync });
+    if (config.store === 'sqlite') return new SqliteStore(join(dataDir, 'banter.db'), { synchronous: config.sync });
+    return await PostgresStore.open(config.store);
   } catch (err) {
-    if (err instanceof SchemaTooNewError) throw new ConfigError(err.message);
+    if (err instanceof SchemaTooNewError || err instanceof PgSchemaTooNewError) throw new ConfigError(err.message);
+    if (err instanceof StoreUnavailableError) throw new ConfigError(`${err.message} (--store / BANTER_STORE)`);
+    if (err instanceof Error && /schema name/.test(err.message)) throw new ConfigError(`${err.message} (--store / BANTER_STORE)`);
+    throw err;
+  }
+}
+
+async function openBus(config: ServerConfig, logger: PinoLogger): Promise<{ bus: Bus; presence: Presence }> {
+  if (config.bus === 'local') {
+    const bus = new LocalBus();
+    return { bus, presence: new LocalPresence(bus) };
+  }
+  try {
+    return await openRedis(config.bus, { logger, presenceTtlMs: config.presenceTtl * 1000 });
+  } catch (err) {
+    if (err instanceof BusUnavailableError || (err instanceof Error && /Redis prefix/.test(err.message))) throw new ConfigError(`${err.message} (--bus / BANTER_BUS)`);
     throw err;
   }
 }
@@ -161,4 +210,10 @@ function listenError(err: unknown, host: string, port: number, setting: string):
   if (code === 'EACCES') return new ConfigError(`no permission to listen on port ${port}; choose a port above 1023 with ${setting}`);
   if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return new ConfigError(`cannot listen on address ${host} (--host / BANTER_HOST): ${code}`);
   return err as Error;
+}
+
+/** The host of the default public URL: the listening address, or this machine's name for a wildcard. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return hostname();
+  return host.includes(':') ? `[${host}]` : host;
 }

@@ -1,22 +1,25 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 
-let sessions = 0;
+export const hasTmux = hasCommand('tmux', ['-V']);
 
-export const hasTmux = (() => {
+/** True if the program runs (for skipping tests that drive real clients, with a reason). */
+export function hasCommand(command: string, args: string[]): boolean {
   try {
-    execFileSync('tmux', ['-V']);
+    execFileSync(command, args, { stdio: 'ignore' });
     return true;
   } catch {
     return false;
   }
-})();
+}
 
-/** Drives the real terminal client in a tmux pane: keys in, screen text out. */
+let sessions = 0;
+
+/** Drives a real terminal program in a tmux pane: keys in, screen text out. */
 export class Tmux {
   readonly name = `banter-test-${process.pid}-${++sessions}`;
-  constructor(command: string) {
-    execFileSync('tmux', ['new-session', '-d', '-s', this.name, '-x', '110', '-y', '30', command]);
+  constructor(command: string, width = 110, height = 30) {
+    execFileSync('tmux', ['new-session', '-d', '-s', this.name, '-x', String(width), '-y', String(height), command]);
   }
   keys(...keys: string[]): void {
     execFileSync('tmux', ['send-keys', '-t', this.name, ...keys]);

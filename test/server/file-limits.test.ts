@@ -214,7 +214,7 @@ describe('HTTP security headers', () => {
     const responses: [string, Response][] = [
       ['healthz', await fetch(`${base}/healthz`)],
       ['metrics', await fetch(`${base}/metrics`)],
-      ['404', await fetch(`${base}/nope`)],
+      ['404', await fetch(`${base}/api/nope`)], // (/nope would be a client route of the web client, when built)
       ['401', await fetch(`${base}/api/files/x`)],
     ];
     const up = await upload(base, alice, Buffer.from('hello'));

@@ -28,6 +28,8 @@ describe('web client serving', () => {
     writeFileSync(join(root, 'index.html'), '<!doctype html><title>Banter web</title><script src="/assets/app-1a2b.js"></script>');
     writeFileSync(join(root, 'assets', 'app-1a2b.js'), 'console.log("banter")');
     writeFileSync(join(root, '.secret'), 'hidden');
+    writeFileSync(join(root, 'sw.js'), 'self.addEventListener("fetch", () => undefined)');
+    writeFileSync(join(root, 'manifest.webmanifest'), '{"name":"Banter"}');
     server = await startTestServer({ webRoot: root });
     bare = await startTestServer({ webRoot: join(root, 'not-built') });
   });
@@ -44,13 +46,22 @@ describe('web client serving', () => {
     const csp = page.headers.get('content-security-policy') ?? '';
     assert.match(csp, /default-src 'self'/);
     assert.match(csp, /frame-ancestors 'none'/);
-    assert.doesNotMatch(csp, /unsafe-inline/);
+    const scripts = /script-src ([^;]*)/.exec(csp)?.[1] ?? '';
+    assert.match(scripts, /'self'/);
+    assert.doesNotMatch(scripts, /'unsafe-inline'|'unsafe-eval'|\*/, 'no inline or foreign scripts');
     assert.equal(page.headers.get('x-content-type-options'), 'nosniff');
     assert.equal(page.headers.get('cache-control'), 'no-cache');
     const asset = await fetch(`http://127.0.0.1:${server.httpPort}/assets/app-1a2b.js`);
     assert.equal(asset.status, 200);
     assert.match(asset.headers.get('content-type') ?? '', /javascript/);
     assert.match(asset.headers.get('cache-control') ?? '', /immutable/);
+    // Not hashed: revalidated every time, so a new release reaches browsers.
+    for (const path of ['/sw.js', '/manifest.webmanifest']) {
+      const res = await fetch(`http://127.0.0.1:${server.httpPort}${path}`);
+      assert.equal(res.status, 200, path);
+      assert.equal(res.headers.get('cache-control'), 'no-cache', path);
+      await res.arrayBuffer();
+    }
   });
 
   it('falls back to index.html for client routes, never for the API, files or dotfiles', async () => {

@@ -58,8 +58,14 @@ describe('terminal client (tmux)', { skip: hasTmux ? false : 'tmux is not instal
     // The pane lists [group], then everyone else online in alphabetical order.
     const others = (await friend.client.request('who', {})).users.map((u) => u.user).filter((u) => u !== me);
     const position = others.sort((a, b) => a.localeCompare(b)).indexOf(friend.name) + 1;
+    // One key per screen update: keys sent back to back can reach Ink in one read, which it
+    // takes as a single paste.
     tui.keys('Tab');
-    for (let i = 0; i < position; i++) tui.keys('Down');
+    await pause();
+    for (let i = 0; i < position; i++) {
+      tui.keys('Down');
+      await pause();
+    }
     tui.keys('Enter');
     await tui.waitFor(new RegExp(`\\[@${friend.name}\\]`), 'the private conversation');
     await tui.waitFor(/a private hello/, 'the private message');

@@ -1,16 +1,17 @@
 import { ProtocolError, encodeEvent, type MutedUntil } from '../../protocol/index.js';
-import type { Bus, BusMessage } from '../bus/port.js';
+import type { Audience, Bus, BusMessage, Presence } from '../bus/port.js';
 import type { Store, UserRecord } from '../store/port.js';
 import { Accounts, type LoginOutcome } from './accounts.js';
 import { ClientSession } from './client-session.js';
 import type { CoreConfig, Logger } from './config.js';
 import { Files } from './files.js';
 import { MessageChanges } from './message-changes.js';
+import { MessageRate } from './message-rate.js';
 import { Messages } from './messages.js';
 import { NO_METRICS, type ChatMetrics } from './metrics.js';
 import { Moderation } from './moderation.js';
 import { OnlineUsers } from './online-users.js';
-import type { Peer, PeerHandler } from './peer.js';
+import type { Peer } from './peer.js';
 import { ReadMarkers } from './read-markers.js';
 import { RoomMembership } from './room-membership.js';
 import { Rooms } from './rooms.js';
@@ -18,6 +19,7 @@ import { Rooms } from './rooms.js';
 export interface ChatServiceDeps {
   store: Store;
   bus: Bus;
+  presence: Presence;
   config: CoreConfig;
   logger: Logger;
   metrics?: ChatMetrics;
@@ -30,6 +32,7 @@ export interface ChatServiceDeps {
 export class ChatService {
   readonly store: Store;
   readonly bus: Bus;
+  readonly presence: Presence;
   readonly config: CoreConfig;
   readonly logger: Logger;
   readonly metrics: ChatMetrics;
@@ -41,6 +44,8 @@ export class ChatService {
   readonly rooms: Rooms;
   readonly readMarkers: ReadMarkers;
   readonly changes: MessageChanges;
+  /** Messages stored per second on this node, for the admin's `stats`. */
+  readonly messageRate = new MessageRate();
   /** Told to clients in `hello`: where this node's HTTP API listens (set once it does). */
   httpPort: number | undefined;
   /** Every open connection, logged in or not. */
@@ -49,7 +54,7 @@ export class ChatService {
   private stopping = false;
 
   constructor(deps: ChatServiceDeps) {
-    ({ store: this.store, bus: this.bus, config: this.config, logger: this.logger } = deps);
+    ({ store: this.store, bus: this.bus, presence: this.presence, config: this.config, logger: this.logger } = deps);
     this.metrics = deps.metrics ?? NO_METRICS;
     this.accounts = new Accounts(this.store, this.config);
     this.files = new Files(this.store);
@@ -69,7 +74,8 @@ export class ChatService {
     return this.connections.size;
   }
 
-  connect(peer: Peer): PeerHandler {
+  /** A new connection; the session is its PeerHandler (and, for gateways, its way into the core). */
+  connect(peer: Peer): ClientSession {
     const session = new ClientSession(this, peer);
     if (this.stopping) {
       session.closeWithError({ code: 'SHUTTING_DOWN', message: 'the server is shutting down' });
@@ -85,31 +91,51 @@ export class ChatService {
     return session;
   }
 
-  /** Binds a session to its user after a successful login; announces the user if newly online. */
-  attach(session: ClientSession, outcome: LoginOutcome): UserRecord {
+  /**
+   * Binds a session to its user after a successful login (at once: from here on moderation
+   * reaches it); resolves once the user's `presence` online, if this is their first session
+   * anywhere, has been delivered here.
+   */
+  attach(session: ClientSession, outcome: LoginOutcome): Promise<UserRecord> {
     if (session.ended) throw new ProtocolError('BAD_REQUEST', 'the connection closed during login');
     const { user, first } = this.online.attach(session, outcome.user);
     session.user = user;
     session.tokenHash = outcome.tokenHash;
     this.logger.info({ user: user.record.name, peer: session.peer.id, transport: session.peer.transport }, 'logged in');
-    if (first) this.announcePresence(user.record, true, user.since);
-    return user.record;
+    const record = user.record;
+    if (!first) return Promise.resolve(record);
+    const online = encodeEvent('presence', { user: record.name, online: true, role: record.role, since: user.since });
+    const offline = encodeEvent('presence', { user: record.name, online: false });
+    const entry = { key: record.key, user: record.name, role: record.role, since: user.since };
+    return this.presence.arrive(entry, online, offline).then(
+      () => record,
+      (err: unknown) => {
+        // Presence is a hint; the login stands.
+        this.logger.error({ err, user: record.name }, 'presence: arrival not recorded');
+        return record;
+      },
+    );
   }
 
-  detach(session: ClientSession): void {
+  /** Unbinds a session; resolves once the user's `presence` offline, if it was their last session anywhere, has gone out. */
+  detach(session: ClientSession): Promise<void> {
     const user = session.user;
-    if (!user) return;
+    if (!user) return Promise.resolve();
     session.user = null;
     session.tokenHash = null;
-    // At shutdown everyone goes: telling each the others are leaving would be n² writes.
-    if (!this.online.detach(session, user)) return;
+    if (!this.online.detach(session, user)) return Promise.resolve();
     this.rooms.membership.forget(user.record.key);
-    if (!this.stopping) this.announcePresence(user.record, false);
+    // At shutdown everyone goes: telling each the others are leaving would be n² writes (the
+    // presence adapter tells other nodes when it closes).
+    if (this.stopping) return Promise.resolve();
+    return this.presence.depart(user.record.key).catch((err: unknown) => {
+      this.logger.error({ err, user: user.record.name }, 'presence: departure not recorded');
+    });
   }
 
   sessionClosed(session: ClientSession): void {
     this.connections.delete(session);
-    this.detach(session);
+    void this.detach(session);
   }
 
   /** The mute in force for a user now, or null. */
@@ -118,49 +144,21 @@ export class ChatService {
     return typeof m === 'number' && m <= Date.now() ? null : m;
   }
 
-  private announcePresence(record: UserRecord, online: boolean, since?: number): void {
-    const body = online ? { user: record.name, online, role: record.role, since } : { user: record.name, online };
-    this.bus.publish({ kind: 'deliver', audience: { to: 'all' }, line: encodeEvent('presence', body) });
-  }
-
   /** Hands a bus message to this node's sessions: one encoded buffer, written to each of them. */
   private deliver(m: BusMessage): void {
     switch (m.kind) {
-      case 'deliver': {
-        const started = performance.now();
-        const bytes = Buffer.from(m.line);
-        const a = m.audience;
-        let count = 0;
-        if (a.to === 'all') {
-          for (const s of this.online.sessions) {
-            if (s.user?.record.key === a.exceptUser) continue;
-            s.peer.write(bytes);
-            count++;
-          }
-        } else if (a.to === 'room') {
-          for (const key of this.rooms.membership.membersHere(a.key)) {
-            if (key === a.exceptUser) continue;
-            for (const s of this.online.get(key)?.sessions ?? []) {
-              s.peer.write(bytes);
-              count++;
-            }
-          }
-        } else {
-          const user = this.online.get(a.key);
-          for (const s of user?.sessions ?? []) {
-            s.peer.write(bytes);
-            count++;
-          }
-        }
-        this.metrics.fannedOut(count, (performance.now() - started) / 1000);
+      case 'deliver':
+        return this.deliverLine(m.audience, m.line);
+      case 'message':
+      case 'update':
+        for (const d of m.deliveries) this.deliverLine(d.audience, d.line);
         return;
-      }
       case 'disconnect': {
         const user = this.online.get(m.userKey);
         if (!user) return;
         const bytes = Buffer.from(m.line);
         for (const s of [...user.sessions]) {
-          this.detach(s);
+          void this.detach(s);
           s.peer.close(bytes);
         }
         return;
@@ -174,6 +172,34 @@ export class ChatService {
         this.rooms.membership.changed(m.room, m.userKey, m.joined);
         return;
     }
+  }
+
+  private deliverLine(a: Audience, line: string): void {
+    const started = performance.now();
+    const bytes = Buffer.from(line);
+    let count = 0;
+    if (a.to === 'all') {
+      for (const s of this.online.sessions) {
+        if (s.user?.record.key === a.exceptUser) continue;
+        s.peer.write(bytes);
+        count++;
+      }
+    } else if (a.to === 'room') {
+      for (const key of this.rooms.membership.membersHere(a.key)) {
+        if (key === a.exceptUser) continue;
+        for (const s of this.online.get(key)?.sessions ?? []) {
+          s.peer.write(bytes);
+          count++;
+        }
+      }
+    } else {
+      const user = this.online.get(a.key);
+      for (const s of user?.sessions ?? []) {
+        s.peer.write(bytes);
+        count++;
+      }
+    }
+    this.metrics.fannedOut(count, (performance.now() - started) / 1000);
   }
 
   /** Pings connections silent for a ping interval; drops those silent for two. */

@@ -4,7 +4,10 @@ import {
   encodeEvent,
   encodeOk,
   parseRequest,
+  parseRequestBody,
   type ErrorBody,
+  type Op,
+  type ReplyResults,
   type RequestId,
 } from '../../protocol/index.js';
 import type { ChatService } from './chat-service.js';
@@ -19,6 +22,8 @@ import type { Peer, PeerHandler } from './peer.js';
 export class ClientSession implements PeerHandler {
   user: OnlineUser<ClientSession> | null = null;
   tokenHash: string | null = null;
+  /** ms since the epoch when the connection opened (the admin's `sessions` shows it). */
+  readonly connectedAt = Date.now();
   /** ms since the epoch of the last line heard; the heartbeat sweep reads it. */
   lastHeard = Date.now();
   pinged = false;
@@ -50,24 +55,54 @@ export class ClientSession implements PeerHandler {
 
   private handle(text: string): void {
     if (this.isClosed) return;
-    this.lastHeard = Date.now();
-    this.pinged = false;
+    this.heard();
     const parsed = parseRequest(text);
     if (!parsed.ok) return this.fail(parsed.id, parsed.error.toBody());
     const { id, op, body } = parsed.request;
+    const refused = this.refusal(op);
+    if (refused) return this.fail(id, refused.toBody());
+    this.start(op, body, (value, error) => {
+      if (error) this.fail(id, error.toBody());
+      else if (id !== undefined && !this.isClosed) this.peer.write(Buffer.from(encodeOk(id, value!)));
+    });
+  }
+
+  /** Counts as activity for the heartbeat; transports whose lines are not all requests call it. */
+  heard(): void {
+    this.lastHeard = Date.now();
+    this.pinged = false;
+  }
+
+  /**
+   * Runs one request for a transport that speaks another protocol (the IRC gateway): the same
+   * shape checks, auth checks, limits and handlers as a request line, without the JSON. Resolves
+   * with the result; rejects with a ProtocolError (what a reply's `error` would carry).
+   */
+  request<O extends Op>(op: O, fields: object): Promise<ReplyResults[O]> {
+    if (this.isClosed) return Promise.reject(new ProtocolError('BAD_REQUEST', 'the connection is closed'));
+    const body = parseRequestBody(op, fields);
+    if (body instanceof ProtocolError) return Promise.reject(body);
+    const refused = this.refusal(op);
+    if (refused) return Promise.reject(refused);
+    return new Promise((resolve, reject) => this.start(op, body, (value, error) => (error ? reject(error) : resolve(value as ReplyResults[O]))));
+  }
+
+  /** The checks before a handler, in protocol order: login, role, requests in progress. */
+  private refusal(op: Op): ProtocolError | undefined {
     const command = COMMANDS[op];
-    if (command.auth !== 'none' && !this.user) return this.fail(id, { code: 'NOT_AUTHENTICATED', message: 'log in first' });
-    if (command.auth === 'admin' && this.user?.record.role !== 'admin') {
-      return this.fail(id, { code: 'FORBIDDEN', message: `${op} is for administrators` });
-    }
-    if (this.inFlight >= this.chat.config.maxInFlight) {
-      return this.fail(id, { code: 'RATE_LIMITED', message: 'too many requests in progress on this connection' });
-    }
+    if (command.auth !== 'none' && !this.user) return new ProtocolError('NOT_AUTHENTICATED', 'log in first');
+    if (command.auth === 'admin' && this.user?.record.role !== 'admin') return new ProtocolError('FORBIDDEN', `${op} is for administrators`);
+    if (this.inFlight >= this.chat.config.maxInFlight) return new ProtocolError('RATE_LIMITED', 'too many requests in progress on this connection');
+    return undefined;
+  }
+
+  /** Runs a handler that passed the checks; `settle` gets its result or its error. */
+  private start(op: Op, body: unknown, settle: (value: object | undefined, error?: ProtocolError) => void): void {
     this.inFlight++;
     let result: Promise<object>;
     try {
       // Handlers run synchronously up to their first await, so requests start in arrival order.
-      result = Promise.resolve((command.run as (s: ClientSession, b: unknown) => object | Promise<object>)(this, body));
+      result = Promise.resolve((COMMANDS[op].run as (s: ClientSession, b: unknown) => object | Promise<object>)(this, body));
     } catch (err) {
       result = Promise.reject(err);
     }
@@ -75,13 +110,13 @@ export class ClientSession implements PeerHandler {
       (value) => {
         this.inFlight--;
         this.chat.metrics.request(op, undefined);
-        if (id !== undefined && !this.isClosed) this.peer.write(Buffer.from(encodeOk(id, value)));
+        settle(value);
       },
       (err: unknown) => {
         this.inFlight--;
-        const body = this.toErrorBody(err, op);
-        this.chat.metrics.request(op, body.code);
-        this.fail(id, body);
+        const error = this.toErrorBody(err, op);
+        this.chat.metrics.request(op, error.code);
+        settle(undefined, err instanceof ProtocolError ? err : new ProtocolError(error.code, error.message));
       },
     );
   }

@@ -52,7 +52,7 @@ export class MemberBatcher {
       joined.reverse();
       left.reverse();
       const line = encodeEvent('members', { room: p.name, joined, left, more, count: p.count });
-      this.bus.publish({ kind: 'deliver', audience: { to: 'room', key }, line });
+      void this.bus.publish({ kind: 'deliver', audience: { to: 'room', key }, line });
     }
   }
 

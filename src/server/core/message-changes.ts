@@ -1,6 +1,6 @@
-import { MAX_REACTION_EMOJIS, ProtocolError, encodeEvent, isEmoji } from '../../protocol/index.js';
+import { MAX_REACTION_EMOJIS, ProtocolError, isEmoji } from '../../protocol/index.js';
 import type { StoredMessage, Store, UserRecord, MessageChange } from '../store/port.js';
-import { checkText, toChatMessage, type Messages, type ResolvedConversation } from './messages.js';
+import { checkText, type Messages, type ResolvedConversation } from './messages.js';
 
 /**
  * Edits, deletes and reactions of stored messages. Each change gets the conversation's next update
@@ -52,7 +52,7 @@ export class MessageChanges {
     if (!changed) throw new ProtocolError('NO_SUCH_MESSAGE', `no message ${seq} in ${conv.asSeenBy}`);
     if (changed.refused) throw new ProtocolError('BAD_REQUEST', `a message has at most ${MAX_REACTION_EMOJIS} different reactions`);
     const stored = changed.message;
-    this.messages.toAudience(conv, me, (asSeenBy) => encodeEvent('update', { ...toChatMessage(stored, asSeenBy), useq: stored.useq! }));
+    await this.messages.fanOutUpdate(stored, conv, me);
     return changed;
   }
 }

@@ -11,7 +11,7 @@ import {
   type FileRef,
   type RequestBody,
 } from '../../protocol/index.js';
-import type { Audience, Bus } from '../bus/port.js';
+import type { Audience, Bus, Delivery } from '../bus/port.js';
 import type { NewMessage, RoomMember, RoomRecord, Store, StoredMessage, UserRecord } from '../store/port.js';
 import { dmKey, dmParties, isRoomKey, parseDestination } from './conversations.js';
 import type { Files } from './files.js';
@@ -79,26 +79,40 @@ export class Messages {
     if (message.kind === 'file') await this.files.shared((JSON.parse(message.body) as FileRef).id, message.conv);
   }
 
-  /** Delivers a just-stored message to every session of every participant, sender included. */
-  fanOut(stored: StoredMessage, conv: ResolvedConversation, sender: UserRecord): void {
-    this.toAudience(conv, sender, (asSeenBy) => encodeEvent('msg', toChatMessage(stored, asSeenBy)));
+  /**
+   * Delivers a just-stored message to every session of every participant, sender included;
+   * resolves once this node has delivered it. Nodes deliver a conversation's messages in seq order.
+   */
+  fanOut(stored: StoredMessage, conv: ResolvedConversation, sender: UserRecord): Promise<void> {
+    const deliveries = this.deliveries(conv, sender, (asSeenBy) => encodeEvent('msg', toChatMessage(stored, asSeenBy)));
+    return this.bus.publish({ kind: 'message', conv: stored.conv, seq: stored.seq, deliveries });
   }
 
   /**
-   * Publishes an event to everyone in a conversation: one line for the lobby or a room, one per
-   * party of a private conversation (each names it after the other). `actor` is the user who
-   * caused it, the one `conv` was resolved for.
+   * Delivers a just-stored change (edit, delete, reaction) of a message, as an `update` event with
+   * the message's whole new state; resolves once this node has delivered it. It goes through the
+   * bus's ordered path like messages, by useq: every node delivers a conversation's updates in
+   * useq order, so the last update a client gets is the message's current state.
    */
-  toAudience(conv: ResolvedConversation, actor: UserRecord, lineFor: (asSeenBy: string) => string): void {
+  fanOutUpdate(stored: StoredMessage, conv: ResolvedConversation, actor: UserRecord): Promise<void> {
+    const useq = stored.useq!;
+    const deliveries = this.deliveries(conv, actor, (asSeenBy) => encodeEvent('update', { ...toChatMessage(stored, asSeenBy), useq }));
+    return this.bus.publish({ kind: 'update', conv: stored.conv, useq, deliveries });
+  }
+
+  /**
+   * Who hears of an event in a conversation: one line for the lobby or a room, one per party of a
+   * private conversation (each names it after the other). `actor` is the user who caused it, the
+   * one `conv` was resolved for.
+   */
+  private deliveries(conv: ResolvedConversation, actor: UserRecord, lineFor: (asSeenBy: string) => string): Delivery[] {
     if (!conv.peer) {
       const audience: Audience = conv.room ? { to: 'room', key: conv.key } : { to: 'all' };
-      this.bus.publish({ kind: 'deliver', audience, line: lineFor(conv.asSeenBy) });
-      return;
+      return [{ audience, line: lineFor(conv.asSeenBy) }];
     }
-    this.bus.publish({ kind: 'deliver', audience: { to: 'user', key: actor.key }, line: lineFor(conv.asSeenBy) });
-    if (conv.peer.key !== actor.key) {
-      this.bus.publish({ kind: 'deliver', audience: { to: 'user', key: conv.peer.key }, line: lineFor(`@${actor.name}`) });
-    }
+    const deliveries: Delivery[] = [{ audience: { to: 'user', key: actor.key }, line: lineFor(conv.asSeenBy) }];
+    if (conv.peer.key !== actor.key) deliveries.push({ audience: { to: 'user', key: conv.peer.key }, line: lineFor(`@${actor.name}`) });
+    return deliveries;
   }
 
   async history(conv: ResolvedConversation, q: RequestBody<'history'>): Promise<ChatMessage[]> {

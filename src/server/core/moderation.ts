@@ -19,8 +19,8 @@ export class Moderation {
     const until: MutedUntil = minutes === undefined ? 'forever' : Date.now() + Math.round(minutes * 60_000);
     const why = cleanReason(reason);
     await this.store.updateUser(target.id, { mutedUntil: until });
-    this.bus.publish({ kind: 'user-changed', userKey: target.key, patch: { mutedUntil: until } });
-    this.toUser(target, encodeEvent('muted', why ? { until, reason: why } : { until }));
+    await this.bus.publish({ kind: 'user-changed', userKey: target.key, patch: { mutedUntil: until } });
+    await this.toUser(target, encodeEvent('muted', why ? { until, reason: why } : { until }));
     this.scheduleUnmute(target, until);
     const span = minutes === undefined ? 'until further notice' : `for ${formatMinutes(minutes)}`;
     await this.record(actor, 'mute', target, `${target.name} was muted by ${actor.name} ${span}${why ? `: ${why}` : ''}`, why ?? null);
@@ -39,7 +39,7 @@ export class Moderation {
     const why = cleanReason(reason) ?? 'kicked by an administrator';
     // Revoke tokens first, so a client's automatic reconnect cannot walk straight back in.
     await this.store.revokeUserSessions(target.id);
-    this.bus.publish({ kind: 'disconnect', userKey: target.key, line: encodeEvent('kicked', { reason: why }) });
+    await this.bus.publish({ kind: 'disconnect', userKey: target.key, line: encodeEvent('kicked', { reason: why }) });
     await this.record(actor, 'kick', target, `${target.name} was kicked by ${actor.name}: ${why}`, why);
     return { user: target.name };
   }
@@ -49,7 +49,7 @@ export class Moderation {
     const why = cleanReason(reason) ?? '';
     await this.store.updateUser(target.id, { banReason: why });
     await this.store.revokeUserSessions(target.id);
-    this.bus.publish({ kind: 'disconnect', userKey: target.key, line: encodeEvent('banned', { reason: why || 'banned by an administrator' }) });
+    await this.bus.publish({ kind: 'disconnect', userKey: target.key, line: encodeEvent('banned', { reason: why || 'banned by an administrator' }) });
     await this.record(actor, 'ban', target, `${target.name} was banned by ${actor.name}${why ? `: ${why}` : ''}`, why || null);
     return { user: target.name };
   }
@@ -66,7 +66,7 @@ export class Moderation {
     const length = [...text].length;
     if (length > MAX_NOTICE_CHARS) throw new ProtocolError('TOO_LONG', `a notice has at most ${MAX_NOTICE_CHARS} characters`);
     await this.store.addAudit({ ts: Date.now(), actor: actor.name, action: 'notice', target: null, detail: text });
-    this.announce(text, actor.name);
+    await this.announce(text, actor.name);
   }
 
   /** Ends a mute when its time is up, telling the user; on restart, a send after expiry is let through anyway. */
@@ -88,8 +88,8 @@ export class Moderation {
     clearTimeout(this.unmuteTimers.get(target.key));
     this.unmuteTimers.delete(target.key);
     await this.store.updateUser(target.id, { mutedUntil: null });
-    this.bus.publish({ kind: 'user-changed', userKey: target.key, patch: { mutedUntil: null } });
-    this.toUser(target, encodeEvent('unmuted', {}));
+    await this.bus.publish({ kind: 'user-changed', userKey: target.key, patch: { mutedUntil: null } });
+    await this.toUser(target, encodeEvent('unmuted', {}));
   }
 
   private async target(name: string, verb: string): Promise<UserRecord> {
@@ -101,16 +101,16 @@ export class Moderation {
 
   private async record(actor: UserRecord, action: string, target: UserRecord, announcement: string, detail: string | null): Promise<void> {
     await this.store.addAudit({ ts: Date.now(), actor: actor.name, action, target: target.name, detail });
-    this.announce(announcement);
+    await this.announce(announcement);
   }
 
-  private announce(text: string, from?: string): void {
+  private announce(text: string, from?: string): Promise<void> {
     const body = from ? { text, from, ts: Date.now() } : { text, ts: Date.now() };
-    this.bus.publish({ kind: 'deliver', audience: { to: 'all' }, line: encodeEvent('notice', body) });
+    return this.bus.publish({ kind: 'deliver', audience: { to: 'all' }, line: encodeEvent('notice', body) });
   }
 
-  private toUser(target: UserRecord, line: string): void {
-    this.bus.publish({ kind: 'deliver', audience: { to: 'user', key: target.key }, line });
+  private toUser(target: UserRecord, line: string): Promise<void> {
+    return this.bus.publish({ kind: 'deliver', audience: { to: 'user', key: target.key }, line });
   }
 
   close(): void {

@@ -20,7 +20,7 @@ export class ReadMarkers {
     const marker = await this.store.advanceReadMarker(me.id, conv.key, target);
     if (marker.moved) {
       const line = encodeEvent('read', { conv: conv.asSeenBy, seq: marker.seq });
-      this.bus.publish({ kind: 'deliver', audience: { to: 'user', key: me.key }, line });
+      await this.bus.publish({ kind: 'deliver', audience: { to: 'user', key: me.key }, line });
     }
     return { conv: conv.asSeenBy, seq: marker.seq };
   }

@@ -62,7 +62,8 @@ export class Rooms {
         ownerId: me.id,
         createdAt: Date.now(),
       });
-      this.bus.publish({ kind: 'room-member', room: key, userKey: me.key, joined: true });
+      // Every node's cache knows before the reply: the creator's next message reaches them here.
+      await this.bus.publish({ kind: 'room-member', room: key, userKey: me.key, joined: true });
       return info(room, 1, true);
     } catch (err) {
       if (err instanceof DuplicateRoomError) throw new ProtocolError('ROOM_EXISTS', `${name} exists; join it or pick another name`);
@@ -113,7 +114,7 @@ export class Rooms {
     const room = await this.asOwner(me, name, 'set the topic');
     const clean = cleanTopic(topic);
     await this.store.updateRoom(room.key, { topic: clean });
-    this.toRoom(room.key, encodeEvent('topic', { room: room.name, topic: clean, by: me.name }));
+    await this.toRoom(room.key, encodeEvent('topic', { room: room.name, topic: clean, by: me.name }));
     return { room: room.name, topic: clean };
   }
 
@@ -124,7 +125,7 @@ export class Rooms {
       throw new ProtocolError('NOT_A_MEMBER', `${target.name} is not in ${room.name}; invite them first`);
     }
     await this.store.updateRoom(room.key, { ownerId: target.id });
-    this.toRoom(room.key, encodeEvent('owner', { room: room.name, owner: target.name, by: me.name }));
+    await this.toRoom(room.key, encodeEvent('owner', { room: room.name, owner: target.name, by: me.name }));
     return { room: room.name, owner: target.name };
   }
 
@@ -134,7 +135,7 @@ export class Rooms {
     if (target.userId === room.ownerId || target.key === 'admin') throw new ProtocolError('FORBIDDEN', `${target.name} cannot be muted in ${room.name}`);
     const until = minutes === undefined ? 'forever' : Date.now() + Math.round(minutes * 60_000);
     await this.store.setMemberMute(room.key, target.userId, until);
-    this.toRoom(room.key, encodeEvent('room_muted', { room: room.name, user: target.name, until }));
+    await this.toRoom(room.key, encodeEvent('room_muted', { room: room.name, user: target.name, until }));
     return { room: room.name, user: target.name, until };
   }
 
@@ -142,7 +143,7 @@ export class Rooms {
     const room = await this.asOwner(me, name, 'unmute members');
     const target = await this.memberOf(room, user);
     await this.store.setMemberMute(room.key, target.userId, null);
-    this.toRoom(room.key, encodeEvent('room_muted', { room: room.name, user: target.name, until: null }));
+    await this.toRoom(room.key, encodeEvent('room_muted', { room: room.name, user: target.name, until: null }));
     return { room: room.name, user: target.name };
   }
 
@@ -211,20 +212,20 @@ export class Rooms {
    * hear it at once in small rooms, batched in big ones.
    */
   private async announce(room: RoomRecord, user: UserRecord, joined: boolean, by?: UserRecord): Promise<void> {
-    this.bus.publish({ kind: 'room-member', room: room.key, userKey: user.key, joined });
+    await this.bus.publish({ kind: 'room-member', room: room.key, userKey: user.key, joined });
     const count = await this.store.memberCount(room.key);
     const body = by ? { room: room.name, user: user.name, by: by.name } : { room: room.name, user: user.name };
     const line = encodeEvent(joined ? 'joined' : 'left', body);
     // The size the room had with the user in it.
     const quiet = (joined ? count : count + 1) > this.config.quietSize;
     if (!quiet && joined) return this.toRoom(room.key, line);
-    this.bus.publish({ kind: 'deliver', audience: { to: 'user', key: user.key }, line });
+    await this.bus.publish({ kind: 'deliver', audience: { to: 'user', key: user.key }, line });
     if (quiet) this.batcher.add(room.key, room.name, user.name, joined, count);
-    else this.toRoom(room.key, line);
+    else return this.toRoom(room.key, line);
   }
 
-  private toRoom(key: string, line: string): void {
-    this.bus.publish({ kind: 'deliver', audience: { to: 'room', key }, line });
+  private toRoom(key: string, line: string): Promise<void> {
+    return this.bus.publish({ kind: 'deliver', audience: { to: 'room', key }, line });
   }
 }
 

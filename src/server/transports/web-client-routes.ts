@@ -1,17 +1,20 @@
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 
 /**
  * The page policy of the web client: everything from this origin only; WebSocket back to it;
  * pictures, sound and video also from blob: (camera, recordings, previews); WebAssembly for the
- * offline hand tracker. Nothing inline, nothing framed.
+ * offline hand tracker. No inline scripts, nothing framed. Inline styles are allowed: the emoji
+ * picker (emoji-picker-element) draws its shadow DOM with a <style> element and style attributes;
+ * styles run no code, and with img-src/connect-src kept to this origin a style cannot send
+ * anything elsewhere.
  */
 export const WEB_CLIENT_CSP = [
   "default-src 'self'",
   "script-src 'self' 'wasm-unsafe-eval'",
-  "style-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
   "img-src 'self' blob: data:",
   "media-src 'self' blob:",
   "connect-src 'self' ws: wss:",
@@ -44,8 +47,10 @@ export function webClientRoutes(root: string): FastifyPluginAsync {
       cacheControl: false, // set below, per kind of file
       setHeaders: (res, path) => {
         res.setHeader('content-security-policy', WEB_CLIENT_CSP);
-        // Built assets carry a content hash in their names; the page itself must always be fresh.
-        res.setHeader('cache-control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable');
+        // Built assets carry a content hash in their names (and the hand tracker's folder its
+        // version); everything else (the page, the service worker, the manifest, icons) must be
+        // revalidated, or a new release would not reach browsers.
+        res.setHeader('cache-control', versioned(root, path) ? 'public, max-age=31536000, immutable' : 'no-cache');
       },
     });
     app.setNotFoundHandler((req, reply) => {
@@ -56,4 +61,10 @@ export function webClientRoutes(root: string): FastifyPluginAsync {
       return reply.sendFile('index.html');
     });
   };
+}
+
+/** Files whose names change with their content: Vite's assets/ and the versioned mediapipe/hands-<version>/. */
+function versioned(root: string, path: string): boolean {
+  const [top, next] = relative(root, path).split(sep);
+  return top === 'assets' || (top === 'mediapipe' && next !== undefined && /-\d/.test(next));
 }

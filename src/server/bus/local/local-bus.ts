@@ -4,8 +4,9 @@ import type { Bus, BusMessage } from '../port.js';
 export class LocalBus implements Bus {
   private handlers: ((message: BusMessage) => void)[] = [];
 
-  publish(message: BusMessage): void {
+  publish(message: BusMessage): Promise<void> {
     for (const handler of this.handlers) handler(message);
+    return Promise.resolve();
   }
 
   subscribe(handler: (message: BusMessage) => void): void {

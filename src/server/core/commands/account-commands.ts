@@ -29,7 +29,7 @@ export const accountCommands: CommandTable<'hello' | 'ping' | 'pong' | 'register
         const { accounts } = s.chat;
         const outcome = 'token' in body ? await accounts.loginWithToken(body.token) : await accounts.loginWithPassword(body.user, body.password, s.peer.address);
         const first = s.chat.online.get(outcome.user.key) === undefined;
-        s.chat.attach(s, outcome);
+        await s.chat.attach(s, outcome);
         // This node learns the user's rooms when they come online here (see RoomMembership).
         if (first) await s.chat.rooms.load(outcome.user);
         // Online now, so a moderator's action from here on reaches this session; one taken while
@@ -38,7 +38,7 @@ export const accountCommands: CommandTable<'hello' | 'ping' | 'pong' | 'register
         try {
           user = await accounts.recheck(outcome);
         } catch (err) {
-          s.chat.detach(s);
+          await s.chat.detach(s);
           throw err;
         }
         if (s.user) s.user.record = { ...s.user.record, mutedUntil: user.mutedUntil, role: user.role };
@@ -52,7 +52,7 @@ export const accountCommands: CommandTable<'hello' | 'ping' | 'pong' | 'register
     auth: 'user',
     run: async (s) => {
       if (s.tokenHash) await s.chat.accounts.logout(s.tokenHash);
-      s.chat.detach(s);
+      await s.chat.detach(s);
       return {};
     },
   },

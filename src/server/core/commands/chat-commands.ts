@@ -26,7 +26,11 @@ export const chatCommands: CommandTable<'send' | 'history' | 'who' | 'convs' | '
         release();
         const { message: stored, duplicate } = await appended;
         s.chat.metrics.stored((performance.now() - started) / 1000);
-        if (!duplicate) s.chat.messages.fanOut(stored, conv, me.record);
+        if (!duplicate) {
+          s.chat.messageRate.record();
+          // Delivered here before the reply, so the sender's own msg event comes first.
+          await s.chat.messages.fanOut(stored, conv, me.record);
+        }
         const asSeenBy = stored.conv === conv.key ? conv.asSeenBy : await s.chat.messages.viewOf(stored.conv, me.record);
         return { conv: asSeenBy, seq: stored.seq, ts: stored.ts };
       } finally {
@@ -41,7 +45,7 @@ export const chatCommands: CommandTable<'send' | 'history' | 'who' | 'convs' | '
       return { messages: await s.chat.messages.history(conv, body) };
     },
   },
-  who: { auth: 'user', run: (s) => ({ users: s.chat.online.list().map((u) => u.info()) }) },
+  who: { auth: 'user', run: async (s) => ({ users: await s.chat.presence.list() }) },
   convs: {
     auth: 'user',
     run: async (s) => ({ convs: await s.chat.readMarkers.conversations(s.user!.record) }),
@@ -56,10 +60,10 @@ export const chatCommands: CommandTable<'send' | 'history' | 'who' | 'convs' | '
       if (!conv.peer) {
         const line = encodeEvent('typing', { conv: conv.asSeenBy, user: me.record.name });
         const audience = conv.room ? { to: 'room' as const, key: conv.key, exceptUser: me.record.key } : { to: 'all' as const, exceptUser: me.record.key };
-        s.chat.bus.publish({ kind: 'deliver', audience, line });
+        await s.chat.bus.publish({ kind: 'deliver', audience, line });
       } else if (conv.peer.key !== me.record.key) {
         const line = encodeEvent('typing', { conv: `@${me.record.name}`, user: me.record.name });
-        s.chat.bus.publish({ kind: 'deliver', audience: { to: 'user', key: conv.peer.key }, line });
+        await s.chat.bus.publish({ kind: 'deliver', audience: { to: 'user', key: conv.peer.key }, line });
       }
       return {};
     },

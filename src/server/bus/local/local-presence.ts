@@ -1,0 +1,30 @@
+import type { OnlineUser } from '../../../protocol/index.js';
+import type { Bus, Presence, PresenceEntry } from '../port.js';
+
+/** Presence of one node: this node's users are everyone. */
+export class LocalPresence implements Presence {
+  private readonly online = new Map<string, { entry: PresenceEntry; offline: string }>();
+
+  constructor(private readonly bus: Bus) {}
+
+  arrive(entry: PresenceEntry, online: string, offline: string): Promise<void> {
+    this.online.set(entry.key, { entry, offline });
+    return this.bus.publish({ kind: 'deliver', audience: { to: 'all' }, line: online });
+  }
+
+  depart(userKey: string): Promise<void> {
+    const known = this.online.get(userKey);
+    if (!known) return Promise.resolve();
+    this.online.delete(userKey);
+    return this.bus.publish({ kind: 'deliver', audience: { to: 'all' }, line: known.offline });
+  }
+
+  async list(): Promise<OnlineUser[]> {
+    return [...this.online.values()].map(({ entry: { user, role, since } }) => ({ user, role, since }));
+  }
+
+  async close(): Promise<void> {
+    // Everyone leaves with the process: telling each the others are leaving would be n² writes.
+    this.online.clear();
+  }
+}

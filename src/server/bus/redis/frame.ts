@@ -1,0 +1,82 @@
+import type { Audience, BusMessage } from '../port.js';
+
+/**
+ * How a bus message travels through Redis: one JSON header line, then the encoded protocol lines
+ * as they are, byte for byte (the header gives their lengths). The publisher encodes once; every
+ * node slices the same bytes out.
+ */
+interface Header {
+  /** Publishing node, and its echo number (0: nobody waits for it). */
+  n: string;
+  i: number;
+  k: 'd' | 'm' | 'x' | 'u';
+  a?: Audience | Audience[];
+  c?: string;
+  s?: number;
+  u?: string;
+  p?: Extract<BusMessage, { kind: 'user-changed' }>['patch'];
+  l: number[];
+}
+
+export interface Frame {
+  node: string;
+  echo: number;
+  message: BusMessage;
+}
+
+const NEWLINE = 0x0a;
+
+export function encodeFrame(node: string, echo: number, m: BusMessage): Buffer {
+  let header: Omit<Header, 'l'>;
+  let lines: string[];
+  switch (m.kind) {
+    case 'deliver':
+      header = { n: node, i: echo, k: 'd', a: m.audience };
+      lines = [m.line];
+      break;
+    case 'message':
+      header = { n: node, i: echo, k: 'm', c: m.conv, s: m.seq, a: m.deliveries.map((d) => d.audience) };
+      lines = m.deliveries.map((d) => d.line);
+      break;
+    case 'disconnect':
+      header = { n: node, i: echo, k: 'x', u: m.userKey };
+      lines = [m.line];
+      break;
+    case 'user-changed':
+      header = { n: node, i: echo, k: 'u', u: m.userKey, p: m.patch };
+      lines = [];
+      break;
+  }
+  const bodies = lines.map((l) => Buffer.from(l));
+  const head = Buffer.from(JSON.stringify({ ...header, l: bodies.map((b) => b.length) }) + '\n');
+  return Buffer.concat([head, ...bodies]);
+}
+
+/** Reads a frame; throws on anything that is not one (the caller logs and drops it). */
+export function decodeFrame(buf: Buffer): Frame {
+  const nl = buf.indexOf(NEWLINE);
+  if (nl < 0) throw new Error('bus frame without a header');
+  const h = JSON.parse(buf.subarray(0, nl).toString('utf8')) as Header;
+  const lines: string[] = [];
+  let at = nl + 1;
+  for (const length of h.l) {
+    if (at + length > buf.length) throw new Error('bus frame shorter than its header says');
+    lines.push(buf.subarray(at, at + length).toString('utf8'));
+    at += length;
+  }
+  const frame = (message: BusMessage): Frame => ({ node: h.n, echo: h.i, message });
+  switch (h.k) {
+    case 'd':
+      return frame({ kind: 'deliver', audience: h.a as Audience, line: lines[0]! });
+    case 'm': {
+      const audiences = h.a as Audience[];
+      return frame({ kind: 'message', conv: h.c!, seq: h.s!, deliveries: audiences.map((audience, i) => ({ audience, line: lines[i]! })) });
+    }
+    case 'x':
+      return frame({ kind: 'disconnect', userKey: h.u!, line: lines[0]! });
+    case 'u':
+      return frame({ kind: 'user-changed', userKey: h.u!, patch: h.p ?? {} });
+    default:
+      throw new Error(`bus frame of unknown kind ${JSON.stringify(h.k)}`);
+  }
+}

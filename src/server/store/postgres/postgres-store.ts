@@ -1,0 +1,414 @@
+import pg from 'pg';
+import type { MutedUntil, Role } from '../../../protocol/index.js';
+import {
+  DuplicateUserError,
+  type AppendResult,
+  type AuditEntry,
+  type AuditRecord,
+  type ConversationSummary,
+  type FileRecord,
+  type HistoryQuery,
+  type NewMessage,
+  type NewUser,
+  type SessionRecord,
+  type Store,
+  type StoredMessage,
+  type UserPatch,
+  type UserRecord,
+} from '../port.js';
+import { MIGRATIONS } from './migrations.js';
+
+export interface PostgresStoreOptions {
+  /** Schema to keep the tables in (created if missing); default: the server's search_path. */
+  schema?: string;
+  /** Most messages committed in one transaction. */
+  maxBatch?: number;
+  /** Connections in the pool. */
+  poolSize?: number;
+}
+
+interface PendingAppend {
+  message: NewMessage;
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+}
+
+interface UserRow {
+  id: number;
+  name: string;
+  key: string;
+  pass_hash: string;
+  role: Role;
+  created_at: number;
+  muted_until: number | null;
+  ban_reason: string | null;
+}
+
+interface MessageRow {
+  conv: string;
+  seq: number;
+  ts: number;
+  sender_id: number;
+  sender_name: string;
+  kind: NewMessage['kind'];
+  body: string;
+  cid: string | null;
+}
+
+const FOREVER = -1;
+/** pg_advisory_xact_lock key that serialises migrations of nodes starting at once ("bant"). */
+const MIGRATION_LOCK = 0x62616e74;
+/** Deadlock, serialization failure: the batch rolled back and may simply run again. */
+const RETRYABLE = new Set(['40P01', '40001']);
+const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+// BIGINT (int8) and NUMERIC (SUM of BIGINT) as numbers: every value we store fits in 2^53.
+const TYPES = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === 20 || oid === 1700 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+/**
+ * The PostgreSQL store, for several nodes sharing one database. Appends are grouped like the
+ * SQLite adapter's: everything appended while the previous batch commits goes in the next one,
+ * and a batch is one call of the banter_append function (migration v2), one round trip. It locks
+ * the batch's conversation rows (in key order, so two nodes cannot deadlock), then numbers each
+ * message from last_seq: the row lock makes writers on different nodes take turns per
+ * conversation, so seq stays gap-free and strictly increasing.
+ */
+export class PostgresStore implements Store {
+  private pending: PendingAppend[] = [];
+  private draining: Promise<void> | undefined;
+  private flushScheduled = false;
+  private closed = false;
+  private readonly purgeTimer: NodeJS.Timeout;
+  private readonly maxBatch: number;
+  /** The last error of an idle pooled connection; the next query reports its own. */
+  lastIdleError: Error | undefined;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    options: PostgresStoreOptions,
+  ) {
+    this.maxBatch = options.maxBatch ?? 2000;
+    this.pool.on('error', (err) => (this.lastIdleError = err));
+    this.purgeTimer = setInterval(() => void this.purgeSessions().catch(() => undefined), 3600_000);
+    this.purgeTimer.unref();
+  }
+
+  /** Connects, migrates the schema and purges expired sessions; throws StoreUnavailableError if the server cannot be reached. */
+  static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
+    const { connectionString, schema } = splitUrl(url, options.schema);
+    const pool = new pg.Pool({
+      connectionString,
+      max: options.poolSize ?? 10,
+      types: TYPES,
+      connectionTimeoutMillis: 10_000,
+      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    });
+    pool.on('error', () => undefined); // replaced by the instance's handler below
+    try {
+      await migrate(pool, schema);
+    } catch (err) {
+      await pool.end().catch(() => undefined);
+      if (err instanceof SchemaTooNewError) throw err;
+      throw new StoreUnavailableError(redact(url), err as Error);
+    }
+    const store = new PostgresStore(pool, options);
+    await store.purgeSessions();
+    return store;
+  }
+
+  private async purgeSessions(): Promise<void> {
+    await this.pool.query('DELETE FROM sessions WHERE expires_at < $1', [Date.now()]);
+  }
+
+  async createUser(user: NewUser): Promise<UserRecord> {
+    try {
+      const { rows } = await this.pool.query<{ id: number }>(
+        'INSERT INTO users (name, key, pass_hash, role, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+        [user.name, user.key, user.passHash, user.role, user.createdAt],
+      );
+      return { ...user, id: rows[0]!.id, mutedUntil: null, banReason: null };
+    } catch (err) {
+      if ((err as { code?: string }).code === '23505') throw new DuplicateUserError(user.key);
+      throw err;
+    }
+  }
+
+  async findUserByKey(key: string): Promise<UserRecord | null> {
+    return toUser((await this.pool.query<UserRow>('SELECT * FROM users WHERE key = $1', [key])).rows[0]);
+  }
+
+  async findUserById(id: number): Promise<UserRecord | null> {
+    return toUser((await this.pool.query<UserRow>('SELECT * FROM users WHERE id = $1', [id])).rows[0]);
+  }
+
+  async updateUser(id: number, patch: UserPatch): Promise<void> {
+    const columns: [string, unknown][] = [];
+    if (patch.passHash !== undefined) columns.push(['pass_hash', patch.passHash]);
+    if (patch.role !== undefined) columns.push(['role', patch.role]);
+    if (patch.mutedUntil !== undefined) columns.push(['muted_until', fromMuted(patch.mutedUntil)]);
+    if (patch.banReason !== undefined) columns.push(['ban_reason', patch.banReason]);
+    if (columns.length === 0) return;
+    const sets = columns.map(([c], i) => `${c} = $${i + 1}`);
+    await this.pool.query(`UPDATE users SET ${sets.join(', ')} WHERE id = $${columns.length + 1}`, [...columns.map(([, v]) => v), id]);
+  }
+
+  async createSession(s: SessionRecord): Promise<void> {
+    await this.pool.query('INSERT INTO sessions (token_hash, user_id, created_at, expires_at, revoked) VALUES ($1, $2, $3, $4, $5)', [
+      s.tokenHash,
+      s.userId,
+      s.createdAt,
+      s.expiresAt,
+      s.revoked,
+    ]);
+  }
+
+  async findSession(tokenHash: string): Promise<SessionRecord | null> {
+    const { rows } = await this.pool.query<{ token_hash: string; user_id: number; created_at: number; expires_at: number; revoked: boolean }>(
+      'SELECT * FROM sessions WHERE token_hash = $1',
+      [tokenHash],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return { tokenHash: row.token_hash, userId: row.user_id, createdAt: row.created_at, expiresAt: row.expires_at, revoked: row.revoked };
+  }
+
+  async extendSession(tokenHash: string, expiresAt: number): Promise<void> {
+    await this.pool.query('UPDATE sessions SET expires_at = $1 WHERE token_hash = $2', [expiresAt, tokenHash]);
+  }
+
+  async revokeSession(tokenHash: string): Promise<void> {
+    await this.pool.query('UPDATE sessions SET revoked = TRUE WHERE token_hash = $1', [tokenHash]);
+  }
+
+  async revokeUserSessions(userId: number): Promise<number> {
+    return (await this.pool.query('UPDATE sessions SET revoked = TRUE WHERE user_id = $1 AND NOT revoked', [userId])).rowCount ?? 0;
+  }
+
+  appendMessage(message: NewMessage): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(new Error('store is closed'));
+    return new Promise((resolve, reject) => {
+      this.pending.push({ message, resolve, reject });
+      if (!this.flushScheduled && !this.draining) {
+        this.flushScheduled = true;
+        setImmediate(() => this.startDrain());
+      }
+    });
+  }
+
+  private startDrain(): void {
+    this.flushScheduled = false;
+    this.draining ??= this.drain();
+  }
+
+  /** Commits batches one after another (so appends settle in call order) until none is pending. */
+  private async drain(): Promise<void> {
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending.splice(0, this.maxBatch);
+        let results: AppendResult[];
+        try {
+          results = await this.commitBatch(batch.map((p) => p.message));
+        } catch (err) {
+          for (const p of batch) p.reject(err);
+          continue;
+        }
+        for (let i = 0; i < batch.length; i++) batch[i]!.resolve(results[i]!);
+      }
+    } finally {
+      // Cleared in the same turn as the last check, so an append made after it starts a new drain.
+      this.draining = undefined;
+    }
+  }
+
+  private async commitBatch(messages: NewMessage[]): Promise<AppendResult[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.tryBatch(messages);
+      } catch (err) {
+        // Another node stored the same (sender, cid) between our check and our insert, or a
+        // lock conflict: the whole batch rolled back, and the next try sees the other's commit.
+        const { code, constraint } = err as { code?: string; constraint?: string };
+        const retry = RETRYABLE.has(code ?? '') || (code === '23505' && constraint === 'messages_by_cid');
+        if (attempt >= 5 || !retry) throw err;
+      }
+    }
+  }
+
+  /** One statement: banter_append (migration v2) locks, dedupes, numbers and inserts the batch. */
+  private async tryBatch(messages: NewMessage[]): Promise<AppendResult[]> {
+    const { rows } = await this.pool.query<MessageRow & { i: number; duplicate: boolean }>('SELECT * FROM banter_append($1, $2, $3, $4, $5, $6, $7)', [
+      messages.map((m) => m.conv),
+      messages.map((m) => m.senderId),
+      messages.map((m) => m.senderName),
+      messages.map((m) => m.kind),
+      messages.map((m) => m.body),
+      messages.map((m) => m.cid),
+      Date.now(),
+    ]);
+    if (rows.length !== messages.length) throw new Error(`banter_append gave ${rows.length} rows for ${messages.length} messages`);
+    return rows.sort((a, b) => a.i - b.i).map((r) => ({ message: toMessage(r), duplicate: r.duplicate }));
+  }
+
+  async history(conv: string, q: HistoryQuery): Promise<StoredMessage[]> {
+    let rows: MessageRow[];
+    const query = async (sql: string, params: unknown[]): Promise<MessageRow[]> => (await this.pool.query<MessageRow>(sql, params)).rows;
+    if (q.after !== undefined && q.before !== undefined) {
+      rows = await query('SELECT * FROM messages WHERE conv = $1 AND seq > $2 AND seq < $3 ORDER BY seq ASC LIMIT $4', [conv, q.after, q.before, q.limit]);
+    } else if (q.after !== undefined) {
+      rows = await query('SELECT * FROM messages WHERE conv = $1 AND seq > $2 ORDER BY seq ASC LIMIT $3', [conv, q.after, q.limit]);
+    } else if (q.before !== undefined) {
+      rows = (await query('SELECT * FROM messages WHERE conv = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3', [conv, q.before, q.limit])).reverse();
+    } else {
+      rows = (await query('SELECT * FROM messages WHERE conv = $1 ORDER BY seq DESC LIMIT $2', [conv, q.limit])).reverse();
+    }
+    return rows.map(toMessage);
+  }
+
+  async conversationsOf(userKey: string): Promise<ConversationSummary[]> {
+    const { rows } = await this.pool.query<{ key: string; last_seq: number; last_ts: number | null; peer: string | null }>(
+      `SELECT c.key, c.last_seq, c.last_ts, u.name AS peer FROM conversations c
+       LEFT JOIN users u ON u.key = (CASE WHEN c.user_a = $1 THEN c.user_b ELSE c.user_a END)
+       WHERE c.key = '#lobby' OR c.user_a = $1 OR c.user_b = $1
+       ORDER BY c.last_ts DESC NULLS LAST`,
+      [userKey],
+    );
+    return rows.map((r) => ({ conv: r.key, lastSeq: r.last_seq, lastTs: r.last_ts, peer: r.key === '#lobby' ? null : r.peer }));
+  }
+
+  async createFile(f: FileRecord): Promise<void> {
+    await this.pool.query('INSERT INTO files (id, sha256, size, mime, name, uploader_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+      f.id,
+      f.sha256,
+      f.size,
+      f.mime,
+      f.name,
+      f.uploaderId,
+      f.createdAt,
+    ]);
+  }
+
+  async findFile(id: string): Promise<FileRecord | null> {
+    const { rows } = await this.pool.query<FileRecord>(
+      'SELECT id, sha256, size, mime, name, uploader_id AS "uploaderId", created_at AS "createdAt" FROM files WHERE id = $1',
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  async uploadedBytes(userId: number): Promise<number> {
+    const { rows } = await this.pool.query<{ total: number }>('SELECT COALESCE(SUM(size), 0) AS total FROM files WHERE uploader_id = $1', [userId]);
+    return rows[0]!.total;
+  }
+
+  async shareFile(fileId: string, conv: string): Promise<void> {
+    await this.pool.query('INSERT INTO file_shares (file_id, conv) VALUES ($1, $2) ON CONFLICT DO NOTHING', [fileId, conv]);
+  }
+
+  async fileConversations(fileId: string): Promise<string[]> {
+    return (await this.pool.query<{ conv: string }>('SELECT conv FROM file_shares WHERE file_id = $1', [fileId])).rows.map((r) => r.conv);
+  }
+
+  async addAudit(e: AuditEntry): Promise<void> {
+    await this.pool.query('INSERT INTO audit (ts, actor, action, target, detail) VALUES ($1, $2, $3, $4, $5)', [e.ts, e.actor, e.action, e.target, e.detail]);
+  }
+
+  async listAudit(limit: number): Promise<AuditRecord[]> {
+    return (await this.pool.query<AuditRecord>('SELECT id, ts, actor, action, target, detail FROM audit ORDER BY id DESC LIMIT $1', [limit])).rows;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.purgeTimer);
+    // What was appended before close still commits.
+    if (this.pending.length > 0) this.startDrain();
+    await this.draining;
+    await this.pool.end();
+  }
+}
+
+async function migrate(pool: pg.Pool, schema: string | undefined): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    await client.query('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
+    const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_version');
+    const version = rows[0]?.version ?? 0;
+    if (version > MIGRATIONS.length) throw new SchemaTooNewError(`PostgreSQL schema ${schema ?? '(search_path)'}`, version, MIGRATIONS.length);
+    for (let v = version; v < MIGRATIONS.length; v++) await client.query(MIGRATIONS[v]!);
+    if (rows.length === 0) await client.query('INSERT INTO schema_version (version) VALUES ($1)', [MIGRATIONS.length]);
+    else await client.query('UPDATE schema_version SET version = $1', [MIGRATIONS.length]);
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+/** The URL for pg without our own `schema` parameter, and that schema (checked: it goes into SQL). */
+function splitUrl(url: string, schemaOption: string | undefined): { connectionString: string; schema: string | undefined } {
+  const parsed = new URL(url);
+  const schema = schemaOption ?? (parsed.searchParams.get('schema') || undefined);
+  parsed.searchParams.delete('schema');
+  if (schema !== undefined && !SCHEMA_NAME.test(schema)) throw new Error(`invalid schema name ${JSON.stringify(schema)}: letters, digits and _, not starting with a digit`);
+  return { connectionString: parsed.toString(), schema };
+}
+
+/** The URL without its password, for messages. */
+export function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparsable URL)';
+  }
+}
+
+/** The database cannot be reached or refuses us: the operator's to fix. */
+export class StoreUnavailableError extends Error {
+  constructor(
+    readonly url: string,
+    override readonly cause: Error,
+  ) {
+    super(`cannot open PostgreSQL at ${url}: ${cause.message || (cause as { code?: string }).code || String(cause)}`);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+/** The database was migrated by a newer Banter; using it would risk its data. */
+export class SchemaTooNewError extends Error {
+  constructor(what: string, version: number, known: number) {
+    super(`${what} has schema v${version}, newer than this Banter (v${known}); upgrade Banter`);
+    this.name = 'SchemaTooNewError';
+  }
+}
+
+function toUser(row: UserRow | undefined): UserRecord | null {
+  if (!row) return null;
+  return {
+    id: row.id,
+    name: row.name,
+    key: row.key,
+    passHash: row.pass_hash,
+    role: row.role,
+    createdAt: row.created_at,
+    mutedUntil: row.muted_until === null ? null : row.muted_until === FOREVER ? 'forever' : row.muted_until,
+    banReason: row.ban_reason,
+  };
+}
+
+function fromMuted(m: MutedUntil): number | null {
+  return m === null ? null : m === 'forever' ? FOREVER : m;
+}
+
+function toMessage(r: MessageRow): StoredMessage {
+  return { conv: r.conv, seq: r.seq, ts: r.ts, senderId: r.sender_id, senderName: r.sender_name, kind: r.kind, body: r.body, cid: r.cid };
+}

@@ -1,0 +1,112 @@
+import { LOBBY, isValidName, nameKey } from '../../../../protocol/index.js';
+import { ERR, RPL } from '../numerics.js';
+import { USER_HOST, userSource } from '../render.js';
+import type { IrcSession } from '../session.js';
+import { TOPIC, isLobby, joinLobby, names, noSuchChannel, topic } from '../welcome.js';
+import type { IrcCommandTable } from './command.js';
+import { banOrMute } from './admin.js';
+
+export const channelCommands: IrcCommandTable = {
+  JOIN: {
+    minParams: 1,
+    registered: true,
+    run: async (s, m) => {
+      if (m.params[0] === '0') return part(s, 'Left all channels');
+      for (const name of m.params[0]!.split(',')) {
+        if (isLobby(name)) await joinLobby(s);
+        else if (name.startsWith('#')) noSuchChannel(s, name);
+        else s.numeric(ERR.BADCHANMASK, name, 'Bad Channel Mask');
+      }
+    },
+  },
+  PART: {
+    minParams: 1,
+    registered: true,
+    run: (s, m) => {
+      for (const name of m.params[0]!.split(',')) {
+        if (!isLobby(name)) noSuchChannel(s, name);
+        else if (!s.joined) s.numeric(ERR.NOTONCHANNEL, LOBBY, "You're not on that channel");
+        else part(s, m.params[1]);
+      }
+    },
+  },
+  NAMES: {
+    minParams: 0,
+    registered: true,
+    run: async (s, m) => {
+      const name = m.params[0]?.split(',')[0];
+      if (name === undefined || isLobby(name)) return names(s);
+      s.numeric(RPL.ENDOFNAMES, name, 'End of /NAMES list');
+    },
+  },
+  TOPIC: {
+    minParams: 1,
+    registered: true,
+    run: (s, m) => {
+      if (!isLobby(m.params[0]!)) return noSuchChannel(s, m.params[0]!);
+      if (m.params.length > 1) return s.numeric(ERR.CHANOPRIVSNEEDED, LOBBY, "You're not channel operator: the topic of #lobby is fixed");
+      topic(s);
+    },
+  },
+  LIST: {
+    minParams: 0,
+    registered: true,
+    run: async (s) => {
+      const { users } = await s.request('who', {});
+      s.numeric(RPL.LISTSTART, 'Channel', 'Users  Name');
+      s.numeric(RPL.LIST, LOBBY, String(users.length), TOPIC);
+      s.numeric(RPL.LISTEND, 'End of /LIST');
+    },
+  },
+  MODE: { minParams: 1, registered: true, run: mode },
+  WHO: { minParams: 0, registered: true, run: who },
+};
+
+function part(s: IrcSession, reason: string | undefined): void {
+  if (!s.joined) return;
+  s.joined = false;
+  s.line(userSource(s.nick), 'PART', reason ? [LOBBY, reason] : [LOBBY]);
+}
+
+async function mode(s: IrcSession, m: { params: string[] }): Promise<void> {
+  const target = m.params[0]!;
+  if (target.startsWith('#')) {
+    if (!isLobby(target)) return noSuchChannel(s, target);
+    const change = m.params[1];
+    if (change === undefined) {
+      s.numeric(RPL.CHANNELMODEIS, LOBBY, '+nt');
+      return s.numeric(RPL.CREATIONTIME, LOBBY, String(Math.floor(s.ctx.createdAt.getTime() / 1000)));
+    }
+    // A ban list query (clients send it on join): Banter's bans are of accounts, listed by `banter admin audit`.
+    if (/^[+-]?b$/.test(change) && m.params[2] === undefined) return s.numeric(RPL.ENDOFBANLIST, LOBBY, 'End of channel ban list');
+    if (!s.isAdmin) return s.numeric(ERR.CHANOPRIVSNEEDED, LOBBY, "You're not channel operator");
+    const flag = /^([+-])([bq])$/.exec(change);
+    if (flag && m.params[2] !== undefined) return banOrMute(s, flag[1] === '+', flag[2] as 'b' | 'q', m.params[2], m.params[3]);
+    return s.numeric(ERR.UNKNOWNMODE, change.replace(/^[+-]/, '').charAt(0) || change, 'is unknown mode char to me: #lobby takes +b/-b (ban) and +q/-q (mute) <nick>');
+  }
+  if (!s.isMe(target)) return s.numeric(ERR.USERSDONTMATCH, "Can't change mode for other users");
+  if (m.params[1] !== undefined && !/^[+-]i*$/.test(m.params[1])) return s.numeric(ERR.UMODEUNKNOWNFLAG, 'Unknown MODE flag');
+  s.numeric(RPL.UMODEIS, '+i');
+}
+
+/** WHO #lobby, WHO <nick> or WHO <mask>: RPL_WHOREPLY per online user, then RPL_ENDOFWHO. */
+async function who(s: IrcSession, m: { params: string[] }): Promise<void> {
+  const mask = m.params[0] ?? '*';
+  const { users } = await s.request('who', {});
+  const channelQuery = isLobby(mask);
+  const matcher = channelQuery ? () => true : maskMatcher(mask);
+  for (const u of users) {
+    if (!matcher(u.user)) continue;
+    const away = s.ctx.away.has(nameKey(u.user));
+    const flags = `${away ? 'G' : 'H'}${u.role === 'admin' ? '*@' : ''}`;
+    s.numeric(RPL.WHOREPLY, channelQuery || mask === '*' ? LOBBY : '*', u.user, USER_HOST, s.ctx.serverName, u.user, flags, `0 ${u.user}`);
+  }
+  s.numeric(RPL.ENDOFWHO, mask, 'End of WHO list');
+}
+
+/** A nick or a glob (`*`, `?`) compared the way Banter compares names. */
+function maskMatcher(mask: string): (name: string) => boolean {
+  if (!/[*?]/.test(mask)) return isValidName(mask) ? (name) => nameKey(name) === nameKey(mask) : () => false;
+  const re = new RegExp(`^${nameKey(mask).replace(/[.+^${}()|[\]\\-]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'u');
+  return (name) => re.test(nameKey(name));
+}

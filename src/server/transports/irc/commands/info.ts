@@ -1,0 +1,73 @@
+import { nameKey } from '../../../../protocol/index.js';
+import { ERR, RPL } from '../numerics.js';
+import { USER_HOST } from '../render.js';
+import type { IrcSession } from '../session.js';
+import { lusers, motd } from '../welcome.js';
+import type { IrcCommandTable } from './command.js';
+import { MAX_REASON_CHARS } from '../../../../protocol/index.js';
+
+async function online(s: IrcSession): Promise<Map<string, { user: string; role: string; since: number }>> {
+  const { users } = await s.request('who', {});
+  return new Map(users.map((u) => [nameKey(u.user), u]));
+}
+
+export const infoCommands: IrcCommandTable = {
+  WHOIS: {
+    minParams: 1,
+    registered: true,
+    run: async (s, m) => {
+      const nick = (m.params[1] ?? m.params[0]!).split(',')[0]!;
+      const u = (await online(s)).get(nameKey(nick));
+      if (!u) {
+        s.numeric(ERR.NOSUCHNICK, nick, 'No such nick/channel');
+        return s.numeric(RPL.ENDOFWHOIS, nick, 'End of /WHOIS list');
+      }
+      s.numeric(RPL.WHOISUSER, u.user, u.user, USER_HOST, '*', u.user);
+      s.numeric(RPL.WHOISSERVER, u.user, s.ctx.serverName, 'Banter');
+      if (u.role === 'admin') s.numeric(RPL.WHOISOPERATOR, u.user, 'is a Banter administrator');
+      const away = s.ctx.away.get(nameKey(u.user));
+      if (away !== undefined) s.numeric(RPL.AWAY, u.user, away);
+      s.numeric(RPL.WHOISIDLE, u.user, '0', String(Math.floor(u.since / 1000)), 'seconds idle, signon time');
+      s.numeric(RPL.WHOISCHANNELS, u.user, `${u.role === 'admin' ? '@' : ''}#lobby`);
+      s.numeric(RPL.WHOISACCOUNT, u.user, u.user, 'is logged in as');
+      s.numeric(RPL.ENDOFWHOIS, u.user, 'End of /WHOIS list');
+    },
+  },
+  ISON: {
+    minParams: 1,
+    registered: true,
+    run: async (s, m) => {
+      const users = await online(s);
+      const asked = m.params.join(' ').split(' ').filter((n) => n !== '');
+      s.numeric(RPL.ISON, asked.filter((n) => users.has(nameKey(n))).map((n) => users.get(nameKey(n))!.user).join(' '));
+    },
+  },
+  USERHOST: {
+    minParams: 1,
+    registered: true,
+    run: async (s, m) => {
+      const users = await online(s);
+      const found = m.params.slice(0, 5).flatMap((n) => {
+        const u = users.get(nameKey(n));
+        if (!u) return [];
+        return [`${u.user}${u.role === 'admin' ? '*' : ''}=${s.ctx.away.has(nameKey(u.user)) ? '-' : '+'}${u.user}@${USER_HOST}`];
+      });
+      s.numeric(RPL.USERHOST, found.join(' '));
+    },
+  },
+  AWAY: {
+    minParams: 0,
+    registered: true,
+    run: (s, m) => {
+      const key = s.core.user!.record.key;
+      const message = m.params[0] ? [...m.params[0]].slice(0, MAX_REASON_CHARS).join('') : undefined;
+      if (message === undefined) s.ctx.away.delete(key);
+      else s.ctx.away.set(key, message);
+      s.numeric(message === undefined ? RPL.UNAWAY : RPL.NOWAWAY, message === undefined ? 'You are no longer marked as being away' : 'You have been marked as being away');
+      for (const other of s.ctx.sessions) other.awayChanged(s.nick, message);
+    },
+  },
+  MOTD: { minParams: 0, registered: true, run: (s) => motd(s) },
+  LUSERS: { minParams: 0, registered: true, run: (s) => lusers(s) },
+  VERSION: { minParams: 0, registered: true, run: (s) => s.numeric(RPL.VERSION, s.ctx.version, s.ctx.serverName, 'Banter IRC gateway') },
+};

@@ -1,0 +1,18 @@
+import type { ChatService } from '../../core/chat-service.js';
+import type { Logger } from '../../core/config.js';
+
+/** What every IRC session of one gateway shares. */
+export interface GatewayContext {
+  chat: ChatService;
+  logger: Logger;
+  /** The server's name on IRC: the source of its numerics and notices. */
+  serverName: string;
+  /** Where the HTTP API is reached from outside, for file links: `https://host:8080`. */
+  publicUrl: string;
+  version: string;
+  createdAt: Date;
+  /** AWAY messages by user key, set from IRC (Banter's other clients have no away state). */
+  away: Map<string, string>;
+  /** Every IRC session of this node, for away-notify. */
+  sessions: Set<{ awayChanged(userName: string, message: string | undefined): void }>;
+}

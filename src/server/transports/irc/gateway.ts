@@ -1,0 +1,140 @@
+/**
+ * The IRC gateway: a third transport beside TCP v1 and WebSocket, so that IRC clients (irssi,
+ * WeeChat, HexChat, bots) are Banter clients.
+ *
+ * Design
+ * - One IRC connection is one core session. The gateway gives the core an IrcPeer (irc-peer.ts)
+ *   and gets back the connection's ClientSession; IRC commands become calls to
+ *   `ClientSession.request(op, fields)` — the same shape checks, auth, roles, limits in flight,
+ *   mute enforcement, flood control and handlers as a v1 request line. Nothing of the chat is
+ *   re-implemented here: a muted user's PRIVMSG is refused by the core's `send`, and the gateway
+ *   only says so in IRC (404 + NOTICE).
+ * - Events come from the core as the encoded v1 line, one Buffer written to every recipient.
+ *   The session (translate.ts) turns them into IRC lines. Decoding is done once per Buffer, and
+ *   the rendering of a message once per line style (server-time, message-tags), in a WeakMap
+ *   keyed by that Buffer (render.ts): one lobby message to any number of IRC clients costs one
+ *   JSON.parse and at most four renderings. The parts that differ per recipient are either the
+ *   same for everyone who shares a Buffer (the core encodes a private message once per
+ *   recipient user, so the target nick, the recipient's own, is fixed) or a choice not to send
+ *   (echo-message, a PART-ed #lobby).
+ * - Each command has a table entry (commands/): minimum parameters, whether registration is
+ *   needed, whether later lines may overtake it; the session checks these before any handler
+ *   (461, 451, 421). Commands run in order, the next line waiting for an async one, except
+ *   messages, whose order the core keeps.
+ * - Limits as on every transport: the core's idle timeout (PING, then ERROR), connection cap
+ *   and send flood control; here also the IRC line limits (512 bytes, 4096 of client tags: 417), a
+ *   per-connection command allowance with fake lag and a bounded backlog (Excess Flood), one
+ *   bounded outbound queue (SendQ exceeded) and a registration deadline.
+ *
+ * Mapping: nick = Banter account name (names are already valid IRC nicks but for leading
+ * digits and '-', which clients accept; NICK can't change it); #lobby = the lobby, joined at
+ * registration; PRIVMSG nick = the private conversation "@nick"; Banter admins are channel
+ * operators (@) and may KICK, KILL, MODE +b/+q, WALLOPS. Login is PASS (the account's
+ * password, nick = account) or SASL PLAIN; REGISTER (draft/account-registration) creates an
+ * account. docs/irc.md is the user's guide.
+ */
+import net from 'node:net';
+import tls from 'node:tls';
+import type { ChatService } from '../../core/chat-service.js';
+import type { Logger } from '../../core/config.js';
+import { writeCoalesced } from '../write-coalescer.js';
+import type { GatewayContext } from './context.js';
+import { CLOSE_GRACE_MS, IrcPeer } from './irc-peer.js';
+import { IrcLineReader } from './line-reader.js';
+import { IrcSession } from './session.js';
+
+export interface IrcGatewayOptions {
+  host: string;
+  port: number;
+  maxOutboundBytes: number;
+  /** Where the HTTP API is reached from outside, for file links (`https://chat.example.org:8080`). */
+  publicUrl: string;
+  version: string;
+  /** PEM key and certificate: IRC over TLS (conventionally port 6697). */
+  tls?: { key: Buffer; cert: Buffer };
+}
+
+let nextId = 0;
+
+export class IrcGateway {
+  private readonly server: net.Server;
+  private readonly sockets = new Set<net.Socket>();
+  private readonly ctx: GatewayContext;
+
+  constructor(
+    chat: ChatService,
+    private readonly options: IrcGatewayOptions,
+    private readonly logger: Logger,
+  ) {
+    this.ctx = {
+      chat,
+      logger,
+      serverName: 'irc.banter',
+      publicUrl: options.publicUrl.replace(/\/+$/, ''),
+      version: `banter-${options.version}`,
+      createdAt: new Date(),
+      away: new Map(),
+      sessions: new Set(),
+    };
+    this.server = options.tls
+      ? tls.createServer({ key: options.tls.key, cert: options.tls.cert, noDelay: true }, (socket) => this.accept(socket))
+      : net.createServer({ noDelay: true }, (socket) => this.accept(socket));
+    this.server.on('tlsClientError', (err: Error) => logger.debug({ err: err.message }, 'IRC TLS handshake failed'));
+  }
+
+  listen(): Promise<net.AddressInfo> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen({ host: this.options.host, port: this.options.port }, () => {
+        this.server.off('error', reject);
+        resolve(this.server.address() as net.AddressInfo);
+      });
+    });
+  }
+
+  get connections(): number {
+    return this.sockets.size;
+  }
+
+  /** Stops accepting; open connections are the core's to close (shutdown). Resolves when all are gone. */
+  async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    setTimeout(() => {
+      for (const s of this.sockets) s.destroy();
+    }, CLOSE_GRACE_MS).unref();
+    await closed;
+  }
+
+  private accept(socket: net.Socket): void {
+    this.sockets.add(socket);
+    socket.setKeepAlive(true, 60_000);
+    // Lines are read only once the session exists (the data handler is added after it).
+    const reader = new IrcLineReader((e) => session.onLine(e));
+    const peer = new IrcPeer(
+      `irc-${++nextId}`,
+      socket.remoteAddress ?? 'unknown',
+      {
+        queued: () => socket.writableLength,
+        isOpen: () => !socket.destroyed,
+        send: (data) => writeCoalesced(socket, data),
+        finish: (last) => {
+          reader.stop();
+          if (last) socket.end(last);
+          else socket.end();
+          setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
+        },
+      },
+      this.options.maxOutboundBytes,
+      this.logger,
+    );
+    // The core may close the connection as soon as it sees it (server full): the reader exists first.
+    const session = new IrcSession(this.ctx, peer);
+    socket.on('data', (chunk: Buffer) => reader.write(chunk));
+    socket.on('error', (err) => this.logger.debug({ peer: peer.id, err: err.message }, 'IRC socket error'));
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      reader.stop();
+      peer.gone();
+    });
+  }
+}

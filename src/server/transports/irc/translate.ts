@@ -1,0 +1,99 @@
+import { LOBBY, nameKey, type ChatMessage, type EventBodies } from '../../../protocol/index.js';
+import { formatMessage, formatTags } from './message.js';
+import { decodeShared, renderMessage, renderShared, userSource } from './render.js';
+import type { IrcSession } from './session.js';
+import { splitBytes } from './text.js';
+
+type Event = { [E in keyof EventBodies]: { ev: E } & EventBodies[E] }[keyof EventBodies];
+
+export function isPingEvent(data: Buffer): boolean {
+  return decodeShared(data)?.ev === 'ping';
+}
+
+/** One core event as IRC lines for this session (nothing for what IRC has no use for). */
+export function translateEvent(s: IrcSession, data: Buffer): void {
+  const decoded = decodeShared(data);
+  if (!decoded || typeof decoded.ev !== 'string') return;
+  const e = decoded as Event;
+  const server = s.ctx.serverName;
+  switch (e.ev) {
+    case 'msg': {
+      if (e.conv === LOBBY && !s.joined) return;
+      // Without echo-message a client does not get back what it sent itself (other connections
+      // of the same user do: that is how a bouncer shows what you said elsewhere).
+      if (!s.caps.has('echo-message') && e.cid?.startsWith(s.cidPrefix)) return;
+      const m: ChatMessage = e;
+      s.peer.send(renderShared(data, s.style, () => renderMessage(m, s.nick, s.style, s.ctx.publicUrl)));
+      return;
+    }
+    case 'presence': {
+      if (s.isMe(e.user)) return;
+      if (!e.online) s.ctx.away.delete(nameKey(e.user));
+      if (!s.joined) return;
+      if (e.online) s.line(userSource(e.user), 'JOIN', [LOBBY]);
+      else s.line(userSource(e.user), 'QUIT', ['Offline']);
+      return;
+    }
+    case 'notice': {
+      const source = e.from === undefined ? server : userSource(e.from);
+      const target = s.joined ? LOBBY : s.nick;
+      const overhead = Buffer.byteLength(`:${source} NOTICE ${target} :\r\n`);
+      const tags = s.style.serverTime ? formatTags([['time', new Date(e.ts).toISOString()]]) : undefined;
+      for (const line of e.text.split('\n')) {
+        for (const piece of splitBytes(line, 512 - overhead)) if (piece.trim() !== '') s.line(source, 'NOTICE', [target, piece], tags);
+      }
+      return;
+    }
+    case 'muted':
+      s.muteReason = e.reason;
+      s.notice(`You are muted ${untilText(e.until)}${e.reason ? `: ${e.reason}` : ''}`);
+      return;
+    case 'unmuted':
+      s.muteReason = undefined;
+      s.notice('You are no longer muted');
+      return;
+    case 'typing': {
+      if (!s.caps.has('message-tags')) return;
+      const target = e.conv === LOBBY ? LOBBY : s.nick;
+      if (target === LOBBY && !s.joined) return;
+      s.line(userSource(e.user), 'TAGMSG', [target], '+typing=active');
+      return;
+    }
+    case 'ping':
+      s.line(undefined, 'PING', [server]);
+      return;
+    case 'error':
+      s.notice(e.error.message);
+      return;
+    default:
+      return;
+  }
+}
+
+/** The last lines before the core closes the connection: KICK/KILL and ERROR, as IRC servers end them. */
+export function closingLines(s: IrcSession, data: Buffer | undefined): string {
+  const e = data ? (decodeShared(data) as Event | undefined) : undefined;
+  const server = s.ctx.serverName;
+  const error = (reason: string): string => formatMessage(undefined, 'ERROR', [`Closing Link: ${s.peer.address} (${reason})`]);
+  switch (e?.ev) {
+    case 'kicked':
+      return (s.joined ? formatMessage(server, 'KICK', [LOBBY, s.nick, e.reason]) : '') + error(`Kicked: ${e.reason}`);
+    case 'banned':
+      return formatMessage(server, 'KILL', [s.nick, `Banned: ${e.reason}`]) + error(`Banned: ${e.reason}`);
+    case 'shutdown':
+      return error(`Server shutting down: ${e.reason}`);
+    case 'error': {
+      const { code, message } = e.error;
+      if (code === 'TIMEOUT') return error(`Ping timeout: ${message}`);
+      if (code === 'SLOW_CONSUMER') return error('SendQ exceeded');
+      return error(message);
+    }
+    default:
+      return error('Closed');
+  }
+}
+
+export function untilText(until: number | 'forever' | null): string {
+  if (until === 'forever') return 'until an administrator unmutes you';
+  return until === null ? '' : `until ${new Date(until).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}`;
+}

@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
+import type { AppendResult, NewMessage, Store } from '../../src/server/store/port.js';
+import { PostgresStore, SchemaTooNewError, StoreUnavailableError } from '../../src/server/store/postgres/postgres-store.js';
+import { MIGRATIONS } from '../../src/server/store/postgres/migrations.js';
+import { PG_URL, dropSchema, pgUrlWithSchema, postgresUnavailable, uniqueSpace } from '../helpers/services.js';
+import { storeContract } from './contract.js';
+
+const unavailable = await postgresUnavailable();
+if (unavailable) console.log(`# skipping the PostgreSQL store tests: ${unavailable}`);
+
+const schemas: string[] = [];
+after(async () => {
+  if (!unavailable) for (const s of schemas) await dropSchema(s);
+});
+
+function freshSchema(): string {
+  const schema = uniqueSpace('banter_test');
+  schemas.push(schema);
+  return schema;
+}
+
+if (!unavailable) {
+  storeContract('PostgresStore', async () => {
+    const schema = freshSchema();
+    let current: Store = await PostgresStore.open(pgUrlWithSchema(schema));
+    return {
+      store: current,
+      async reopen() {
+        current = await PostgresStore.open(pgUrlWithSchema(schema));
+        return current;
+      },
+      async cleanup() {
+        await current.close();
+        await dropSchema(schema);
+      },
+    };
+  });
+}
+
+describe('PostgresStore', { skip: unavailable }, () => {
+  let schema: string;
+  let stores: PostgresStore[] = [];
+  before(() => {
+    schema = freshSchema();
+  });
+  after(async () => {
+    for (const s of stores) await s.close();
+    stores = [];
+  });
+
+  it('keeps seq gap-free and unique with two nodes (two pools) appending to one conversation at once', async () => {
+    const url = pgUrlWithSchema(schema);
+    const [a, b] = [await PostgresStore.open(url, { poolSize: 4 }), await PostgresStore.open(url, { poolSize: 4 })];
+    stores.push(a, b);
+    const alice = await a.createUser({ name: 'Alice', key: 'alice', passHash: 'h', role: 'user', createdAt: 1 });
+    const bob = await b.createUser({ name: 'Bob', key: 'bob', passHash: 'h', role: 'user', createdAt: 1 });
+    const msg = (sender: typeof alice, i: number, conv = '#lobby'): NewMessage => ({
+      conv, senderId: sender.id, senderName: sender.name, kind: 'text', body: `${sender.name}-${i}`, cid: `c${i}`,
+    });
+    const fromA: Promise<AppendResult>[] = [];
+    const fromB: Promise<AppendResult>[] = [];
+    // 600 each, in bursts over many turns so that batches of the two nodes interleave; some also
+    // go to a private conversation, so batches lock several rows in different mixes.
+    for (let i = 0; i < 600; i++) {
+      fromA.push(a.appendMessage(msg(alice, i, i % 5 === 0 ? 'dm:alice:bob' : '#lobby')));
+      fromB.push(b.appendMessage(msg(bob, i, i % 7 === 0 ? 'dm:alice:bob' : '#lobby')));
+      if (i % 25 === 0) await new Promise((r) => setImmediate(r));
+    }
+    const results = await Promise.all([...fromA, ...fromB]);
+    assert.ok(results.every((r) => !r.duplicate));
+    for (const conv of ['#lobby', 'dm:alice:bob']) {
+      const seqs = results.filter((r) => r.message.conv === conv).map((r) => r.message.seq).sort((x, y) => x - y);
+      assert.deepEqual(seqs, Array.from({ length: seqs.length }, (_, i) => i + 1), `${conv}: 1..N, no gap, no duplicate`);
+      // Each node's own appends got increasing seqs, in the order it made them.
+      for (const mine of [fromA, fromB]) {
+        const own = (await Promise.all(mine)).filter((r) => r.message.conv === conv).map((r) => r.message.seq);
+        assert.deepEqual(own, [...own].sort((x, y) => x - y));
+      }
+      const stored = await a.history(conv, { after: 0, limit: 5000 });
+      assert.equal(stored.length, seqs.length);
+      for (let i = 1; i < stored.length; i++) assert.ok(stored[i]!.ts >= stored[i - 1]!.ts, 'ts never goes back within a conversation');
+    }
+    // A retry with a cid already used goes back to the first, whichever node asks.
+    const again = await b.appendMessage(msg(alice, 3, '#lobby'));
+    assert.equal(again.duplicate, true);
+    assert.equal(again.message.body, 'Alice-3');
+  });
+
+  it('keeps seq gap-free with three nodes appending to one conversation only', async () => {
+    const url = pgUrlWithSchema(schema);
+    const nodes = [await PostgresStore.open(url), await PostgresStore.open(url), await PostgresStore.open(url)];
+    stores.push(...nodes);
+    const dave = await nodes[0]!.createUser({ name: 'Dave', key: 'dave', passHash: 'h', role: 'user', createdAt: 1 });
+    const conv = 'dm:dave:dave';
+    const pending: Promise<AppendResult>[] = [];
+    for (let i = 0; i < 300; i++) {
+      for (const store of nodes) pending.push(store.appendMessage({ conv, senderId: dave.id, senderName: 'Dave', kind: 'text', body: `d${i}`, cid: null }));
+      if (i % 10 === 0) await new Promise((r) => setImmediate(r));
+    }
+    const seqs = (await Promise.all(pending)).map((r) => r.message.seq).sort((x, y) => x - y);
+    assert.deepEqual(seqs, Array.from({ length: 900 }, (_, i) => i + 1));
+  });
+
+  it('stores a repeated (sender, cid) once when two nodes race with it', async () => {
+    const url = pgUrlWithSchema(schema);
+    const [a, b] = [await PostgresStore.open(url), await PostgresStore.open(url)];
+    stores.push(a, b);
+    const carol = await a.createUser({ name: 'Carol', key: 'carol', passHash: 'h', role: 'user', createdAt: 1 });
+    for (let i = 0; i < 20; i++) {
+      // The same retry reaches two nodes at once, once even naming another conversation.
+      const m: NewMessage = { conv: '#lobby', senderId: carol.id, senderName: 'Carol', kind: 'text', body: `r${i}`, cid: `race-${i}` };
+      const [x, y] = await Promise.all([a.appendMessage(m), b.appendMessage(i % 2 ? m : { ...m, conv: 'dm:carol:carol' })]);
+      assert.equal([x, y].filter((r) => r.duplicate).length, 1, `race ${i}: one stored, one duplicate`);
+      assert.deepEqual(x.message, y.message);
+    }
+  });
+
+  it('migrates a new schema, records its version, and refuses a schema from a newer Banter', async () => {
+    const s = freshSchema();
+    const store = await PostgresStore.open(pgUrlWithSchema(s));
+    await store.close();
+    const client = new pg.Client({ connectionString: PG_URL });
+    await client.connect();
+    try {
+      const { rows } = await client.query(`SELECT version FROM "${s}".schema_version`);
+      assert.deepEqual(rows, [{ version: MIGRATIONS.length }]);
+      // Opening again migrates nothing and keeps the data.
+      const again = await PostgresStore.open(pgUrlWithSchema(s));
+      await again.close();
+      await client.query(`UPDATE "${s}".schema_version SET version = $1`, [MIGRATIONS.length + 1]);
+    } finally {
+      await client.end();
+    }
+    await assert.rejects(PostgresStore.open(pgUrlWithSchema(s)), (err: unknown) => err instanceof SchemaTooNewError && /newer than this Banter/.test(err.message));
+  });
+
+  it('names the database it cannot reach, without its password', async () => {
+    const err = await PostgresStore.open('postgres://root:s3cret@127.0.0.1:1/test').then(
+      () => assert.fail('opened a store on a closed port'),
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof StoreUnavailableError, String(err));
+    assert.match(err.message, /cannot open PostgreSQL at postgres:\/\/root:\*\*\*@127\.0\.0\.1:1\/test/);
+    assert.doesNotMatch(err.message, /s3cret/);
+  });
+});

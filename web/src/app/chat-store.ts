@@ -1,0 +1,292 @@
+import { BanterError } from '../../../src/client/errors.js';
+import type { ChatSession, ConnectionState, Content } from '../../../src/client/session.js';
+import { LOBBY, MAX_HISTORY_LIMIT } from '../../../src/protocol/limits.js';
+import type { ChatMessage, MutedUntil, OnlineUser, Role } from '../../../src/protocol/messages.js';
+import { mergeItems, messageItem, oldestSeq, pendingItem, removeItem, systemItem, type Item } from './timeline.js';
+
+export interface ConvState {
+  conv: string;
+  items: readonly Item[];
+  /** The first page has been fetched (or is on its way). */
+  loaded: boolean;
+  loadingOlder: boolean;
+  /** Older messages remain on the server. */
+  hasOlder: boolean;
+  /** Who is typing here now. */
+  typing: readonly string[];
+}
+
+export interface Toast {
+  id: number;
+  text: string;
+  kind: 'info' | 'error';
+}
+
+/** A refusal of something the user did, shown next to the composer of its conversation. */
+export interface Refusal {
+  conv: string;
+  code: string;
+  message: string;
+  until?: MutedUntil;
+}
+
+export interface ChatSnapshot {
+  user: string;
+  role: Role;
+  connection: ConnectionState;
+  mutedUntil: MutedUntil;
+  online: readonly OnlineUser[];
+  current: string;
+  convs: Readonly<Record<string, ConvState>>;
+  unread: Readonly<Record<string, number>>;
+  toasts: readonly Toast[];
+  refusal: Refusal | undefined;
+  ended: { code: string; reason: string } | undefined;
+}
+
+export type Translate = (key: string, vars?: Record<string, unknown>) => string;
+
+/** The first page of a conversation; older pages, fetched while scrolling back, are the largest the server gives. */
+const PAGE = 50;
+const OLDER_PAGE = MAX_HISTORY_LIMIT;
+const TYPING_MS = 4_000;
+
+/**
+ * The web client's state of one logged-in session, as immutable snapshots for React
+ * (useSyncExternalStore). The SDK's ChatSession delivers every message once and in order across
+ * reconnects; this adds what the screen needs: pages of history, rows still being sent, system
+ * rows, typing hints, refusals and toasts.
+ */
+export class ChatStore {
+  private snap: ChatSnapshot;
+  private readonly listeners = new Set<() => void>();
+  private readonly convs = new Map<string, ConvState>();
+  private readonly typingUntil = new Map<string, Map<string, number>>();
+  private toastId = 0;
+  private scheduled = false;
+  private readonly offs: (() => void)[] = [];
+  private typingTimer: ReturnType<typeof setInterval> | undefined;
+  /** When this user last said they were typing (reset by a send: what comes next is news). */
+  private lastTyping = 0;
+
+  constructor(
+    readonly session: ChatSession,
+    private readonly t: Translate,
+  ) {
+    this.snap = {
+      user: session.user ?? '',
+      role: session.role ?? 'user',
+      connection: session.state,
+      mutedUntil: session.mutedUntil,
+      online: session.onlineUsers,
+      current: LOBBY,
+      convs: {},
+      unread: {},
+      toasts: [],
+      refusal: undefined,
+      ended: undefined,
+    };
+    this.conv(LOBBY);
+    this.offs.push(
+      session.on('message', (m) => this.onMessage(m)),
+      session.on('state', (connection) => this.patch({ connection, online: session.onlineUsers })),
+      session.on('presence', () => this.patch({ online: session.onlineUsers })),
+      session.on('conversations', () => this.patch({ unread: this.unreadCounts() })),
+      session.on('typing', ({ conv, user }) => this.onTyping(conv, user)),
+      session.on('notice', (n) => {
+        this.addSystem(LOBBY, n.from ? this.t('notice.from', { from: n.from, text: n.text }) : n.text, 'notice', n.ts, n.from);
+        if (this.snap.current !== LOBBY) this.toast(n.text);
+      }),
+      session.on('muted', ({ until, reason }) => {
+        const text = this.mutedText(until, reason);
+        this.addSystem(this.snap.current, text, 'warn');
+        this.patch({ mutedUntil: until });
+      }),
+      session.on('unmuted', () => {
+        this.addSystem(this.snap.current, this.t('moderation.unmuted'), 'notice');
+        this.patch({ mutedUntil: null, refusal: this.snap.refusal?.code === 'MUTED' ? undefined : this.snap.refusal });
+      }),
+      session.on('ended', (e) => this.patch({ ended: e })),
+    );
+    this.typingTimer = setInterval(() => this.expireTyping(), 1_000);
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getSnapshot = (): ChatSnapshot => this.snap;
+
+  dispose(): void {
+    for (const off of this.offs.splice(0)) off();
+    clearInterval(this.typingTimer);
+  }
+
+  // ---- what the user does ----
+
+  /** Opens a conversation: fetches its newest page the first time, and clears its unread count. */
+  open(conv: string): void {
+    this.patch({ current: conv, refusal: undefined });
+    this.markRead();
+    const c = this.conv(conv);
+    if (!c.loaded) void this.loadFirst(conv);
+  }
+
+  /** Clears the open conversation's unread count (the user can see it). */
+  markRead(): void {
+    this.session.markRead(this.snap.current);
+  }
+
+  async loadOlder(conv: string): Promise<void> {
+    const c = this.conv(conv);
+    if (c.loadingOlder || !c.hasOlder || !c.loaded) return;
+    const before = oldestSeq(c.items);
+    if (before === undefined || before <= 1) return this.setConv(conv, { hasOlder: false });
+    this.setConv(conv, { loadingOlder: true });
+    try {
+      const older = await this.session.olderThan(conv, before, OLDER_PAGE);
+      const now = this.conv(conv);
+      this.setConv(conv, { items: mergeItems(now.items, older.map(messageItem)), loadingOlder: false, hasOlder: older.length === OLDER_PAGE && (older[0]?.seq ?? 1) > 1 });
+    } catch {
+      this.setConv(conv, { loadingOlder: false }); // offline: tried again on the next scroll
+    }
+  }
+
+  /** Sends to the open conversation; the row shows at once and is replaced by the stored message. */
+  async send(content: Content, to = this.snap.current, fileName?: string): Promise<void> {
+    const pending = pendingItem(this.snap.user, content, fileName);
+    this.lastTyping = 0; // what is typed next is news again
+    this.setConv(to, { items: mergeItems(this.conv(to).items, [pending]) });
+    if (this.snap.refusal?.conv === to) this.patch({ refusal: undefined });
+    try {
+      await this.session.send(to, content);
+    } catch (err) {
+      this.refuse(to, err);
+      throw err;
+    } finally {
+      this.setConv(to, { items: removeItem(this.conv(to).items, pending.id) });
+    }
+  }
+
+  /** Tells the others in the open conversation that the user is typing (at most every 2.5 s). */
+  typing(): void {
+    const now = Date.now();
+    if (now - this.lastTyping < 2_500 || this.snap.connection !== 'online') return;
+    this.lastTyping = now;
+    this.session.typing(this.snap.current);
+  }
+
+  refuse(conv: string, err: unknown): void {
+    const code = err instanceof BanterError ? err.code : 'ERROR';
+    let message = err instanceof Error ? err.message : String(err);
+    if (err instanceof BanterError && err.code === 'MUTED') message = this.mutedText(err.until ?? 'forever');
+    else if (err instanceof BanterError && err.code === 'RATE_LIMITED') message = this.t('refusal.rate', { seconds: err.retryAfter ?? 1 });
+    this.patch({ refusal: { conv, code, message, ...(err instanceof BanterError && err.until !== undefined ? { until: err.until } : {}) } });
+  }
+
+  clearRefusal(): void {
+    if (this.snap.refusal) this.patch({ refusal: undefined });
+  }
+
+  toast(text: string, kind: Toast['kind'] = 'info'): void {
+    const toast = { id: ++this.toastId, text, kind };
+    this.patch({ toasts: [...this.snap.toasts, toast].slice(-4) });
+    setTimeout(() => this.patch({ toasts: this.snap.toasts.filter((x) => x.id !== toast.id) }), kind === 'error' ? 6_000 : 4_000);
+  }
+
+  // ---- what the server says ----
+
+  private onMessage(m: ChatMessage): void {
+    const c = this.conv(m.conv);
+    this.setConv(m.conv, { items: mergeItems(c.items, [messageItem(m)]), typing: c.typing.filter((u) => u !== m.from) });
+    this.typingUntil.get(m.conv)?.delete(m.from);
+    if (m.conv === this.snap.current && document.visibilityState === 'visible') this.markRead();
+  }
+
+  private onTyping(conv: string, user: string): void {
+    let users = this.typingUntil.get(conv);
+    if (!users) this.typingUntil.set(conv, (users = new Map()));
+    users.set(user, Date.now() + TYPING_MS);
+    const c = this.conv(conv);
+    if (!c.typing.includes(user)) this.setConv(conv, { typing: [...c.typing, user] });
+  }
+
+  private expireTyping(): void {
+    const now = Date.now();
+    for (const [conv, users] of this.typingUntil) {
+      let changed = false;
+      for (const [u, until] of users) {
+        if (until > now) continue;
+        users.delete(u);
+        changed = true;
+      }
+      if (changed) this.setConv(conv, { typing: [...users.keys()] });
+    }
+  }
+
+  private async loadFirst(conv: string): Promise<void> {
+    this.setConv(conv, { loaded: true });
+    try {
+      const page = await this.session.olderThan(conv, undefined, PAGE);
+      this.setConv(conv, { items: mergeItems(this.conv(conv).items, page.map(messageItem)), hasOlder: page.length === PAGE && (page[0]?.seq ?? 1) > 1 });
+    } catch {
+      this.setConv(conv, { loaded: false }); // not connected: fetched when it opens again or reconnects
+      const off = this.session.on('state', (s) => {
+        if (s !== 'online') return;
+        off();
+        if (!this.conv(conv).loaded) void this.loadFirst(conv);
+      });
+    }
+  }
+
+  private addSystem(conv: string, text: string, tone: 'notice' | 'warn', ts?: number, from?: string): void {
+    const c = this.conv(conv);
+    this.setConv(conv, { items: mergeItems(c.items, [systemItem(c.items, text, tone, ts, from)]) });
+  }
+
+  private mutedText(until: MutedUntil, reason?: string): string {
+    const base = until === 'forever' || until === null ? this.t('moderation.mutedForever') : this.t('moderation.mutedUntil', { time: new Date(until).toLocaleString() });
+    return reason ? `${base} (${reason})` : base;
+  }
+
+  private unreadCounts(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const c of this.session.conversations) if (c.unread > 0) out[c.conv] = c.unread;
+    return out;
+  }
+
+  // ---- plumbing ----
+
+  private conv(conv: string): ConvState {
+    let c = this.convs.get(conv);
+    if (!c) {
+      c = { conv, items: [], loaded: false, loadingOlder: false, hasOlder: true, typing: [] };
+      this.convs.set(conv, c);
+      this.changed();
+    }
+    return c;
+  }
+
+  private setConv(conv: string, patch: Partial<ConvState>): void {
+    const c = this.conv(conv);
+    this.convs.set(conv, { ...c, ...patch });
+    this.changed();
+  }
+
+  private patch(p: Partial<ChatSnapshot>): void {
+    this.snap = { ...this.snap, ...p };
+    this.changed();
+  }
+
+  /** Many changes in one turn (a catch-up of hundreds of messages) make one render. */
+  private changed(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    queueMicrotask(() => {
+      this.scheduled = false;
+      this.snap = { ...this.snap, convs: Object.fromEntries(this.convs), mutedUntil: this.session.mutedUntil };
+      for (const l of this.listeners) l();
+    });
+  }
+}
