@@ -1,4 +1,4 @@
-import type { ChatMessage, EventBodies, MutedUntil, OnlineUser, Op, ReplyResults, RequestBody, Role } from '../protocol/index.js';
+import type { ChatMessage, ConversationInfo, EventBodies, MutedUntil, OnlineUser, Op, ReplyResults, RequestBody, Role, RoomInfo } from '../protocol/index.js';
 // limits.js, not index.js: the browser bundle then leaves out the server's request schemas (zod).
 import { MAX_HISTORY_LIMIT } from '../protocol/limits.js';
 import { backoffDelay } from './backoff.js';
@@ -12,12 +12,19 @@ export type Content = { text: string } | { sticker: string } | { file: { id: str
 export type SendResult = ReplyResults['send'];
 
 export interface Conversation {
-  /** "#lobby" or "@name". */
+  /** "#lobby", "#room" or "@name". */
   conv: string;
   /** The last seq handed to the application. */
   lastSeq: number;
+  /** Unread messages (from others, after the server's read marker). */
   unread: number;
+  /** The user's read marker, as the server keeps it for all their devices. */
+  readSeq: number;
+  /** The last update (edit, delete, reaction) handed to the application. */
+  lastUseq: number;
 }
+
+export type MessageUpdate = EventBodies['update'];
 
 export interface SessionEvents {
   /** Every message exactly once per conversation, in seq order, across reconnects. */
@@ -28,6 +35,19 @@ export interface SessionEvents {
   muted: EventBodies['muted'];
   unmuted: EventBodies['unmuted'];
   typing: EventBodies['typing'];
+  /** A message was edited, deleted or reacted to: its whole new state. Once per change, in useq order, across reconnects. */
+  update: MessageUpdate;
+  /** The user's read marker moved (on this device or another). */
+  read: EventBodies['read'];
+  /** The rooms the user is in changed (joined, left, topic, owner). */
+  rooms: RoomInfo[];
+  /** Room events, as the server sent them. */
+  joined: EventBodies['joined'];
+  left: EventBodies['left'];
+  members: EventBodies['members'];
+  topic: EventBodies['topic'];
+  owner: EventBodies['owner'];
+  room_muted: EventBodies['room_muted'];
   /** The server ended the session for good (kick, ban, logout elsewhere); no reconnect follows. */
   ended: { reason: string; code: 'kicked' | 'banned' | 'auth' | 'closed' };
   conversations: Conversation[];
@@ -66,8 +86,11 @@ export class ChatSession extends Emitter<SessionEvents> {
   private readonly convs = new Map<string, Conversation>();
   private readonly users = new Map<string, OnlineUser>();
   private readonly outbox: OutboxEntry[] = [];
+  private readonly joinedRooms = new Map<string, RoomInfo>();
   /** Live messages that arrive while history is being fetched wait here. */
   private held: ChatMessage[] | undefined;
+  /** Live updates that arrive during a catch-up wait here, so none is skipped by a later one. */
+  private heldUpdates: MessageUpdate[] | undefined;
   private stopped = false;
   private caughtUpOnce = false;
   /** A login (first or again) is in progress: its own code handles a connection lost meanwhile. */
@@ -104,6 +127,10 @@ export class ChatSession extends Emitter<SessionEvents> {
   }
   get conversations(): Conversation[] {
     return [...this.convs.values()];
+  }
+  /** The rooms the user is in (not #lobby), by name. */
+  get rooms(): RoomInfo[] {
+    return [...this.joinedRooms.values()].sort((a, b) => a.room.localeCompare(b.room));
   }
   /** Messages accepted by the outbox and not yet acknowledged. */
   get pendingCount(): number {
@@ -148,12 +175,43 @@ export class ChatSession extends Emitter<SessionEvents> {
     this.client?.notify('typing', { to });
   }
 
+  /** Marks a conversation read up to its last message, here and (through the server) on every device. */
   markRead(conv: string): void {
     const c = this.convs.get(conv);
-    if (c && c.unread > 0) {
+    if (!c) return;
+    if (c.unread > 0) {
       c.unread = 0;
       this.emit('conversations', this.conversations);
     }
+    if (c.lastSeq > c.readSeq && this.connState === 'online') {
+      c.readSeq = c.lastSeq;
+      this.client?.request('read', { conv, seq: c.lastSeq }).catch(() => undefined);
+    }
+  }
+
+  createRoom(room: string, options: { topic?: string; private?: boolean } = {}): Promise<RoomInfo> {
+    return this.request('create', { room, ...options }).then((info) => this.roomJoined(info));
+  }
+
+  join(room: string): Promise<RoomInfo> {
+    return this.request('join', { room }).then((info) => this.roomJoined(info));
+  }
+
+  async leave(room: string): Promise<void> {
+    const { room: name } = await this.request('leave', { room });
+    this.roomLeft(name);
+  }
+
+  edit(conv: string, seq: number, text: string): Promise<ReplyResults['edit']> {
+    return this.request('edit', { conv, seq, text });
+  }
+
+  deleteMessage(conv: string, seq: number): Promise<ReplyResults['delete']> {
+    return this.request('delete', { conv, seq });
+  }
+
+  react(conv: string, seq: number, emoji: string): Promise<ReplyResults['react']> {
+    return this.request('react', { conv, seq, emoji });
   }
 
   async logout(): Promise<void> {
@@ -218,6 +276,34 @@ export class ChatSession extends Emitter<SessionEvents> {
       this.emit('presence', p);
     });
     on('notice', (n) => this.emit('notice', n));
+    on('update', (u) => (this.heldUpdates ? this.heldUpdates.push(u) : this.acceptUpdate(u)));
+    on('read', (r) => this.onRead(client, r));
+    on('joined', (j) => {
+      if (j.user === this.me?.user) void this.refreshRooms(client);
+      else this.bumpMembers(j.room, 1);
+      this.emit('joined', j);
+    });
+    on('left', (l) => {
+      if (l.user === this.me?.user) this.roomLeft(l.room);
+      else this.bumpMembers(l.room, -1);
+      this.emit('left', l);
+    });
+    on('members', (m) => {
+      const r = this.joinedRooms.get(m.room);
+      if (r) this.setRoom({ ...r, members: m.count });
+      this.emit('members', m);
+    });
+    on('topic', (t) => {
+      const r = this.joinedRooms.get(t.room);
+      if (r) this.setRoom({ ...r, topic: t.topic });
+      this.emit('topic', t);
+    });
+    on('owner', (o) => {
+      const r = this.joinedRooms.get(o.room);
+      if (r) this.setRoom({ ...r, owner: o.owner });
+      this.emit('owner', o);
+    });
+    on('room_muted', (m) => this.emit('room_muted', m));
     on('typing', (t) => this.emit('typing', t));
     on('muted', (m) => {
       if (this.me) this.me.mutedUntil = m.until;
@@ -297,40 +383,129 @@ export class ChatSession extends Emitter<SessionEvents> {
   /** Refreshes who is online and fetches every message missed in every conversation. */
   private async catchUp(client: BanterClient): Promise<void> {
     const held = (this.held ??= []);
+    const heldUpdates = (this.heldUpdates ??= []);
     let complete = false;
     try {
-      const [{ users }, { convs }] = await Promise.all([client.request('who', {}), client.request('convs', {})]);
+      const [{ users }, { convs }, { rooms }] = await Promise.all([client.request('who', {}), client.request('convs', {}), client.request('rooms', {})]);
       this.users.clear();
       for (const u of users) this.users.set(u.user, u);
+      this.joinedRooms.clear();
+      for (const r of rooms) if (r.joined) this.joinedRooms.set(r.room, r);
       for (const info of convs) {
         let known = this.convs.get(info.conv);
         if (!known) {
           // At the first login a conversation starts at its present (older messages are history to
           // page through), but not after a message that arrived since the login; after that, a
-          // new one was started while we were away: fetch all of it.
+          // new one was started while we were away: fetch all of it. (A room joined while away
+          // starts at its present too: its past is history.)
           const heldSeqs = held.filter((m) => m.conv === info.conv).map((m) => m.seq - 1);
-          const start = this.caughtUpOnce ? 0 : Math.min(info.last_seq, ...heldSeqs);
-          known = { conv: info.conv, lastSeq: start, unread: 0 };
+          const fresh = !this.caughtUpOnce || info.conv.startsWith('#');
+          const start = fresh ? Math.min(info.last_seq, ...heldSeqs) : 0;
+          // Pages fetched later show messages as they are now: older updates are not news.
+          known = { conv: info.conv, lastSeq: start, unread: 0, readSeq: info.read_seq, lastUseq: fresh ? info.last_useq : 0 };
           this.convs.set(info.conv, known);
         }
-        if (info.last_seq > known.lastSeq) await this.fill(client, known);
+        const fetched = info.last_seq > known.lastSeq ? await this.fill(client, known) : [];
+        if (info.last_useq > known.lastUseq) await this.fillUpdates(client, known);
+        // The server's count as of the `convs` reply, and what came since; held messages after
+        // that are counted as they are accepted.
+        known.unread = info.unread + fetched.filter((m) => m.seq > info.last_seq && m.from !== this.me?.user && !m.deleted).length;
+        known.readSeq = Math.max(known.readSeq, info.read_seq);
       }
       complete = true;
     } finally {
       this.held = undefined;
+      this.heldUpdates = undefined;
       // After a failed catch-up the held messages would jump a gap: drop them; the next
       // catch-up fetches them again from history.
-      if (complete) for (const m of held.sort((a, b) => a.seq - b.seq)) this.accept(m);
+      if (complete) {
+        for (const m of held.sort((a, b) => a.seq - b.seq)) this.accept(m);
+        for (const u of heldUpdates) this.acceptUpdate(u);
+      }
     }
     this.caughtUpOnce = true;
     this.emit('conversations', this.conversations);
+    this.emit('rooms', this.rooms);
   }
 
-  private async fill(client: BanterClient, c: Conversation): Promise<void> {
+  /** Edits, deletes and reactions made while away, in useq order. */
+  private async fillUpdates(client: BanterClient, c: Conversation): Promise<void> {
+    for (;;) {
+      const { messages } = await client.request('history', { conv: c.conv, updated_after: c.lastUseq, limit: MAX_HISTORY_LIMIT });
+      for (const m of messages) if (m.useq !== undefined) this.acceptUpdate({ ...m, useq: m.useq });
+      if (messages.length < MAX_HISTORY_LIMIT) return;
+    }
+  }
+
+  private acceptUpdate(u: MessageUpdate): void {
+    const c = this.convs.get(u.conv);
+    if (c) {
+      if (u.useq <= c.lastUseq) return; // seen already
+      c.lastUseq = u.useq;
+    }
+    this.emit('update', u);
+  }
+
+  private onRead(client: BanterClient, r: EventBodies['read']): void {
+    const c = this.convs.get(r.conv);
+    if (c && r.seq > c.readSeq) {
+      c.readSeq = r.seq;
+      if (r.seq >= c.lastSeq) {
+        c.unread = 0;
+        this.emit('conversations', this.conversations);
+      } else {
+        // Read part of the way on another device: the server counts what is left.
+        void client.request('convs', {}).then(({ convs }) => this.applyUnread(convs), () => undefined);
+      }
+    }
+    this.emit('read', r);
+  }
+
+  private applyUnread(convs: ConversationInfo[]): void {
+    for (const info of convs) {
+      const c = this.convs.get(info.conv);
+      if (c && info.last_seq === c.lastSeq) c.unread = info.unread;
+    }
+    this.emit('conversations', this.conversations);
+  }
+
+  private roomJoined(info: RoomInfo): RoomInfo {
+    this.setRoom(info);
+    return info;
+  }
+
+  private async refreshRooms(client: BanterClient): Promise<void> {
+    try {
+      const { rooms } = await client.request('rooms', {});
+      this.joinedRooms.clear();
+      for (const r of rooms) if (r.joined) this.joinedRooms.set(r.room, r);
+      this.emit('rooms', this.rooms);
+    } catch {
+      // lost with the connection: the next catch-up reads them again
+    }
+  }
+
+  private setRoom(info: RoomInfo): void {
+    this.joinedRooms.set(info.room, info);
+    this.emit('rooms', this.rooms);
+  }
+
+  private bumpMembers(room: string, by: number): void {
+    const r = this.joinedRooms.get(room);
+    if (r) this.setRoom({ ...r, members: r.members + by });
+  }
+
+  private roomLeft(room: string): void {
+    if (this.joinedRooms.delete(room)) this.emit('rooms', this.rooms);
+  }
+
+  /** Fetches every message after the last one handed over; returns those it handed over. */
+  private async fill(client: BanterClient, c: Conversation): Promise<ChatMessage[]> {
+    const accepted: ChatMessage[] = [];
     for (;;) {
       const { messages } = await client.request('history', { conv: c.conv, after: c.lastSeq, limit: MAX_HISTORY_LIMIT });
-      for (const m of messages) this.accept(m);
-      if (messages.length < MAX_HISTORY_LIMIT) return;
+      for (const m of messages) if (this.accept(m)) accepted.push(m);
+      if (messages.length < MAX_HISTORY_LIMIT) return accepted;
     }
   }
 
@@ -340,9 +515,10 @@ export class ChatSession extends Emitter<SessionEvents> {
       return;
     }
     let c = this.convs.get(m.conv);
-    if (!c && this.caughtUpOnce) {
-      // A conversation that began since the last catch-up: it starts at seq 1.
-      c = { conv: m.conv, lastSeq: 0, unread: 0 };
+    if (!c && this.caughtUpOnce && !m.conv.startsWith('#')) {
+      // A private conversation that began since the last catch-up: it starts at seq 1. (A room
+      // just joined starts at its present; its past is history to page through.)
+      c = { conv: m.conv, lastSeq: 0, unread: 0, readSeq: 0, lastUseq: 0 };
       this.convs.set(m.conv, c);
     }
     if (c && m.seq > c.lastSeq + 1 && this.client) {
@@ -363,17 +539,19 @@ export class ChatSession extends Emitter<SessionEvents> {
     this.accept(m);
   }
 
-  private accept(m: ChatMessage): void {
+  /** Hands a message to the application once; false if it was seen already. */
+  private accept(m: ChatMessage): boolean {
     let c = this.convs.get(m.conv);
     if (!c) {
-      c = { conv: m.conv, lastSeq: m.seq - 1, unread: 0 };
+      c = { conv: m.conv, lastSeq: m.seq - 1, unread: 0, readSeq: 0, lastUseq: 0 };
       this.convs.set(m.conv, c);
     }
-    if (m.seq <= c.lastSeq) return; // seen already
+    if (m.seq <= c.lastSeq) return false; // seen already
     c.lastSeq = m.seq;
     if (m.from !== this.me?.user) c.unread++;
     this.emit('message', m);
     this.emit('conversations', this.conversations);
+    return true;
   }
 
   private dropFromOutbox(entry: OutboxEntry): void {

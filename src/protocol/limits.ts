@@ -23,3 +23,9 @@ export const LOBBY = '#lobby';
 /** C0/C1 control characters other than tab and newline: never allowed in texts, notices, reasons. */
 // eslint-disable-next-line no-control-regex
 export const FORBIDDEN_CONTROL_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+/** Longest room topic, in characters (code points). */
+export const MAX_TOPIC_CHARS = 300;
+/** Different emoji one message may carry as reactions. */
+export const MAX_REACTION_EMOJIS = 20;
+/** `unread` in `convs` counts at most this many messages. */
+export const MAX_UNREAD_COUNT = 1000;

@@ -11,6 +11,10 @@ const user = z.string().min(1).max(256);
 const cid = z.string().min(1).max(MAX_CID_CHARS);
 const reason = z.string().max(1000).optional();
 const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const conv = z.string().min(1).max(300);
+const room = z.string().min(1).max(100);
+const minutes = z.number().positive().max(10 * 365 * 24 * 60);
+const messageRef = { conv, seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER) };
 
 export const REQUEST_SCHEMAS = {
   hello: z.strictObject({ client: z.string().max(200).optional() }),
@@ -29,23 +33,45 @@ export const REQUEST_SCHEMAS = {
     .refine((m) => [m.text, m.sticker, m.file].filter((v) => v !== undefined).length === 1, {
       message: 'exactly one of text, sticker or file is required',
     }),
-  history: z.strictObject({
-    conv: z.string().min(1).max(300),
-    before: seq.optional(),
-    after: seq.optional(),
-    limit: z.number().int().min(1).optional(),
-  }),
+  history: z
+    .strictObject({
+      conv,
+      before: seq.optional(),
+      after: seq.optional(),
+      limit: z.number().int().min(1).optional(),
+      updated_after: seq.optional(),
+    })
+    .refine((q) => q.updated_after === undefined || (q.before === undefined && q.after === undefined), {
+      message: 'updated_after cannot be combined with before or after',
+    }),
   who: z.strictObject({}),
   convs: z.strictObject({}),
   typing: z.strictObject({ to: z.string().min(1).max(300) }),
   logout: z.strictObject({}),
-  mute: z.strictObject({ user, minutes: z.number().positive().max(10 * 365 * 24 * 60).optional(), reason }),
+  mute: z.strictObject({ user, minutes: minutes.optional(), reason }),
   unmute: z.strictObject({ user }),
   kick: z.strictObject({ user, reason }),
   ban: z.strictObject({ user, reason }),
   unban: z.strictObject({ user }),
   notice: z.strictObject({ text: z.string().min(1) }),
   audit: z.strictObject({ limit: z.number().int().min(1).optional() }),
+  // read markers, edits, deletes, reactions
+  read: z.strictObject({ conv, seq }),
+  edit: z.strictObject({ ...messageRef, text: str }),
+  delete: z.strictObject(messageRef),
+  react: z.strictObject({ ...messageRef, emoji: z.string().min(1).max(64) }),
+  // rooms
+  rooms: z.strictObject({}),
+  create: z.strictObject({ room, topic: z.string().max(2000).optional(), private: z.boolean().optional() }),
+  join: z.strictObject({ room }),
+  leave: z.strictObject({ room }),
+  invite: z.strictObject({ room, user }),
+  remove: z.strictObject({ room, user }),
+  topic: z.strictObject({ room, topic: z.string().max(2000) }),
+  members: z.strictObject({ room }),
+  owner: z.strictObject({ room, user }),
+  room_mute: z.strictObject({ room, user, minutes: minutes.optional() }),
+  room_unmute: z.strictObject({ room, user }),
   sessions: z.strictObject({}),
   stats: z.strictObject({}),
 } as const;
@@ -83,6 +109,35 @@ export interface ChatMessage {
   sticker?: StickerName;
   file?: FileRef;
   cid?: string;
+  /** When the text was last edited (ms); absent if never. */
+  edited_ts?: number;
+  /** Present (true) once deleted: the text, sticker or file is gone. */
+  deleted?: true;
+  /** Emoji -> display names of the users who reacted with it, in the order they did. */
+  reactions?: Record<string, string[]>;
+  /** The conversation's update sequence at this message's latest change; absent if never changed. */
+  useq?: number;
+}
+
+/** A room as `rooms`, `create` and `join` describe it. */
+export interface RoomInfo {
+  /** "#" + display name. */
+  room: string;
+  topic: string;
+  private: boolean;
+  /** Display name of the owner. */
+  owner: string;
+  members: number;
+  /** Whether the requester is a member. */
+  joined: boolean;
+}
+
+export interface RoomMemberInfo {
+  user: string;
+  owner: boolean;
+  online: boolean;
+  /** A mute within this room: ms, "forever", or null. */
+  muted_until: MutedUntil;
 }
 
 export interface ReplyResults {
@@ -105,6 +160,21 @@ export interface ReplyResults {
   unban: { user: string };
   notice: Record<string, never>;
   audit: { entries: AuditEntry[] };
+  read: { conv: string; seq: number };
+  edit: { conv: string; seq: number; useq: number };
+  delete: { conv: string; seq: number; useq: number };
+  react: { conv: string; seq: number; useq: number; added: boolean };
+  rooms: { rooms: RoomInfo[] };
+  create: RoomInfo;
+  join: RoomInfo;
+  leave: { room: string };
+  invite: { room: string; user: string };
+  remove: { room: string; user: string };
+  topic: { room: string; topic: string };
+  members: { room: string; members: RoomMemberInfo[] };
+  owner: { room: string; owner: string };
+  room_mute: { room: string; user: string; until: Exclude<MutedUntil, null> };
+  room_unmute: { room: string; user: string };
   sessions: { sessions: SessionInfo[] };
   stats: ServerStats;
 }
@@ -149,6 +219,12 @@ export interface ConversationInfo {
   conv: string;
   last_seq: number;
   last_ts: number | null;
+  /** The user's read marker: every message up to this seq is read (0: none). */
+  read_seq: number;
+  /** Messages after read_seq from others, not deleted; at most MAX_UNREAD_COUNT. */
+  unread: number;
+  /** The conversation's update sequence: the last edit, delete or reaction (0: none yet). */
+  last_useq: number;
 }
 
 export interface OnlineUser {
@@ -170,6 +246,18 @@ export interface EventBodies {
   ping: Record<string, never>;
   shutdown: { reason: string };
   error: { error: ErrorBody };
+  /** The user's read marker moved (to every session of the user). */
+  read: { conv: string; seq: number };
+  /** A message was edited, deleted or reacted to: its whole new state. */
+  update: ChatMessage & { useq: number };
+  joined: { room: string; user: string; by?: string };
+  left: { room: string; user: string; by?: string };
+  /** Joins and leaves of a big room, batched (see --room-quiet-size). */
+  /** `joined`/`left`: at most 50 names together (the latest changes); `more`: changes not listed. */
+  members: { room: string; joined: string[]; left: string[]; more: number; count: number };
+  topic: { room: string; topic: string; by: string };
+  owner: { room: string; owner: string; by: string };
+  room_muted: { room: string; user: string; until: Exclude<MutedUntil, null> | null };
 }
 
 export type EventName = keyof EventBodies;

@@ -20,3 +20,20 @@ export function isValidName(name: string): boolean {
 export function nameKey(name: string): string {
   return name.normalize('NFKC').toLowerCase().normalize('NFC');
 }
+
+/** The key rooms are compared by: "#" and the name's key ("#General" and "#general" are one room). */
+export function roomKey(room: string): string {
+  return `#${nameKey(room.slice(1))}`;
+}
+
+/** A room name: "#" and a name under the user-name rules (1-32 letters, digits, _ . -). */
+export function isValidRoomName(room: string): boolean {
+  return room.startsWith('#') && isValidName(room.slice(1));
+}
+
+/** One emoji as Unicode defines it (RGI: flags, skin tones and ZWJ sequences included). */
+// Built at run time: the `v` flag is newer than the compiler's target, but Node 20 has it.
+const EMOJI_RE = new RegExp('^\\p{RGI_Emoji}$', 'v');
+export function isEmoji(text: string): boolean {
+  return EMOJI_RE.test(text);
+}

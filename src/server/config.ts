@@ -78,6 +78,13 @@ export const SETTINGS = {
     describe: 'total size of the files one user may upload, in MiB',
   },
   uploadsPerMinute: { flag: '--uploads-per-minute <n>', env: 'BANTER_UPLOADS_PER_MINUTE', default: 30, schema: positiveInt, describe: 'file uploads one user may start per minute' },
+  roomQuietSize: {
+    flag: '--room-quiet-size <n>',
+    env: 'BANTER_ROOM_QUIET_SIZE',
+    default: 500,
+    schema: positiveInt,
+    describe: 'rooms with more members than this get joins and leaves batched, one event per second',
+  },
   maxConnections: { flag: '--max-connections <n>', env: 'BANTER_MAX_CONNECTIONS', default: 20000, schema: positiveInt, describe: 'open connections accepted at once, TCP and WebSocket together' },
   tlsCert: {
     flag: '--tls-cert <file>',

@@ -186,6 +186,7 @@ function coreConfig(c: ServerConfig): CoreConfig {
     sendBurst: c.sendBurst,
     registerPerHour: c.registerPerHour,
     maxConnections: c.maxConnections,
+    roomQuietSize: c.roomQuietSize,
     pingIntervalMs: c.pingInterval * 1000,
   };
 }

@@ -1,10 +1,10 @@
 import { Box, Text, useInput, useStdout } from 'ink';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { BanterError, type ChatSession, type ConnectionState } from '../client/index.js';
-import { LOBBY, type MutedUntil, type OnlineUser } from '../protocol/index.js';
-import { mergeMessages, systemLine, type Line } from './chat-state.js';
+import { LOBBY, type MutedUntil, type OnlineUser, type RoomInfo } from '../protocol/index.js';
+import { applyUpdate, mergeMessages, nthLastMessage, systemLine, type Line } from './chat-state.js';
 import { HELP, parseTyped, type Typed } from './commands.js';
-import { bodyOf, clock, colourOf, printable, progressBar, untilText } from './format.js';
+import { bodyOf, clock, colourOf, printable, progressBar, reactionsOf, untilText } from './format.js';
 import { LineInput } from './line-input.js';
 
 interface Props {
@@ -28,6 +28,7 @@ export function ChatScreen({ session, address, httpBase, onQuit, onEnded, endedT
   const [input, setInput] = useState('');
   const [state, setState] = useState<ConnectionState>(session.state);
   const [online, setOnline] = useState<OnlineUser[]>(session.onlineUsers);
+  const [rooms, setRooms] = useState<RoomInfo[]>(session.rooms);
   const [unread, setUnread] = useState<Record<string, number>>({});
   const [muted, setMuted] = useState<MutedUntil>(session.mutedUntil);
   const [paneOpen, setPaneOpen] = useState(true);
@@ -40,6 +41,16 @@ export function ChatScreen({ session, address, httpBase, onQuit, onEnded, endedT
   convRef.current = conv;
   const loaded = useRef(new Set<string>());
   const lastTyping = useRef(0);
+  const readTimer = useRef<NodeJS.Timeout | undefined>(undefined);
+  /** What is shown is read: tell the server, at most once a second. */
+  const readSoon = (target: string): void => {
+    if (readTimer.current) return;
+    readTimer.current = setTimeout(() => {
+      readTimer.current = undefined;
+      session.markRead(target);
+    }, 1000);
+  };
+  useEffect(() => () => clearTimeout(readTimer.current), []);
 
   const add = (target: string, line: Line): void => setLines((all) => ({ ...all, [target]: [...(all[target] ?? []), line] }));
   const say = (text: string, tone: 'info' | 'error' | 'notice' = 'info'): void => add(convRef.current, systemLine(text, tone));
@@ -52,7 +63,21 @@ export function ChatScreen({ session, address, httpBase, onQuit, onEnded, endedT
 
   useEffect(() => {
     const offs = [
-      session.on('message', (m) => setLines((all) => ({ ...all, [m.conv]: mergeMessages(all[m.conv] ?? [], [m]) }))),
+      session.on('message', (m) => {
+        setLines((all) => ({ ...all, [m.conv]: mergeMessages(all[m.conv] ?? [], [m]) }));
+        if (m.conv === convRef.current) readSoon(m.conv);
+      }),
+      session.on('update', (u) => setLines((all) => (all[u.conv] ? { ...all, [u.conv]: applyUpdate(all[u.conv]!, u) } : all))),
+      session.on('rooms', (rs) => setRooms(rs)),
+      session.on('joined', (j) => add(j.room, systemLine(j.by ? `${j.user} was invited by ${j.by}` : `${j.user} joined`))),
+      session.on('left', (l) => add(l.room, systemLine(l.by ? `${l.user} was removed by ${l.by}` : `${l.user} left`))),
+      session.on('members', (m) => {
+        const names = [...m.joined.map((u) => `+${u}`), ...m.left.map((u) => `-${u}`)].join(' ');
+        add(m.room, systemLine(`${names}${m.more > 0 ? ` and ${m.more} more` : ''}; ${m.count} members`));
+      }),
+      session.on('topic', (t) => add(t.room, systemLine(`${t.by} set the topic: ${t.topic}`))),
+      session.on('owner', (o) => add(o.room, systemLine(`${o.owner} owns ${o.room} now (from ${o.by})`))),
+      session.on('room_muted', (m) => add(m.room, systemLine(m.until === null ? `${m.user} may speak again here` : `${m.user} is muted here ${m.until === 'forever' ? 'until unmuted' : `until ${clock(m.until)}`}`))),
       session.on('conversations', (cs) => setUnread(Object.fromEntries(cs.map((c) => [c.conv, c.unread])))),
       session.on('state', (s) => {
         setState(s);
@@ -112,7 +137,11 @@ export function ChatScreen({ session, address, httpBase, onQuit, onEnded, endedT
     );
   };
 
-  const paneEntries = useMemo(() => [LOBBY, ...online.filter((u) => u.user !== session.user).map((u) => `@${u.user}`)], [online]);
+  const paneEntries = useMemo(
+    () => [LOBBY, ...rooms.map((r) => r.room), ...online.filter((u) => u.user !== session.user).map((u) => `@${u.user}`)],
+    [online, rooms],
+  );
+  const room = rooms.find((r) => r.room === conv);
 
   useInput((ch, key) => {
     if (endedText) {
@@ -175,6 +204,18 @@ export function ChatScreen({ session, address, httpBase, onQuit, onEnded, endedT
         return openFile(typed.back);
       case 'error':
         return say(typed.message, 'error');
+      case 'rooms':
+      case 'members':
+      case 'join':
+      case 'leave':
+      case 'create':
+      case 'room':
+      case 'topic':
+        return runRoom(typed);
+      case 'edit':
+      case 'delete':
+      case 'react':
+        return runChange(typed);
       case 'notice':
       case 'admin':
         try {
@@ -185,6 +226,81 @@ export function ChatScreen({ session, address, httpBase, onQuit, onEnded, endedT
         } catch (err) {
           say(refusal(err), 'error');
         }
+    }
+  };
+
+  const inRoom = (): string | null => {
+    if (conv.startsWith('#') && conv !== LOBBY) return conv;
+    say('Open a room first (/join #room), or name one.', 'error');
+    return null;
+  };
+
+  const runRoom = async (typed: Extract<Typed, { kind: 'rooms' | 'members' | 'join' | 'leave' | 'create' | 'room' | 'topic' }>): Promise<void> => {
+    try {
+      switch (typed.kind) {
+        case 'rooms': {
+          const { rooms: all } = await session.request('rooms', {});
+          if (all.length === 0) return say('No rooms yet: /create #name [topic] makes one.');
+          for (const r of all) say(`${r.joined ? '*' : ' '} ${r.room} (${r.members})${r.private ? ' private' : ''} — ${r.topic || 'no topic'} · owner ${r.owner}`);
+          return;
+        }
+        case 'members': {
+          const target = inRoom();
+          if (!target) return;
+          const { members } = await session.request('members', { room: target });
+          return say(`${target} (${members.length}): ${members.map((m) => `${m.user}${m.owner ? ' (owner)' : ''}${m.online ? ' ●' : ''}${m.muted_until !== null ? ' (muted)' : ''}`).join(', ')}`);
+        }
+        case 'join': {
+          const info = await session.join(typed.room);
+          setConv(info.room);
+          return add(info.room, systemLine(`You joined ${info.room}${info.topic ? ` — ${info.topic}` : ''}`));
+        }
+        case 'leave': {
+          const target = typed.room ?? inRoom();
+          if (!target) return;
+          await session.leave(target);
+          const leaving = conv.toLowerCase() === target.toLowerCase();
+          if (leaving) setConv(LOBBY);
+          return add(leaving ? LOBBY : conv, systemLine(`You left ${target}.`));
+        }
+        case 'create': {
+          const info = await session.createRoom(typed.room, { topic: typed.topic, private: typed.private });
+          setConv(info.room);
+          return add(info.room, systemLine(`You created ${info.room}${info.private ? ' (private: /invite user)' : ''}`));
+        }
+        case 'room': {
+          const target = inRoom();
+          if (!target) return;
+          if (typed.op === 'owner') await session.request('owner', { room: target, user: typed.user });
+          else await session.request(typed.op, { room: target, user: typed.user });
+          return;
+        }
+        case 'topic': {
+          const target = inRoom();
+          if (target) await session.request('topic', { room: target, topic: typed.text });
+          return;
+        }
+      }
+    } catch (err) {
+      say(refusal(err), 'error');
+    }
+  };
+
+  const runChange = async (typed: Extract<Typed, { kind: 'edit' | 'delete' | 'react' }>): Promise<void> => {
+    const mine = (m: { from: string; deleted?: true }) => m.from === session.user && !m.deleted;
+    const target =
+      typed.kind === 'edit'
+        ? nthLastMessage(current, 1, (m) => mine(m) && m.text !== undefined)
+        : typed.kind === 'delete' && typed.back === 0
+          ? nthLastMessage(current, 1, mine)
+          : nthLastMessage(current, typed.back, (m) => !m.deleted);
+    if (!target) return say(typed.kind === 'edit' ? 'No message of yours to edit here.' : 'No such message here.', 'error');
+    try {
+      if (typed.kind === 'edit') await session.edit(conv, target.seq, typed.text);
+      else if (typed.kind === 'delete') await session.deleteMessage(conv, target.seq);
+      else await session.react(conv, target.seq, typed.emoji);
+    } catch (err) {
+      say(refusal(err), 'error');
     }
   };
 
@@ -253,7 +369,8 @@ export function ChatScreen({ session, address, httpBase, onQuit, onEnded, endedT
     <Box flexDirection="column" width={size.columns} height={size.rows}>
       <Box justifyContent="space-between" paddingX={1}>
         <Text bold color="cyan">
-          Banter · {conv === LOBBY ? '#lobby' : conv} <Text dimColor>— {session.user}@{address}</Text>
+          Banter · {conv === LOBBY ? '#lobby' : conv}
+          {room?.topic ? <Text color="white"> · {printable(room.topic, ' ')}</Text> : null} <Text dimColor>— {session.user}@{address}</Text>
         </Text>
         <Text color={state === 'online' ? 'green' : 'yellow'}>{state === 'online' ? '● online' : `◌ ${state}`}</Text>
       </Box>
@@ -274,13 +391,21 @@ export function ChatScreen({ session, address, httpBase, onQuit, onEnded, endedT
         <Box flexDirection="column" width={chatWidth} borderStyle="round" borderColor="gray" paddingX={1} overflow="hidden" justifyContent="flex-end">
           {shown.map((l) =>
             l.kind === 'msg' ? (
-              <Text key={l.key} wrap="truncate-end">
-                <Text dimColor>{clock(l.m.ts)} </Text>
-                <Text bold color={colourOf(l.m.from)}>
-                  {l.m.from}
+              <Box key={l.key} flexDirection="column">
+                <Text wrap="truncate-end">
+                  <Text dimColor>{clock(l.m.ts)} </Text>
+                  <Text bold color={colourOf(l.m.from)}>
+                    {l.m.from}
+                  </Text>
+                  <Text dimColor={l.m.deleted === true}>: {bodyOf(l.m)}</Text>
                 </Text>
-                <Text>: {bodyOf(l.m)}</Text>
-              </Text>
+                {l.m.reactions ? (
+                  <Text wrap="truncate-end" color="yellow">
+                    {'      '}
+                    {reactionsOf(l.m)}
+                  </Text>
+                ) : null}
+              </Box>
             ) : (
               <Text key={l.key} wrap="truncate-end" color={l.tone === 'error' ? 'red' : l.tone === 'notice' ? 'magenta' : 'gray'}>
                 {l.tone === 'notice' ? '*** ' : '-- '}
@@ -292,10 +417,12 @@ export function ChatScreen({ session, address, httpBase, onQuit, onEnded, endedT
         </Box>
         {paneOpen && (
           <Box flexDirection="column" width={PANE_WIDTH} borderStyle="round" borderColor={paneFocus ? 'cyan' : 'gray'} paddingX={1} overflow="hidden">
-            <Text bold>Online ({online.length})</Text>
+            <Text bold>
+              Online ({online.length}){rooms.length > 0 ? ` · ${rooms.length} room${rooms.length === 1 ? '' : 's'}` : ''}
+            </Text>
             {paneEntries.map((entry, i) => {
               const count = unread[entry] ?? 0;
-              const label = entry === LOBBY ? '[group]' : entry.slice(1);
+              const label = entry === LOBBY ? '[group]' : entry.startsWith('#') ? ` ${entry}` : entry.slice(1);
               return (
                 <Text key={entry} wrap="truncate-end" inverse={paneFocus && i === paneIndex} color={entry === conv ? 'cyan' : undefined}>
                   {entry === conv ? '▸ ' : '  '}

@@ -43,3 +43,24 @@ function lastMessage(lines: Line[]): ChatMessage | undefined {
   }
   return undefined;
 }
+
+/** Puts a message's new state (edit, delete, reaction) in place of the one shown; others stay as they are. */
+export function applyUpdate(lines: Line[], m: ChatMessage): Line[] {
+  const at = lines.findIndex((l) => l.kind === 'msg' && l.m.seq === m.seq);
+  if (at === -1) return lines;
+  const old = lines[at] as Extract<Line, { kind: 'msg' }>;
+  if ((old.m.useq ?? 0) > (m.useq ?? 0)) return lines;
+  const out = [...lines];
+  out[at] = { ...old, m };
+  return out;
+}
+
+/** The n-th last message shown (1 = the last), optionally only among those that match. */
+export function nthLastMessage(lines: Line[], n: number, match: (m: ChatMessage) => boolean = () => true): ChatMessage | undefined {
+  let seen = 0;
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const l = lines[i]!;
+    if (l.kind === 'msg' && match(l.m) && ++seen === n) return l.m;
+  }
+  return undefined;
+}

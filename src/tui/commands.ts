@@ -1,4 +1,4 @@
-import { STICKER_NAMES, isSticker } from '../protocol/index.js';
+import { STICKERS, STICKER_NAMES, isSticker } from '../protocol/index.js';
 
 /** What a line typed in the chat screen asks for. */
 export type Typed =
@@ -11,6 +11,16 @@ export type Typed =
   | { kind: 'open'; back: number }
   | { kind: 'admin'; op: 'mute' | 'unmute' | 'kick' | 'ban' | 'unban'; user: string; minutes?: number; reason?: string }
   | { kind: 'notice'; text: string }
+  | { kind: 'rooms' }
+  | { kind: 'members' }
+  | { kind: 'join'; room: string }
+  | { kind: 'leave'; room?: string }
+  | { kind: 'create'; room: string; topic?: string; private: boolean }
+  | { kind: 'room'; op: 'invite' | 'remove' | 'owner'; user: string }
+  | { kind: 'topic'; text: string }
+  | { kind: 'edit'; text: string }
+  | { kind: 'delete'; back: number }
+  | { kind: 'react'; back: number; emoji: string }
   | { kind: 'error'; message: string };
 
 export const HELP = [
@@ -20,6 +30,11 @@ export const HELP = [
   `stickers: ${STICKER_NAMES.join(' ')}`,
   '/who                 who is online           /file path       send a file (any type)',
   '/open [n]            save the last (or n-th last) file of this conversation to your downloads',
+  '/rooms               rooms you can join      /join #room      /leave [#room]',
+  '/create #room [topic]  a public room         /create-private #room [topic]  invite-only',
+  'room owners: /invite user  /remove user  /topic text  /owner user (hand over)   /members',
+  '/edit text           edit your last message  /delete [n]      delete your last (or the n-th last) message',
+  '/react n emoji       react to the n-th last message (1 = the last; emoji or a sticker name)',
   'admins: /mute user [minutes] [reason]  /unmute user  /kick user [reason]',
   '        /ban user [reason]  /unban user  /notice text',
   'keys: Tab users pane (↑↓ Enter opens a conversation)  Ctrl-P hide/show it  PgUp/PgDn scroll  Ctrl-C quit',
@@ -75,9 +90,49 @@ export function parseTyped(line: string): Typed | null {
       return args[0] ? { kind: 'admin', op: cmd.toLowerCase() as 'unmute' | 'unban', user: args[0] } : usage(`/${cmd} user`);
     case 'notice':
       return rest ? { kind: 'notice', text: rest } : usage('/notice text');
+    case 'rooms':
+      return { kind: 'rooms' };
+    case 'members':
+      return { kind: 'members' };
+    case 'join':
+      return args[0] ? { kind: 'join', room: asRoom(args[0]) } : usage('/join #room');
+    case 'leave':
+    case 'part':
+      return { kind: 'leave', room: args[0] ? asRoom(args[0]) : undefined };
+    case 'create':
+    case 'create-private': {
+      const [room] = args;
+      if (!room) return usage(`/${cmd} #room [topic]`);
+      const topic = rest.slice(room.length).trim() || undefined;
+      return { kind: 'create', room: asRoom(room), topic, private: cmd.toLowerCase() === 'create-private' };
+    }
+    case 'invite':
+    case 'remove':
+    case 'owner':
+      return args[0] ? { kind: 'room', op: cmd.toLowerCase() as 'invite' | 'remove' | 'owner', user: args[0].replace(/^@/, '') } : usage(`/${cmd} user`);
+    case 'topic':
+      return { kind: 'topic', text: rest };
+    case 'edit':
+      return rest ? { kind: 'edit', text: rest } : usage('/edit text');
+    case 'delete': {
+      const back = args[0] === undefined ? 0 : Number(args[0]);
+      return Number.isInteger(back) && back >= 0 ? { kind: 'delete', back } : usage('/delete [n]');
+    }
+    case 'react': {
+      const [n, emoji] = args;
+      const back = Number(n);
+      if (!Number.isInteger(back) || back < 1 || !emoji) return usage('/react n emoji');
+      const name = emoji.replace(/^:(.*):$/, '$1');
+      return { kind: 'react', back, emoji: isSticker(name) ? STICKERS[name] : emoji };
+    }
     default:
       return { kind: 'error', message: `unknown command /${cmd}; /help lists them` };
   }
+}
+
+/** "dev" and "#dev" both name the room #dev. */
+function asRoom(name: string): string {
+  return name.startsWith('#') ? name : `#${name}`;
 }
 
 function usage(form: string): Typed {

@@ -13,10 +13,18 @@ export function colourOf(name: string): (typeof COLOURS)[number] {
 
 /** What a message shows as text in a terminal: stickers as their emoji, files by name and size. */
 export function bodyOf(m: ChatMessage): string {
-  if (m.text !== undefined) return printable(m.text, ' ⏎ ');
+  if (m.deleted) return '(deleted)';
+  if (m.text !== undefined) return printable(m.text, ' ⏎ ') + (m.edited_ts !== undefined ? ' (edited)' : '');
   if (m.sticker !== undefined) return isSticker(m.sticker) ? `${STICKERS[m.sticker]}  (:${m.sticker}:)` : `:${m.sticker}:`;
   if (m.file) return `📎 ${m.file.name} (${humanSize(m.file.size)})`;
   return '';
+}
+
+/** Reactions as one line: "👍 2 (alice, bob)  🎉 1 (carol)"; empty if none. */
+export function reactionsOf(m: ChatMessage): string {
+  return Object.entries(m.reactions ?? {})
+    .map(([emoji, users]) => `${emoji} ${users.length} (${users.map((u) => printable(u, ' ')).join(', ')})`)
+    .join('  ');
 }
 
 export function humanSize(bytes: number): string {

@@ -35,6 +35,10 @@ describe('Redis bus frames', () => {
       { kind: 'deliver', audience: { to: 'all', exceptUser: 'bob' }, line: 'x\n' },
       { kind: 'disconnect', userKey: 'bob', line: 'bye\n' },
       { kind: 'user-changed', userKey: 'bob', patch: { mutedUntil: 'forever' } },
+      { kind: 'deliver', audience: { to: 'room', key: '#garden', exceptUser: 'bob' }, line: 'typing\n' },
+      { kind: 'room-member', room: '#garden', userKey: 'bob', joined: true },
+      { kind: 'room-member', room: '#garden', userKey: 'bob', joined: false },
+      { kind: 'update', conv: '#garden', useq: 9, deliveries: [{ audience: { to: 'room', key: '#garden' }, line: 'edited\n' }] },
     ] as BusMessage[]) {
       assert.deepEqual(decodeFrame(encodeFrame('n', 0, other)).message, other);
     }
@@ -85,6 +89,26 @@ describe('Redis bus and presence', { skip: unavailable }, () => {
     await Promise.all([three, four]);
     await waitUntil(() => seen.every((s) => s.length === 4), 'all four everywhere');
     for (const s of seen) assert.deepEqual(s, [1, 2, 3, 4]);
+  });
+
+  it("delivers a conversation's updates in useq order everywhere, apart from its messages' seq order", async () => {
+    const [a, b] = [await node(), await node()];
+    const updates: number[] = [];
+    b.bus.subscribe((m) => m.kind === 'update' && m.conv === 'conv-updates' && updates.push(m.useq));
+    const update = (useq: number): BusMessage => ({ kind: 'update', conv: 'conv-updates', useq, deliveries: [{ audience: { to: 'all' }, line: `u ${useq}\n` }] });
+    await a.bus.publish(stored('conv-updates', 1));
+    // Message 3 waits for 2; the conversation's updates do not wait for it.
+    const held = a.bus.publish(stored('conv-updates', 3));
+    await a.bus.publish(update(1));
+    const three = b.bus.publish(update(3));
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(updates, [1], 'update 3 waits for update 2');
+    await a.bus.publish(update(2));
+    await three;
+    await waitUntil(() => updates.length === 3, 'all three updates');
+    assert.deepEqual(updates, [1, 2, 3]);
+    await a.bus.publish(stored('conv-updates', 2));
+    await held;
   });
 
   it('waits for seq 1 of a new conversation that another node publishes late', async () => {

@@ -58,7 +58,7 @@ describe('chat', () => {
     const { client } = await newUser(server.tcpPort);
     const code = (p: Promise<unknown>) => p.then(() => 'OK', (e: { code: string }) => e.code);
     assert.equal(await code(client.request('send', { to: '@nobody_here_at_all', text: 'hi' })), 'NO_SUCH_USER');
-    assert.equal(await code(client.request('send', { to: '#elsewhere', text: 'hi' })), 'BAD_REQUEST');
+    assert.equal(await code(client.request('send', { to: '#elsewhere', text: 'hi' })), 'NO_SUCH_ROOM');
     assert.equal(await code(client.request('send', { to: '#lobby', text: '   ' })), 'BAD_REQUEST');
     assert.equal(await code(client.request('send', { to: '#lobby', text: '字'.repeat(4001) })), 'TOO_LONG');
     assert.equal(await code(client.request('send', { to: '#lobby', text: '字'.repeat(4000) })), 'OK');

@@ -14,7 +14,7 @@ const REQUEST_CODES: readonly ErrorCode[] = ERROR_CODES.filter(
   (c) => !['INTERNAL', 'FRAME_TOO_LARGE', 'BAD_ENCODING', 'SLOW_CONSUMER', 'TIMEOUT', 'SHUTTING_DOWN'].includes(c),
 );
 // Events a connection may see besides replies and errors while others chat around it.
-const BACKGROUND_EVENTS = new Set(['msg', 'presence', 'typing', 'notice', 'ping']);
+const BACKGROUND_EVENTS = new Set(['msg', 'presence', 'typing', 'notice', 'ping', 'read', 'update', 'joined', 'left', 'members', 'topic', 'owner', 'room_muted']);
 
 type Line = Record<string, unknown>;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -144,7 +144,8 @@ const nameish = fc.oneof(
   fc.constantFrom('admin', 'nobody', '小明', 'a b', 'x'.repeat(33), '@x', 'ADMIN'),
   fc.string({ minLength: 1, maxLength: 20 }),
 );
-const destination = fc.oneof(fc.constant(LOBBY), fc.constant('#other'), nameish.map((n) => `@${n}`), fc.string({ minLength: 1, maxLength: 10 }));
+const roomName = fc.oneof(fc.constantFrom('#fuzz', '#FUZZ', '#lobby', '#', '#a b', '#other'), nameish.map((n) => `#${n}`));
+const destination = fc.oneof(fc.constant(LOBBY), fc.constant('#other'), fc.constant('#fuzz'), nameish.map((n) => `@${n}`), fc.string({ minLength: 1, maxLength: 10 }));
 const text = fc.oneof(
   fc.string({ unit: 'binary', minLength: 1, maxLength: 40 }),
   fc.constantFrom(' ', '\n\t', 'x'.repeat(4001), '😀'.repeat(4000), '中'.repeat(4001), 'hi'),
@@ -181,6 +182,21 @@ const SHAPES: Partial<Record<Op, fc.Arbitrary<Record<string, unknown>>>> = {
   unban: fc.record({ user: nameish }),
   notice: fc.record({ text: fc.string({ minLength: 1, maxLength: 20 }) }),
   audit: fc.record({ limit: opt(fc.integer({ min: -1, max: 500 })) }),
+  read: fc.record({ conv: destination, seq }),
+  edit: fc.record({ conv: destination, seq, text }),
+  delete: fc.record({ conv: destination, seq }),
+  react: fc.record({ conv: destination, seq, emoji: fc.oneof(fc.constantFrom('👍', '👨‍👩‍👧', '🇫🇷', 'x', '👍👍', ''), fc.string({ maxLength: 4 })) }),
+  rooms: fc.constant({}),
+  create: fc.record({ room: roomName, topic: opt(text), private: opt(fc.boolean()) }),
+  join: fc.record({ room: roomName }),
+  leave: fc.record({ room: roomName }),
+  invite: fc.record({ room: roomName, user: nameish }),
+  remove: fc.record({ room: roomName, user: nameish }),
+  topic: fc.record({ room: roomName, topic: text }),
+  members: fc.record({ room: roomName }),
+  owner: fc.record({ room: roomName, user: nameish }),
+  room_mute: fc.record({ room: roomName, user: nameish, minutes: opt(fc.double({ min: 0.01, max: 1e5, noNaN: true })) }),
+  room_unmute: fc.record({ room: roomName, user: nameish }),
 };
 
 /** A request of a real op with mostly well-formed fields, sometimes with one thing broken. */

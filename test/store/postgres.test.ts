@@ -5,7 +5,8 @@ import type { AppendResult, NewMessage, Store } from '../../src/server/store/por
 import { PostgresStore, SchemaTooNewError, StoreUnavailableError } from '../../src/server/store/postgres/postgres-store.js';
 import { MIGRATIONS } from '../../src/server/store/postgres/migrations.js';
 import { PG_URL, dropSchema, pgUrlWithSchema, postgresUnavailable, uniqueSpace } from '../helpers/services.js';
-import { storeContract } from './contract.js';
+import { storeContract, type OpenedStore } from './contract.js';
+import { roomsStoreContract } from './rooms-contract.js';
 
 const unavailable = await postgresUnavailable();
 if (unavailable) console.log(`# skipping the PostgreSQL store tests: ${unavailable}`);
@@ -21,22 +22,25 @@ function freshSchema(): string {
   return schema;
 }
 
+async function openPostgres(): Promise<OpenedStore> {
+  const schema = freshSchema();
+  let current: Store = await PostgresStore.open(pgUrlWithSchema(schema));
+  return {
+    store: current,
+    async reopen() {
+      current = await PostgresStore.open(pgUrlWithSchema(schema));
+      return current;
+    },
+    async cleanup() {
+      await current.close();
+      await dropSchema(schema);
+    },
+  };
+}
+
 if (!unavailable) {
-  storeContract('PostgresStore', async () => {
-    const schema = freshSchema();
-    let current: Store = await PostgresStore.open(pgUrlWithSchema(schema));
-    return {
-      store: current,
-      async reopen() {
-        current = await PostgresStore.open(pgUrlWithSchema(schema));
-        return current;
-      },
-      async cleanup() {
-        await current.close();
-        await dropSchema(schema);
-      },
-    };
-  });
+  storeContract('PostgresStore', openPostgres);
+  roomsStoreContract('PostgresStore', openPostgres);
 }
 
 describe('PostgresStore', { skip: unavailable }, () => {
@@ -103,6 +107,33 @@ describe('PostgresStore', { skip: unavailable }, () => {
     assert.deepEqual(seqs, Array.from({ length: 900 }, (_, i) => i + 1));
   });
 
+  it('keeps useq gap-free with three nodes changing messages of one conversation at once, appends going on', async () => {
+    const url = pgUrlWithSchema(schema);
+    const nodes = [await PostgresStore.open(url), await PostgresStore.open(url), await PostgresStore.open(url)];
+    stores.push(...nodes);
+    const erin = await nodes[0]!.createUser({ name: 'Erin', key: 'erin', passHash: 'h', role: 'user', createdAt: 1 });
+    const room = await nodes[0]!.createRoom({ key: '#race', name: '#Race', topic: '', private: false, ownerId: erin.id, createdAt: 1 });
+    const base = await Promise.all([1, 2, 3].map((i) => nodes[0]!.appendMessage({ conv: room.key, senderId: erin.id, senderName: 'Erin', kind: 'text', body: `m${i}`, cid: null })));
+    const changes: Promise<{ useq: number; seq: number; body: string }>[] = [];
+    const appends: Promise<AppendResult>[] = [];
+    for (let i = 0; i < 60; i++) {
+      nodes.forEach((store, n) => {
+        const seq = base[(i + n) % 3]!.message.seq;
+        const change = i % 2 === 0 ? { kind: 'edit' as const, body: `e${n}-${i}`, ts: 10 + i } : { kind: 'react' as const, userId: erin.id, userName: 'Erin', emoji: '👍', ts: 10 + i, maxEmojis: 20 };
+        changes.push(store.changeMessage(room.key, seq, change).then((r) => ({ useq: r!.message.useq!, seq, body: r!.message.body })));
+        appends.push(store.appendMessage({ conv: room.key, senderId: erin.id, senderName: 'Erin', kind: 'text', body: `x${n}-${i}`, cid: null }));
+      });
+    }
+    const done = await Promise.all(changes);
+    assert.deepEqual(done.map((c) => c.useq).sort((x, y) => x - y), Array.from({ length: 180 }, (_, i) => i + 1), 'useq 1..N, no gap, no duplicate');
+    const seqs = (await Promise.all(appends)).map((r) => r.message.seq).sort((x, y) => x - y);
+    assert.deepEqual(seqs, Array.from({ length: 180 }, (_, i) => i + 4), 'appends kept their own sequence');
+    assert.deepEqual(await nodes[1]!.lastUpdateSeqs([room.key]), { [room.key]: 180 });
+    // Each message's stored useq is that of its last change, as changedAfter lists them.
+    const changed = await nodes[2]!.changedAfter(room.key, 0, 10);
+    assert.equal(changed.length, 3);
+    for (const m of changed) assert.equal(m.useq, Math.max(...done.filter((c) => c.seq === m.seq).map((c) => c.useq)));
+  });
   it('stores a repeated (sender, cid) once when two nodes race with it', async () => {
     const url = pgUrlWithSchema(schema);
     const [a, b] = [await PostgresStore.open(url), await PostgresStore.open(url)];

@@ -7,7 +7,8 @@ import Database from 'better-sqlite3';
 import type { AppendResult, NewMessage, Store } from '../../src/server/store/port.js';
 import { SqliteStore } from '../../src/server/store/sqlite/sqlite-store.js';
 import { MIGRATIONS } from '../../src/server/store/sqlite/migrations.js';
-import { storeContract } from './contract.js';
+import { storeContract, type OpenedStore } from './contract.js';
+import { roomsStoreContract } from './rooms-contract.js';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -19,7 +20,7 @@ after(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-storeContract('SqliteStore', async () => {
+async function openSqlite(): Promise<OpenedStore> {
   const dir = tempDir();
   const file = join(dir, 'banter.db');
   let current: Store = new SqliteStore(file);
@@ -34,7 +35,10 @@ storeContract('SqliteStore', async () => {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-});
+}
+
+storeContract('SqliteStore', openSqlite);
+roomsStoreContract('SqliteStore', openSqlite);
 
 /** A second, independent connection to the file, as another process would have. */
 function peek<T>(file: string, read: (db: Database.Database) => T): T {
@@ -226,5 +230,40 @@ describe('SqliteStore specifics', () => {
       future,
     );
     assert.equal(countMessages(file), 1);
+  });
+});
+
+describe('SqliteStore upgrades', () => {
+  it('upgrades a schema v3 database in place: old messages, users and files stay, the new features work', async () => {
+    const file = join(tempDir(), 'v3.db');
+    // A database as Banter with three migrations left it.
+    const old = new Database(file);
+    for (let v = 0; v < 3; v++) old.exec(MIGRATIONS[v]!);
+    old.pragma('user_version = 3');
+    old.prepare("INSERT INTO users (id, name, key, pass_hash, role, created_at) VALUES (1, 'alice', 'alice', 'h', 'user', 1), (2, 'Bob', 'bob', 'h', 'user', 1)").run();
+    old.prepare("INSERT INTO conversations (key, last_seq, last_ts) VALUES ('#lobby', 2, 20)").run();
+    old.prepare("INSERT INTO messages (conv, seq, ts, sender_id, sender_name, kind, body, cid) VALUES ('#lobby', 1, 10, 1, 'alice', 'text', 'old one', 'c1'), ('#lobby', 2, 20, 2, 'Bob', 'sticker', 'wave', NULL)").run();
+    old.close();
+
+    const store = new SqliteStore(file);
+    try {
+      assert.equal(peek(file, (db) => db.pragma('user_version', { simple: true })), MIGRATIONS.length);
+      const before = await store.history('#lobby', { limit: 10 });
+      assert.deepEqual(
+        before.map((m) => [m.seq, m.body, m.cid, m.useq, m.deleted, m.editedTs]),
+        [
+          [1, 'old one', 'c1', undefined, undefined, undefined],
+          [2, 'wave', null, undefined, undefined, undefined],
+        ],
+      );
+      assert.equal((await store.appendMessage(lobby(3, 'c1'))).duplicate, true, 'cids of old messages still count');
+      assert.equal((await store.changeMessage('#lobby', 1, { kind: 'edit', body: 'old one, edited', ts: 30 }))?.message.useq, 1);
+      assert.deepEqual(await store.advanceReadMarker(2, '#lobby', 1), { seq: 1, moved: true });
+      assert.equal(await store.countUnread('#lobby', 1, 2, 100), 0);
+      const room = await store.createRoom({ key: '#new', name: '#new', topic: '', private: false, ownerId: 2, createdAt: 40 });
+      assert.equal(room.ownerName, 'Bob');
+    } finally {
+      await store.close();
+    }
   });
 });

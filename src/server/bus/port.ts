@@ -21,7 +21,12 @@ export type Audience =
   /** Every logged-in session (everyone is in #lobby). */
   | { to: 'all'; exceptUser?: string }
   /** Every session of one user, by user key. */
-  | { to: 'user'; key: string };
+  | { to: 'user'; key: string }
+  /**
+   * Every session of every member of a room, by room key. Each node resolves it from its own
+   * cache of its online users' memberships (kept current by `room-member` messages).
+   */
+  | { to: 'room'; key: string; exceptUser?: string };
 
 export interface Delivery {
   audience: Audience;
@@ -36,10 +41,19 @@ export type BusMessage =
    * parties). Every node delivers the messages of one conversation in seq order.
    */
   | { kind: 'message'; conv: string; seq: number; deliveries: Delivery[] }
+  /**
+   * A change (edit, delete, reaction) of a stored message, with its deliveries. Every node
+   * delivers the changes of one conversation in useq order, as it does messages in seq order
+   * (the two sequences are ordered apart: an update may reach a node before the message it
+   * changes, if that message is still held there waiting for an earlier one).
+   */
+  | { kind: 'update'; conv: string; useq: number; deliveries: Delivery[] }
   /** Sends a last line to every session of a user, then closes them (kick, ban). */
   | { kind: 'disconnect'; userKey: string; line: string }
   /** A user's state changed (already stored): nodes holding that user apply the patch at once. */
-  | { kind: 'user-changed'; userKey: string; patch: { mutedUntil?: MutedUntil } };
+  | { kind: 'user-changed'; userKey: string; patch: { mutedUntil?: MutedUntil } }
+  /** A user joined or left a room (already stored): nodes update their membership caches. */
+  | { kind: 'room-member'; room: string; userKey: string; joined: boolean };
 
 /** A user as presence knows them: the protocol's OnlineUser and their key. */
 export interface PresenceEntry extends OnlineUser {

@@ -5,12 +5,16 @@ import { Accounts, type LoginOutcome } from './accounts.js';
 import { ClientSession } from './client-session.js';
 import type { CoreConfig, Logger } from './config.js';
 import { Files } from './files.js';
+import { MessageChanges } from './message-changes.js';
 import { MessageRate } from './message-rate.js';
 import { Messages } from './messages.js';
 import { NO_METRICS, type ChatMetrics } from './metrics.js';
 import { Moderation } from './moderation.js';
 import { OnlineUsers } from './online-users.js';
 import type { Peer } from './peer.js';
+import { ReadMarkers } from './read-markers.js';
+import { RoomMembership } from './room-membership.js';
+import { Rooms } from './rooms.js';
 
 export interface ChatServiceDeps {
   store: Store;
@@ -37,6 +41,9 @@ export class ChatService {
   readonly messages: Messages;
   readonly moderation: Moderation;
   readonly online: OnlineUsers<ClientSession>;
+  readonly rooms: Rooms;
+  readonly readMarkers: ReadMarkers;
+  readonly changes: MessageChanges;
   /** Messages stored per second on this node, for the admin's `stats`. */
   readonly messageRate = new MessageRate();
   /** Told to clients in `hello`: where this node's HTTP API listens (set once it does). */
@@ -51,9 +58,13 @@ export class ChatService {
     this.metrics = deps.metrics ?? NO_METRICS;
     this.accounts = new Accounts(this.store, this.config);
     this.files = new Files(this.store);
-    this.messages = new Messages(this.store, this.bus, this.files);
     this.moderation = new Moderation(this.store, this.bus);
     this.online = new OnlineUsers(this.config.sendRatePerSec, this.config.sendBurst);
+    const roomsConfig = { quietSize: this.config.roomQuietSize, batchIntervalMs: this.config.roomBatchMs };
+    this.rooms = new Rooms(this.store, this.bus, new RoomMembership(), roomsConfig, (key) => this.online.get(key) !== undefined);
+    this.messages = new Messages(this.store, this.bus, this.files, this.rooms);
+    this.readMarkers = new ReadMarkers(this.store, this.bus);
+    this.changes = new MessageChanges(this.store, this.messages);
     this.bus.subscribe((m) => this.deliver(m));
     this.heartbeat = setInterval(() => this.sweepIdle(), Math.max(50, this.config.pingIntervalMs / 4));
     this.heartbeat.unref();
@@ -112,9 +123,11 @@ export class ChatService {
     if (!user) return Promise.resolve();
     session.user = null;
     session.tokenHash = null;
+    if (!this.online.detach(session, user)) return Promise.resolve();
+    this.rooms.membership.forget(user.record.key);
     // At shutdown everyone goes: telling each the others are leaving would be n² writes (the
     // presence adapter tells other nodes when it closes).
-    if (!this.online.detach(session, user) || this.stopping) return Promise.resolve();
+    if (this.stopping) return Promise.resolve();
     return this.presence.depart(user.record.key).catch((err: unknown) => {
       this.logger.error({ err, user: user.record.name }, 'presence: departure not recorded');
     });
@@ -137,6 +150,7 @@ export class ChatService {
       case 'deliver':
         return this.deliverLine(m.audience, m.line, m.lazy === true);
       case 'message':
+      case 'update':
         for (const d of m.deliveries) this.deliverLine(d.audience, d.line);
         return;
       case 'disconnect': {
@@ -154,6 +168,9 @@ export class ChatService {
         if (user) user.record = { ...user.record, ...m.patch };
         return;
       }
+      case 'room-member':
+        this.rooms.membership.changed(m.room, m.userKey, m.joined);
+        return;
     }
   }
 
@@ -167,6 +184,14 @@ export class ChatService {
         if (s.user?.record.key === a.exceptUser) continue;
         s.peer.write(bytes, lazy);
         count++;
+      }
+    } else if (a.to === 'room') {
+      for (const key of this.rooms.membership.membersHere(a.key)) {
+        if (key === a.exceptUser) continue;
+        for (const s of this.online.get(key)?.sessions ?? []) {
+          s.peer.write(bytes, lazy);
+          count++;
+        }
       }
     } else {
       const user = this.online.get(a.key);
@@ -198,6 +223,7 @@ export class ChatService {
     this.stopping = true;
     clearInterval(this.heartbeat);
     this.moderation.close();
+    this.rooms.close();
     const bytes = Buffer.from(encodeEvent('shutdown', { reason }));
     for (const s of [...this.connections]) s.peer.close(bytes);
   }

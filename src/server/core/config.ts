@@ -19,6 +19,9 @@ export interface CoreConfig {
   maxInFlight: number;
   /** Open connections over all transports. */
   maxConnections: number;
+  /** Rooms with more members than this get their joins and leaves batched, one event per roomBatchMs. */
+  roomQuietSize: number;
+  roomBatchMs: number;
 }
 
 export const DEFAULT_CORE_CONFIG: CoreConfig = {
@@ -33,6 +36,8 @@ export const DEFAULT_CORE_CONFIG: CoreConfig = {
   pingIntervalMs: 30_000,
   maxInFlight: 256,
   maxConnections: 20_000,
+  roomQuietSize: 500,
+  roomBatchMs: 1000,
 };
 
 /** The slice of a pino logger the core uses. */

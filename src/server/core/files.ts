@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { LOBBY, ProtocolError } from '../../protocol/index.js';
 import type { FileRecord, Store, UserRecord } from '../store/port.js';
-import { dmParties } from './conversations.js';
+import { dmParties, isRoomKey } from './conversations.js';
 
 /** Longest stored file name, in characters (code points). */
 export const MAX_FILE_NAME_CHARS = 200;
@@ -55,8 +55,8 @@ export class Files {
   }
 
   /**
-   * The file if this user may read it: the uploader, anyone once it was sent to #lobby, and both
-   * parties of a private conversation it was sent to. Otherwise null (unknown and forbidden look
+   * The file if this user may read it: the uploader, anyone once it was sent to #lobby, both
+   * parties of a private conversation it was sent to, and the members of a room it was sent to. Otherwise null (unknown and forbidden look
    * the same, so ids cannot be probed).
    */
   async readable(me: UserRecord, id: string): Promise<FileRecord | null> {
@@ -64,8 +64,10 @@ export class Files {
     if (!file) return null;
     if (file.uploaderId === me.id) return file;
     const convs = await this.store.fileConversations(id);
-    const allowed = convs.some((c) => c === LOBBY || (dmParties(c)?.includes(me.key) ?? false));
-    return allowed ? file : null;
+    if (convs.some((c) => c === LOBBY || (dmParties(c)?.includes(me.key) ?? false))) return file;
+    // Rooms: their members now.
+    for (const c of convs) if (isRoomKey(c) && (await this.store.findMember(c, me.id))) return file;
+    return null;
   }
 }
 

@@ -37,6 +37,57 @@ export interface Store {
   shareFile(fileId: string, conv: string): Promise<void>;
   /** The conversation keys a file was sent to, in no particular order; [] if none or unknown. */
   fileConversations(fileId: string): Promise<string[]>;
+  // read markers: one per user and conversation, only ever moving forward
+  /**
+   * Moves the user's read marker of a conversation to `seq` if that is further than it is (a user
+   * without one has 0). Resolves with the marker as it stands afterwards (the larger of the old one
+   * and `seq`) and whether it moved. Writes resolve in the order they were called.
+   */
+  advanceReadMarker(userId: number, conv: string, seq: number): Promise<{ seq: number; moved: boolean }>;
+  /** Every read marker of a user, in no particular order. */
+  readMarkers(userId: number): Promise<ReadMarker[]>;
+  /**
+   * Messages of a conversation with seq > after, not sent by `exceptSenderId` and not deleted,
+   * counted up to `cap` (the answer is at most `cap`).
+   */
+  countUnread(conv: string, after: number, exceptSenderId: number, cap: number): Promise<number>;
+  // changes to stored messages: edits, deletes, reactions
+  /** One message, with its reactions, or null. Deleted messages are returned (deleted = true). */
+  findMessage(conv: string, seq: number): Promise<StoredMessage | null>;
+  /**
+   * Applies one change to a stored message and gives it the conversation's next update sequence
+   * (`useq`: per conversation, strictly increasing from 1, no gaps, like seq). Resolves with the
+   * message as it is after the change, or null if there is no such message, or it is deleted (a
+   * deleted message changes no more). An edit replaces the body and sets editedTs; a delete empties
+   * the body, sets deleted and drops its reactions; a reaction toggles (user, emoji): added if the
+   * user had not reacted with that emoji, removed if they had; a reaction that would give the
+   * message more than `maxEmojis` different emoji is not applied and resolves with `added: false,
+   * refused: true`. Changes resolve in the order they were called.
+   */
+  changeMessage(conv: string, seq: number, change: MessageChange): Promise<ChangeResult | null>;
+  /** Messages whose latest change has useq > after, ordered by useq, at most `limit`. */
+  changedAfter(conv: string, after: number, limit: number): Promise<StoredMessage[]>;
+  /** The last update sequence of each named conversation (0 for none or unknown). */
+  lastUpdateSeqs(convs: string[]): Promise<Record<string, number>>;
+  // rooms (conversation key "#" + name key; #lobby is not a room of this table)
+  /** Stores a new room, its owner as its first member, and its (empty) conversation. */
+  createRoom(room: NewRoom): Promise<RoomRecord>;
+  findRoom(key: string): Promise<RoomRecord | null>;
+  updateRoom(key: string, patch: RoomPatch): Promise<void>;
+  /** Public rooms and the private rooms the user is a member of, by name key. */
+  listRooms(userId: number): Promise<RoomListing[]>;
+  /** Adds a member; false (and nothing changes) if they already were one. */
+  addMember(room: string, userId: number, joinedAt: number): Promise<boolean>;
+  /** Removes a member; false if they were not one. */
+  removeMember(room: string, userId: number): Promise<boolean>;
+  /** A member of a room, or null if not a member. */
+  findMember(room: string, userId: number): Promise<RoomMember | null>;
+  /** Every member, in the order they joined. */
+  roomMembers(room: string): Promise<RoomMember[]>;
+  memberCount(room: string): Promise<number>;
+  setMemberMute(room: string, userId: number, until: MutedUntil): Promise<void>;
+  /** The rooms a user is a member of, with their conversation's newest seq and ts. */
+  roomsOf(userId: number): Promise<RoomSummary[]>;
   // moderation
   addAudit(entry: AuditEntry): Promise<void>;
   listAudit(limit: number): Promise<AuditRecord[]>;
@@ -70,7 +121,7 @@ export interface SessionRecord {
 export type MessageKind = 'text' | 'sticker' | 'file';
 
 export interface NewMessage {
-  /** Conversation key: "#lobby" or "dm:<key>:<key>" with the two user keys sorted. */
+  /** Conversation key: "#lobby", a room's key ("#" + name key), or "dm:<key>:<key>" with the two user keys sorted. */
   conv: string;
   senderId: number;
   senderName: string;
@@ -83,6 +134,71 @@ export interface NewMessage {
 export interface StoredMessage extends NewMessage {
   seq: number;
   ts: number;
+  // Present only once the message was changed (edited, deleted, reacted to):
+  /** When the body was last edited. */
+  editedTs?: number;
+  /** The message was deleted: body is "". */
+  deleted?: boolean;
+  /** The conversation's update sequence of the latest change. */
+  useq?: number;
+  /** Emoji -> display names of the users who reacted, oldest reaction first; absent if none. */
+  reactions?: Record<string, string[]>;
+}
+
+export type MessageChange =
+  | { kind: 'edit'; body: string; ts: number }
+  | { kind: 'delete'; ts: number }
+  | { kind: 'react'; userId: number; userName: string; emoji: string; ts: number; maxEmojis: number };
+
+export interface ChangeResult {
+  message: StoredMessage;
+  /** For a reaction: true if it was added, false if it was removed (or refused). */
+  added: boolean;
+  /** A reaction refused for going over maxEmojis: nothing changed. */
+  refused?: boolean;
+}
+
+export interface ReadMarker {
+  conv: string;
+  seq: number;
+}
+
+export interface NewRoom {
+  /** "#" + nameKey(name): the conversation key. */
+  key: string;
+  /** "#" + the name as created. */
+  name: string;
+  topic: string;
+  private: boolean;
+  ownerId: number;
+  createdAt: number;
+}
+
+export interface RoomRecord extends NewRoom {
+  /** The owner's display name. */
+  ownerName: string;
+}
+
+export type RoomPatch = Partial<Pick<NewRoom, 'topic' | 'ownerId'>>;
+
+export interface RoomListing extends RoomRecord {
+  memberCount: number;
+  joined: boolean;
+}
+
+export interface RoomMember {
+  userId: number;
+  /** Display name and key of the user. */
+  name: string;
+  key: string;
+  joinedAt: number;
+  mutedUntil: MutedUntil;
+}
+
+export interface RoomSummary {
+  room: RoomRecord;
+  lastSeq: number;
+  lastTs: number | null;
 }
 
 export interface AppendResult {
@@ -128,6 +244,13 @@ export interface AuditEntry {
 
 export interface AuditRecord extends AuditEntry {
   id: number;
+}
+
+export class DuplicateRoomError extends Error {
+  constructor(readonly key: string) {
+    super(`room ${key} exists`);
+    this.name = 'DuplicateRoomError';
+  }
 }
 
 export class DuplicateUserError extends Error {

@@ -198,6 +198,7 @@ export class ChatStore {
   // ---- what the server says ----
 
   private onMessage(m: ChatMessage): void {
+    if (!shown(m.conv)) return;
     const c = this.conv(m.conv);
     this.setConv(m.conv, { items: mergeItems(c.items, [messageItem(m)]), typing: c.typing.filter((u) => u !== m.from) });
     this.typingUntil.get(m.conv)?.delete(m.from);
@@ -205,6 +206,7 @@ export class ChatStore {
   }
 
   private onTyping(conv: string, user: string): void {
+    if (!shown(conv)) return;
     let users = this.typingUntil.get(conv);
     if (!users) this.typingUntil.set(conv, (users = new Map()));
     users.set(user, Date.now() + TYPING_MS);
@@ -252,7 +254,7 @@ export class ChatStore {
 
   private unreadCounts(): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const c of this.session.conversations) if (c.unread > 0) out[c.conv] = c.unread;
+    for (const c of this.session.conversations) if (c.unread > 0 && shown(c.conv)) out[c.conv] = c.unread;
     return out;
   }
 
@@ -289,4 +291,12 @@ export class ChatStore {
       for (const l of this.listeners) l();
     });
   }
+}
+
+/**
+ * The conversations this client shows: #lobby and private ones. Rooms (which the user may be in
+ * through another client) are not shown here yet, so their messages and unread counts are left out.
+ */
+function shown(conv: string): boolean {
+  return conv === LOBBY || conv.startsWith('@');
 }

@@ -9,11 +9,14 @@ interface Header {
   /** Publishing node, and its echo number (0: nobody waits for it). */
   n: string;
   i: number;
-  k: 'd' | 'm' | 'x' | 'u';
+  k: 'd' | 'm' | 'e' | 'x' | 'u' | 'r';
   a?: Audience | Audience[];
   c?: string;
   s?: number;
   u?: string;
+  /** room-member: the room, and whether the user joined. */
+  r?: string;
+  j?: boolean;
   p?: Extract<BusMessage, { kind: 'user-changed' }>['patch'];
   /** A lazy delivery (presence): may wait a few ms to share a write. */
   z?: 1;
@@ -40,12 +43,20 @@ export function encodeFrame(node: string, echo: number, m: BusMessage): Buffer {
       header = { n: node, i: echo, k: 'm', c: m.conv, s: m.seq, a: m.deliveries.map((d) => d.audience) };
       lines = m.deliveries.map((d) => d.line);
       break;
+    case 'update':
+      header = { n: node, i: echo, k: 'e', c: m.conv, s: m.useq, a: m.deliveries.map((d) => d.audience) };
+      lines = m.deliveries.map((d) => d.line);
+      break;
     case 'disconnect':
       header = { n: node, i: echo, k: 'x', u: m.userKey };
       lines = [m.line];
       break;
     case 'user-changed':
       header = { n: node, i: echo, k: 'u', u: m.userKey, p: m.patch };
+      lines = [];
+      break;
+    case 'room-member':
+      header = { n: node, i: echo, k: 'r', r: m.room, u: m.userKey, j: m.joined };
       lines = [];
       break;
   }
@@ -74,6 +85,13 @@ export function decodeFrame(buf: Buffer): Frame {
       const audiences = h.a as Audience[];
       return frame({ kind: 'message', conv: h.c!, seq: h.s!, deliveries: audiences.map((audience, i) => ({ audience, line: lines[i]! })) });
     }
+    case 'e': {
+      const audiences = h.a as Audience[];
+      return frame({ kind: 'update', conv: h.c!, useq: h.s!, deliveries: audiences.map((audience, i) => ({ audience, line: lines[i]! })) });
+    }
+    case 'r':
+      if (typeof h.r !== 'string' || typeof h.u !== 'string' || typeof h.j !== 'boolean') throw new Error('bus frame: bad room-member');
+      return frame({ kind: 'room-member', room: h.r, userKey: h.u, joined: h.j });
     case 'x':
       return frame({ kind: 'disconnect', userKey: h.u!, line: lines[0]! });
     case 'u':

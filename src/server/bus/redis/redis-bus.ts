@@ -71,19 +71,19 @@ export class RedisBus implements Bus {
   publish(message: BusMessage): Promise<void> {
     if (this.closed) return Promise.resolve();
     const { frame, echo, id } = this.framed(message);
-    const sent =
-      message.kind === 'message'
-        ? this.pub.banterPublishOrdered(
-            `${this.prefix}:last:${message.conv}`,
-            `${this.prefix}:held:${message.conv}`,
-            `${this.prefix}:holding`,
-            this.channel,
-            message.seq,
-            frame,
-            message.conv,
-            ORDER_TTL_S,
-          )
-        : this.pub.publish(this.channel, frame);
+    const ordered = orderedStream(message);
+    const sent = ordered
+      ? this.pub.banterPublishOrdered(
+          `${this.prefix}:last:${ordered.stream}`,
+          `${this.prefix}:held:${ordered.stream}`,
+          `${this.prefix}:holding`,
+          this.channel,
+          ordered.seq,
+          frame,
+          ordered.stream,
+          ORDER_TTL_S,
+        )
+      : this.pub.publish(this.channel, frame);
     sent.catch((err: unknown) => {
       this.options.logger.error({ err, kind: message.kind }, 'bus: publish to Redis failed');
       this.settle(id);
@@ -149,4 +149,15 @@ export class RedisBus implements Bus {
     this.handlers.length = 0;
     await Promise.allSettled([this.sub.quit(), this.pub.quit()]);
   }
+}
+
+/**
+ * The ordered stream a message belongs to, and its number in it: a conversation's messages by
+ * seq, and apart from them its updates (edits, deletes, reactions) by useq. Conversation keys
+ * never contain "|" (names are letters, digits, "_", "." and "-"), so the two cannot collide.
+ */
+function orderedStream(m: BusMessage): { stream: string; seq: number } | null {
+  if (m.kind === 'message') return { stream: m.conv, seq: m.seq };
+  if (m.kind === 'update') return { stream: `u|${m.conv}`, seq: m.useq };
+  return null;
 }

@@ -28,7 +28,10 @@ export const accountCommands: CommandTable<'hello' | 'ping' | 'pong' | 'register
       try {
         const { accounts } = s.chat;
         const outcome = 'token' in body ? await accounts.loginWithToken(body.token) : await accounts.loginWithPassword(body.user, body.password, s.peer.address);
+        const first = s.chat.online.get(outcome.user.key) === undefined;
         await s.chat.attach(s, outcome);
+        // This node learns the user's rooms when they come online here (see RoomMembership).
+        if (first) await s.chat.rooms.load(outcome.user);
         // Online now, so a moderator's action from here on reaches this session; one taken while
         // the login was in flight is caught by reading the user again.
         let user;

@@ -1,20 +1,14 @@
-import { LOBBY, ProtocolError, encodeEvent } from '../../../protocol/index.js';
+import { encodeEvent } from '../../../protocol/index.js';
 import type { CommandTable } from './command.js';
+import { refuseIfMuted, takeAllowance } from './guards.js';
 
 export const chatCommands: CommandTable<'send' | 'history' | 'who' | 'convs' | 'typing'> = {
   send: {
     auth: 'user',
     run: async (s, body) => {
       const me = s.user!;
-      const mute = s.chat.activeMute(me.record);
-      if (mute !== null) {
-        const until = mute === 'forever' ? 'until an administrator unmutes you' : `until ${new Date(mute).toISOString()}`;
-        throw new ProtocolError('MUTED', `you are muted ${until}`, { until: mute });
-      }
-      const allowance = me.sendBucket.take();
-      if (!allowance.ok) {
-        throw new ProtocolError('RATE_LIMITED', `slow down: try again in ${allowance.retryAfter} s`, { retry_after: allowance.retryAfter });
-      }
+      refuseIfMuted(s);
+      takeAllowance(s);
       // Sends from one connection reach the store in the order they arrived, even though
       // resolving a recipient may wait on the store.
       const previous = s.sendOrder;
@@ -22,6 +16,7 @@ export const chatCommands: CommandTable<'send' | 'history' | 'who' | 'convs' | '
       s.sendOrder = new Promise((resolve) => (release = resolve));
       try {
         const conv = await s.chat.messages.resolve(me.record, body.to);
+        refuseIfMuted(s, conv);
         const message = await s.chat.messages.compose(me.record, conv, body);
         // Shared before it is stored, so a recipient can download as soon as the msg event arrives.
         await s.chat.messages.shareFile(message);
@@ -53,12 +48,7 @@ export const chatCommands: CommandTable<'send' | 'history' | 'who' | 'convs' | '
   who: { auth: 'user', run: async (s) => ({ users: await s.chat.presence.list() }) },
   convs: {
     auth: 'user',
-    run: async (s) => {
-      const list = await s.chat.store.conversationsOf(s.user!.record.key);
-      return {
-        convs: list.map((c) => ({ conv: c.peer === null ? LOBBY : `@${c.peer}`, last_seq: c.lastSeq, last_ts: c.lastTs })),
-      };
-    },
+    run: async (s) => ({ convs: await s.chat.readMarkers.conversations(s.user!.record) }),
   },
   typing: {
     auth: 'user',
@@ -68,8 +58,9 @@ export const chatCommands: CommandTable<'send' | 'history' | 'who' | 'convs' | '
       if (!me.typingBucket.take().ok || s.chat.activeMute(me.record) !== null) return {};
       const conv = await s.chat.messages.resolve(me.record, to);
       if (!conv.peer) {
-        const line = encodeEvent('typing', { conv: LOBBY, user: me.record.name });
-        await s.chat.bus.publish({ kind: 'deliver', audience: { to: 'all', exceptUser: me.record.key }, line });
+        const line = encodeEvent('typing', { conv: conv.asSeenBy, user: me.record.name });
+        const audience = conv.room ? { to: 'room' as const, key: conv.key, exceptUser: me.record.key } : { to: 'all' as const, exceptUser: me.record.key };
+        await s.chat.bus.publish({ kind: 'deliver', audience, line });
       } else if (conv.peer.key !== me.record.key) {
         const line = encodeEvent('typing', { conv: `@${me.record.name}`, user: me.record.name });
         await s.chat.bus.publish({ kind: 'deliver', audience: { to: 'user', key: conv.peer.key }, line });

@@ -106,4 +106,43 @@ export const MIGRATIONS: string[] = [
     END LOOP;
   END $$;
   `,
+  // v3: rooms, read markers, edits, deletes and reactions (the SQLite adapter's v4). Each change
+  // of a message takes its conversation's last_useq + 1 with the conversation row locked, as
+  // banter_append does for seq, so useq is gap-free and increasing with writers on several nodes.
+  `
+  ALTER TABLE messages ADD COLUMN edited_ts BIGINT, ADD COLUMN deleted BOOLEAN NOT NULL DEFAULT FALSE, ADD COLUMN useq INTEGER;
+  CREATE INDEX messages_by_useq ON messages(conv, useq) WHERE useq IS NOT NULL;
+  ALTER TABLE conversations ADD COLUMN last_useq INTEGER NOT NULL DEFAULT 0;
+  CREATE TABLE reactions (
+    conv TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    emoji TEXT NOT NULL,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    user_name TEXT NOT NULL,
+    ts BIGINT NOT NULL,
+    PRIMARY KEY (conv, seq, emoji, user_id)
+  );
+  CREATE TABLE read_markers (
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    conv TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (user_id, conv)
+  );
+  CREATE TABLE rooms (
+    key TEXT PRIMARY KEY,           -- "#" + name key, as in messages.conv
+    name TEXT NOT NULL,             -- "#" + the name as created
+    topic TEXT NOT NULL,
+    private BOOLEAN NOT NULL,
+    owner_id INTEGER NOT NULL REFERENCES users(id),
+    created_at BIGINT NOT NULL
+  );
+  CREATE TABLE room_members (
+    room TEXT NOT NULL REFERENCES rooms(key),
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    joined_at BIGINT NOT NULL,
+    muted_until BIGINT,             -- a mute within the room, as users.muted_until
+    PRIMARY KEY (room, user_id)
+  );
+  CREATE INDEX room_members_by_user ON room_members(user_id, room);
+  `,
 ];

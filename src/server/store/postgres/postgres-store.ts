@@ -1,8 +1,18 @@
 import pg from 'pg';
-import type { MutedUntil, Role } from '../../../protocol/index.js';
+import type { MutedUntil } from '../../../protocol/index.js';
 import {
+  DuplicateRoomError,
   DuplicateUserError,
   type AppendResult,
+  type ChangeResult,
+  type MessageChange,
+  type NewRoom,
+  type ReadMarker,
+  type RoomListing,
+  type RoomMember,
+  type RoomPatch,
+  type RoomRecord,
+  type RoomSummary,
   type AuditEntry,
   type AuditRecord,
   type ConversationSummary,
@@ -17,6 +27,7 @@ import {
   type UserRecord,
 } from '../port.js';
 import { MIGRATIONS } from './migrations.js';
+import { attachReactions, fromMuted, toMember, toMessage, toRoom, toUser, type MemberRow, type MessageRow, type ReactionRow, type RoomRow, type UserRow } from './rows.js';
 
 export interface PostgresStoreOptions {
   /** Schema to keep the tables in (created if missing); default: the server's search_path. */
@@ -33,33 +44,13 @@ interface PendingAppend {
   reject: (error: unknown) => void;
 }
 
-interface UserRow {
-  id: number;
-  name: string;
-  key: string;
-  pass_hash: string;
-  role: Role;
-  created_at: number;
-  muted_until: number | null;
-  ban_reason: string | null;
-}
-
-interface MessageRow {
-  conv: string;
-  seq: number;
-  ts: number;
-  sender_id: number;
-  sender_name: string;
-  kind: NewMessage['kind'];
-  body: string;
-  cid: string | null;
-}
-
-const FOREVER = -1;
 /** pg_advisory_xact_lock key that serialises migrations of nodes starting at once ("bant"). */
 const MIGRATION_LOCK = 0x62616e74;
 /** Deadlock, serialization failure: the batch rolled back and may simply run again. */
 const RETRYABLE = new Set(['40P01', '40001']);
+/** A pool or one of its connections (inside a transaction). */
+type Queryable = Pick<pg.Pool, 'query'>;
+
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
 // BIGINT (int8) and NUMERIC (SUM of BIGINT) as numbers: every value we store fits in 2^53.
@@ -83,6 +74,8 @@ export class PostgresStore implements Store {
   private closed = false;
   private readonly purgeTimer: NodeJS.Timeout;
   private readonly maxBatch: number;
+  /** The last write queued per key (a conversation's changes, a user's markers), so they resolve in call order. */
+  private readonly chains = new Map<string, Promise<unknown>>();
   /** The last error of an idle pooled connection; the next query reports its own. */
   lastIdleError: Error | undefined;
 
@@ -249,7 +242,10 @@ export class PostgresStore implements Store {
       Date.now(),
     ]);
     if (rows.length !== messages.length) throw new Error(`banter_append gave ${rows.length} rows for ${messages.length} messages`);
-    return rows.sort((a, b) => a.i - b.i).map((r) => ({ message: toMessage(r), duplicate: r.duplicate }));
+    const results = rows.sort((a, b) => a.i - b.i).map((r) => ({ message: toMessage(r), duplicate: r.duplicate }));
+    // A retried send answers with the message as it is now: edited, deleted, reacted to.
+    for (const r of results) if (r.duplicate) r.message = (await this.findMessage(r.message.conv, r.message.seq)) ?? r.message;
+    return results;
   }
 
   async history(conv: string, q: HistoryQuery): Promise<StoredMessage[]> {
@@ -264,7 +260,248 @@ export class PostgresStore implements Store {
     } else {
       rows = (await query('SELECT * FROM messages WHERE conv = $1 ORDER BY seq DESC LIMIT $2', [conv, q.limit])).reverse();
     }
-    return rows.map(toMessage);
+    return this.withReactions(this.pool, conv, rows.map(toMessage));
+  }
+
+  /** Fills in the reactions of messages of one conversation, with one query. */
+  private async withReactions(db: Queryable, conv: string, messages: StoredMessage[]): Promise<StoredMessage[]> {
+    if (messages.length === 0) return messages;
+    const { rows } = await db.query<ReactionRow>('SELECT seq, emoji, user_name FROM reactions WHERE conv = $1 AND seq = ANY($2) ORDER BY seq, ts, user_id', [
+      conv,
+      messages.map((m) => m.seq),
+    ]);
+    return attachReactions(messages, rows);
+  }
+
+  /** Runs writes of one key one after another, in call order (the pool would otherwise race them). */
+  private chained<T>(key: string, run: () => Promise<T>): Promise<T> {
+    const previous = this.chains.get(key) ?? Promise.resolve();
+    const next = previous.then(run, run);
+    const settled = next.catch(() => undefined);
+    this.chains.set(key, settled);
+    void settled.then(() => {
+      if (this.chains.get(key) === settled) this.chains.delete(key);
+    });
+    return next;
+  }
+
+  /** One transaction on one pooled connection; rolled back if `run` throws. */
+  private async transaction<T>(run: (db: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await run(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  advanceReadMarker(userId: number, conv: string, seq: number): Promise<{ seq: number; moved: boolean }> {
+    return this.chained(`m:${userId}`, async () => {
+      if (seq <= 0) return { seq: (await this.pool.query<{ seq: number }>('SELECT seq FROM read_markers WHERE user_id = $1 AND conv = $2', [userId, conv])).rows[0]?.seq ?? 0, moved: false };
+      // One statement: the marker moves only forward, whichever node writes.
+      const { rows } = await this.pool.query<{ seq: number }>(
+        `INSERT INTO read_markers (user_id, conv, seq) VALUES ($1, $2, $3)
+         ON CONFLICT (user_id, conv) DO UPDATE SET seq = excluded.seq WHERE read_markers.seq < excluded.seq
+         RETURNING seq`,
+        [userId, conv, seq],
+      );
+      if (rows.length > 0) return { seq: rows[0]!.seq, moved: true };
+      const current = await this.pool.query<{ seq: number }>('SELECT seq FROM read_markers WHERE user_id = $1 AND conv = $2', [userId, conv]);
+      return { seq: current.rows[0]?.seq ?? 0, moved: false };
+    });
+  }
+
+  async readMarkers(userId: number): Promise<ReadMarker[]> {
+    return (await this.pool.query<ReadMarker>('SELECT conv, seq FROM read_markers WHERE user_id = $1', [userId])).rows;
+  }
+
+  async countUnread(conv: string, after: number, exceptSenderId: number, cap: number): Promise<number> {
+    const { rows } = await this.pool.query<{ n: number }>(
+      'SELECT count(*) AS n FROM (SELECT 1 FROM messages WHERE conv = $1 AND seq > $2 AND sender_id <> $3 AND NOT deleted LIMIT $4) AS unread',
+      [conv, after, exceptSenderId, cap],
+    );
+    return rows[0]!.n;
+  }
+
+  async findMessage(conv: string, seq: number): Promise<StoredMessage | null> {
+    const row = (await this.pool.query<MessageRow>('SELECT * FROM messages WHERE conv = $1 AND seq = $2', [conv, seq])).rows[0];
+    return row ? (await this.withReactions(this.pool, conv, [toMessage(row)]))[0]! : null;
+  }
+
+  changeMessage(conv: string, seq: number, change: MessageChange): Promise<ChangeResult | null> {
+    return this.chained(`c:${conv}`, () => this.retrying(() => this.transaction((db) => this.applyChange(db, conv, seq, change))));
+  }
+
+  /**
+   * The conversation's row is locked first, as banter_append locks it: changes from every node
+   * take turns per conversation, so each takes last_useq + 1 and useq has no gaps.
+   */
+  private async applyChange(db: pg.PoolClient, conv: string, seq: number, change: MessageChange): Promise<ChangeResult | null> {
+    const locked = await db.query('SELECT 1 FROM conversations WHERE key = $1 FOR UPDATE', [conv]);
+    if (locked.rowCount === 0) return null;
+    const row = (await db.query<MessageRow>('SELECT * FROM messages WHERE conv = $1 AND seq = $2', [conv, seq])).rows[0];
+    if (!row || row.deleted) return null;
+    let added = false;
+    if (change.kind === 'react') {
+      const had = (await db.query('SELECT 1 FROM reactions WHERE conv = $1 AND seq = $2 AND emoji = $3 AND user_id = $4', [conv, seq, change.emoji, change.userId])).rowCount! > 0;
+      if (!had) {
+        const { rows } = await db.query<{ emojis: number; has: boolean }>(
+          'SELECT count(DISTINCT emoji) AS emojis, bool_or(emoji = $3) AS has FROM reactions WHERE conv = $1 AND seq = $2',
+          [conv, seq, change.emoji],
+        );
+        if (!rows[0]!.has && rows[0]!.emojis >= change.maxEmojis) {
+          return { message: (await this.withReactions(db, conv, [toMessage(row)]))[0]!, added: false, refused: true };
+        }
+        await db.query('INSERT INTO reactions (conv, seq, emoji, user_id, user_name, ts) VALUES ($1, $2, $3, $4, $5, $6)', [
+          conv,
+          seq,
+          change.emoji,
+          change.userId,
+          change.userName,
+          change.ts,
+        ]);
+      } else {
+        await db.query('DELETE FROM reactions WHERE conv = $1 AND seq = $2 AND emoji = $3 AND user_id = $4', [conv, seq, change.emoji, change.userId]);
+      }
+      added = !had;
+    }
+    const { rows: useqRows } = await db.query<{ useq: number }>('UPDATE conversations SET last_useq = last_useq + 1 WHERE key = $1 RETURNING last_useq AS useq', [conv]);
+    const useq = useqRows[0]!.useq;
+    let after: MessageRow;
+    if (change.kind === 'edit') {
+      after = (await db.query<MessageRow>('UPDATE messages SET body = $1, edited_ts = $2, useq = $3 WHERE conv = $4 AND seq = $5 RETURNING *', [change.body, change.ts, useq, conv, seq])).rows[0]!;
+    } else if (change.kind === 'delete') {
+      after = (await db.query<MessageRow>("UPDATE messages SET body = '', deleted = TRUE, useq = $1 WHERE conv = $2 AND seq = $3 RETURNING *", [useq, conv, seq])).rows[0]!;
+      await db.query('DELETE FROM reactions WHERE conv = $1 AND seq = $2', [conv, seq]);
+    } else {
+      after = (await db.query<MessageRow>('UPDATE messages SET useq = $1 WHERE conv = $2 AND seq = $3 RETURNING *', [useq, conv, seq])).rows[0]!;
+    }
+    return { message: (await this.withReactions(db, conv, [toMessage(after)]))[0]!, added };
+  }
+
+  /** Runs a transaction again after a deadlock or serialization failure (it rolled back whole). */
+  private async retrying<T>(run: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await run();
+      } catch (err) {
+        if (attempt >= 5 || !RETRYABLE.has((err as { code?: string }).code ?? '')) throw err;
+      }
+    }
+  }
+
+  async changedAfter(conv: string, after: number, limit: number): Promise<StoredMessage[]> {
+    const { rows } = await this.pool.query<MessageRow>('SELECT * FROM messages WHERE conv = $1 AND useq > $2 ORDER BY useq ASC LIMIT $3', [conv, after, limit]);
+    // withReactions keeps the order it is given (useq here).
+    return this.withReactions(this.pool, conv, rows.map(toMessage));
+  }
+
+  async lastUpdateSeqs(convs: string[]): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    for (const c of convs) out[c] = 0;
+    if (convs.length === 0) return out;
+    const { rows } = await this.pool.query<{ key: string; last_useq: number }>('SELECT key, last_useq FROM conversations WHERE key = ANY($1)', [convs]);
+    for (const r of rows) out[r.key] = r.last_useq;
+    return out;
+  }
+
+  async createRoom(room: NewRoom): Promise<RoomRecord> {
+    try {
+      await this.transaction(async (db) => {
+        await db.query('INSERT INTO rooms (key, name, topic, private, owner_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [
+          room.key,
+          room.name,
+          room.topic,
+          room.private,
+          room.ownerId,
+          room.createdAt,
+        ]);
+        await db.query('INSERT INTO room_members (room, user_id, joined_at) VALUES ($1, $2, $3)', [room.key, room.ownerId, room.createdAt]);
+        await db.query('INSERT INTO conversations (key) VALUES ($1) ON CONFLICT (key) DO NOTHING', [room.key]);
+      });
+    } catch (err) {
+      const { code, constraint } = err as { code?: string; constraint?: string };
+      if (code === '23505' && constraint === 'rooms_pkey') throw new DuplicateRoomError(room.key);
+      throw err;
+    }
+    return (await this.findRoom(room.key))!;
+  }
+
+  async findRoom(key: string): Promise<RoomRecord | null> {
+    const { rows } = await this.pool.query<RoomRow>('SELECT r.*, u.name AS owner_name FROM rooms r JOIN users u ON u.id = r.owner_id WHERE r.key = $1', [key]);
+    return rows[0] ? toRoom(rows[0]) : null;
+  }
+
+  async updateRoom(key: string, patch: RoomPatch): Promise<void> {
+    const columns: [string, unknown][] = [];
+    if (patch.topic !== undefined) columns.push(['topic', patch.topic]);
+    if (patch.ownerId !== undefined) columns.push(['owner_id', patch.ownerId]);
+    if (columns.length === 0) return;
+    const sets = columns.map(([c], i) => `${c} = $${i + 1}`);
+    await this.pool.query(`UPDATE rooms SET ${sets.join(', ')} WHERE key = $${columns.length + 1}`, [...columns.map(([, v]) => v), key]);
+  }
+
+  async listRooms(userId: number): Promise<RoomListing[]> {
+    const { rows } = await this.pool.query<RoomRow & { member_count: number; joined: boolean }>(
+      `SELECT r.*, u.name AS owner_name,
+         (SELECT count(*) FROM room_members m WHERE m.room = r.key) AS member_count,
+         EXISTS (SELECT 1 FROM room_members m WHERE m.room = r.key AND m.user_id = $1) AS joined
+       FROM rooms r JOIN users u ON u.id = r.owner_id
+       WHERE NOT r.private OR EXISTS (SELECT 1 FROM room_members m WHERE m.room = r.key AND m.user_id = $1)
+       ORDER BY r.key`,
+      [userId],
+    );
+    return rows.map((r) => ({ ...toRoom(r), memberCount: r.member_count, joined: r.joined }));
+  }
+
+  async addMember(room: string, userId: number, joinedAt: number): Promise<boolean> {
+    const result = await this.pool.query('INSERT INTO room_members (room, user_id, joined_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [room, userId, joinedAt]);
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async removeMember(room: string, userId: number): Promise<boolean> {
+    return ((await this.pool.query('DELETE FROM room_members WHERE room = $1 AND user_id = $2', [room, userId])).rowCount ?? 0) > 0;
+  }
+
+  async findMember(room: string, userId: number): Promise<RoomMember | null> {
+    const { rows } = await this.pool.query<MemberRow>(
+      'SELECT m.user_id, u.name, u.key, m.joined_at, m.muted_until FROM room_members m JOIN users u ON u.id = m.user_id WHERE m.room = $1 AND m.user_id = $2',
+      [room, userId],
+    );
+    return rows[0] ? toMember(rows[0]) : null;
+  }
+
+  async roomMembers(room: string): Promise<RoomMember[]> {
+    const { rows } = await this.pool.query<MemberRow>(
+      'SELECT m.user_id, u.name, u.key, m.joined_at, m.muted_until FROM room_members m JOIN users u ON u.id = m.user_id WHERE m.room = $1 ORDER BY m.joined_at, m.user_id',
+      [room],
+    );
+    return rows.map(toMember);
+  }
+
+  async memberCount(room: string): Promise<number> {
+    return (await this.pool.query<{ n: number }>('SELECT count(*) AS n FROM room_members WHERE room = $1', [room])).rows[0]!.n;
+  }
+
+  async setMemberMute(room: string, userId: number, until: MutedUntil): Promise<void> {
+    await this.pool.query('UPDATE room_members SET muted_until = $1 WHERE room = $2 AND user_id = $3', [fromMuted(until), room, userId]);
+  }
+
+  async roomsOf(userId: number): Promise<RoomSummary[]> {
+    const { rows } = await this.pool.query<RoomRow & { last_seq: number | null; last_ts: number | null }>(
+      `SELECT r.*, u.name AS owner_name, c.last_seq, c.last_ts FROM room_members m
+       JOIN rooms r ON r.key = m.room JOIN users u ON u.id = r.owner_id
+       LEFT JOIN conversations c ON c.key = r.key
+       WHERE m.user_id = $1 ORDER BY r.key`,
+      [userId],
+    );
+    return rows.map((r) => ({ room: toRoom(r), lastSeq: r.last_seq ?? 0, lastTs: r.last_ts }));
   }
 
   async conversationsOf(userKey: string): Promise<ConversationSummary[]> {
@@ -389,26 +626,4 @@ export class SchemaTooNewError extends Error {
     super(`${what} has schema v${version}, newer than this Banter (v${known}); upgrade Banter`);
     this.name = 'SchemaTooNewError';
   }
-}
-
-function toUser(row: UserRow | undefined): UserRecord | null {
-  if (!row) return null;
-  return {
-    id: row.id,
-    name: row.name,
-    key: row.key,
-    passHash: row.pass_hash,
-    role: row.role,
-    createdAt: row.created_at,
-    mutedUntil: row.muted_until === null ? null : row.muted_until === FOREVER ? 'forever' : row.muted_until,
-    banReason: row.ban_reason,
-  };
-}
-
-function fromMuted(m: MutedUntil): number | null {
-  return m === null ? null : m === 'forever' ? FOREVER : m;
-}
-
-function toMessage(r: MessageRow): StoredMessage {
-  return { conv: r.conv, seq: r.seq, ts: r.ts, senderId: r.sender_id, senderName: r.sender_name, kind: r.kind, body: r.body, cid: r.cid };
 }

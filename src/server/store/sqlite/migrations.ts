@@ -69,4 +69,43 @@ export const MIGRATIONS: string[] = [
   `
   CREATE INDEX files_by_uploader ON files(uploader_id);
   `,
+  `
+  -- Edits, deletes and reactions: each change takes the conversation's next update sequence.
+  ALTER TABLE messages ADD COLUMN edited_ts INTEGER;
+  ALTER TABLE messages ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE messages ADD COLUMN useq INTEGER;
+  CREATE INDEX messages_by_useq ON messages(conv, useq) WHERE useq IS NOT NULL;
+  ALTER TABLE conversations ADD COLUMN last_useq INTEGER NOT NULL DEFAULT 0;
+  CREATE TABLE reactions (
+    conv TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    emoji TEXT NOT NULL,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    user_name TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    PRIMARY KEY (conv, seq, emoji, user_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE read_markers (
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    conv TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (user_id, conv)
+  ) WITHOUT ROWID;
+  CREATE TABLE rooms (
+    key TEXT PRIMARY KEY,           -- "#" + name key, as in messages.conv
+    name TEXT NOT NULL,             -- "#" + the name as created
+    topic TEXT NOT NULL,
+    private INTEGER NOT NULL,
+    owner_id INTEGER NOT NULL REFERENCES users(id),
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE room_members (
+    room TEXT NOT NULL REFERENCES rooms(key),
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    joined_at INTEGER NOT NULL,
+    muted_until INTEGER,            -- a mute within the room, as users.muted_until
+    PRIMARY KEY (room, user_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX room_members_by_user ON room_members(user_id, room);
+  `,
 ];

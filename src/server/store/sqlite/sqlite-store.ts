@@ -1,8 +1,18 @@
 import Database from 'better-sqlite3';
-import type { MutedUntil, Role } from '../../../protocol/index.js';
+import type { MutedUntil } from '../../../protocol/index.js';
 import {
+  DuplicateRoomError,
   DuplicateUserError,
   type AppendResult,
+  type ChangeResult,
+  type MessageChange,
+  type NewRoom,
+  type ReadMarker,
+  type RoomListing,
+  type RoomMember,
+  type RoomPatch,
+  type RoomRecord,
+  type RoomSummary,
   type AuditEntry,
   type AuditRecord,
   type ConversationSummary,
@@ -18,6 +28,7 @@ import {
 } from '../port.js';
 import { dmParties } from '../../core/conversations.js';
 import { MIGRATIONS } from './migrations.js';
+import { fromMuted, toMember, toMessage, toRoom, toUser, type MemberRow, type MessageRow, type RoomRow, type UserRow } from './rows.js';
 
 export interface SqliteStoreOptions {
   /** "full" fsyncs every commit (survives power loss); "normal" survives a process crash only. */
@@ -26,35 +37,13 @@ export interface SqliteStoreOptions {
   maxBatch?: number;
 }
 
-interface PendingAppend {
-  message: NewMessage;
-  resolve: (result: AppendResult) => void;
+/** A write waiting for the next group commit; `run` executes inside the batch's transaction. */
+interface PendingWrite {
+  run: () => unknown;
+  resolve: (result: never) => void;
   reject: (error: unknown) => void;
 }
 
-interface UserRow {
-  id: number;
-  name: string;
-  key: string;
-  pass_hash: string;
-  role: Role;
-  created_at: number;
-  muted_until: number | null;
-  ban_reason: string | null;
-}
-
-interface MessageRow {
-  conv: string;
-  seq: number;
-  ts: number;
-  sender_id: number;
-  sender_name: string;
-  kind: NewMessage['kind'];
-  body: string;
-  cid: string | null;
-}
-
-const FOREVER = -1;
 
 /**
  * The embedded store. better-sqlite3 is synchronous, so appends are grouped: every message sent
@@ -64,7 +53,7 @@ const FOREVER = -1;
  */
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
-  private pending: PendingAppend[] = [];
+  private pending: PendingWrite[] = [];
   private flushScheduled = false;
   private closed = false;
   private readonly purgeTimer: NodeJS.Timeout;
@@ -128,6 +117,57 @@ export class SqliteStore implements Store {
       fileConvs: db.prepare('SELECT conv FROM file_shares WHERE file_id = ?').pluck(),
       insertAudit: db.prepare('INSERT INTO audit (ts, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)'),
       listAudit: db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ?'),
+      // read markers
+      marker: db.prepare('SELECT seq FROM read_markers WHERE user_id = ? AND conv = ?').pluck(),
+      setMarker: db.prepare('INSERT INTO read_markers (user_id, conv, seq) VALUES (?, ?, ?) ON CONFLICT (user_id, conv) DO UPDATE SET seq = excluded.seq'),
+      markersOf: db.prepare('SELECT conv, seq FROM read_markers WHERE user_id = ?'),
+      countUnread: db.prepare(
+        'SELECT count(*) FROM (SELECT 1 FROM messages WHERE conv = ? AND seq > ? AND sender_id != ? AND deleted = 0 LIMIT ?)',
+      ).pluck(),
+      // changes
+      message: db.prepare('SELECT * FROM messages WHERE conv = ? AND seq = ?'),
+      nextUseq: db.prepare('UPDATE conversations SET last_useq = last_useq + 1 WHERE key = ? RETURNING last_useq').pluck(),
+      editMessage: db.prepare('UPDATE messages SET body = ?, edited_ts = ?, useq = ? WHERE conv = ? AND seq = ?'),
+      deleteMessage: db.prepare("UPDATE messages SET body = '', deleted = 1, useq = ? WHERE conv = ? AND seq = ?"),
+      touchMessage: db.prepare('UPDATE messages SET useq = ? WHERE conv = ? AND seq = ?'),
+      dropReactions: db.prepare('DELETE FROM reactions WHERE conv = ? AND seq = ?'),
+      hasReaction: db.prepare('SELECT 1 FROM reactions WHERE conv = ? AND seq = ? AND emoji = ? AND user_id = ?').pluck(),
+      addReaction: db.prepare('INSERT INTO reactions (conv, seq, emoji, user_id, user_name, ts) VALUES (?, ?, ?, ?, ?, ?)'),
+      removeReaction: db.prepare('DELETE FROM reactions WHERE conv = ? AND seq = ? AND emoji = ? AND user_id = ?'),
+      emojiCount: db.prepare('SELECT count(DISTINCT emoji) FROM reactions WHERE conv = ? AND seq = ?').pluck(),
+      hasEmoji: db.prepare('SELECT 1 FROM reactions WHERE conv = ? AND seq = ? AND emoji = ? LIMIT 1').pluck(),
+      reactionsIn: db.prepare(
+        'SELECT seq, emoji, user_name FROM reactions WHERE conv = ? AND seq >= ? AND seq <= ? ORDER BY seq, ts, user_id',
+      ),
+      changedAfter: db.prepare('SELECT * FROM messages WHERE conv = ? AND useq > ? ORDER BY useq ASC LIMIT ?'),
+      lastUseq: db.prepare('SELECT last_useq FROM conversations WHERE key = ?').pluck(),
+      // rooms
+      insertRoom: db.prepare(
+        'INSERT INTO rooms (key, name, topic, private, owner_id, created_at) VALUES (@key, @name, @topic, @private, @ownerId, @createdAt)',
+      ),
+      room: db.prepare('SELECT r.*, u.name AS owner_name FROM rooms r JOIN users u ON u.id = r.owner_id WHERE r.key = ?'),
+      listRooms: db.prepare(`
+        SELECT r.*, u.name AS owner_name,
+          (SELECT count(*) FROM room_members m WHERE m.room = r.key) AS member_count,
+          EXISTS (SELECT 1 FROM room_members m WHERE m.room = r.key AND m.user_id = @userId) AS joined
+        FROM rooms r JOIN users u ON u.id = r.owner_id
+        WHERE r.private = 0 OR EXISTS (SELECT 1 FROM room_members m WHERE m.room = r.key AND m.user_id = @userId)
+        ORDER BY r.key`),
+      addMember: db.prepare('INSERT INTO room_members (room, user_id, joined_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
+      removeMember: db.prepare('DELETE FROM room_members WHERE room = ? AND user_id = ?'),
+      member: db.prepare(
+        'SELECT m.user_id, u.name, u.key, m.joined_at, m.muted_until FROM room_members m JOIN users u ON u.id = m.user_id WHERE m.room = ? AND m.user_id = ?',
+      ),
+      members: db.prepare(
+        'SELECT m.user_id, u.name, u.key, m.joined_at, m.muted_until FROM room_members m JOIN users u ON u.id = m.user_id WHERE m.room = ? ORDER BY m.joined_at, m.user_id',
+      ),
+      memberCount: db.prepare('SELECT count(*) FROM room_members WHERE room = ?').pluck(),
+      setMemberMute: db.prepare('UPDATE room_members SET muted_until = ? WHERE room = ? AND user_id = ?'),
+      roomsOf: db.prepare(`
+        SELECT r.*, u.name AS owner_name, c.last_seq, c.last_ts FROM room_members m
+        JOIN rooms r ON r.key = m.room JOIN users u ON u.id = r.owner_id
+        LEFT JOIN conversations c ON c.key = r.key
+        WHERE m.user_id = ? ORDER BY r.key`),
     };
     this.stmt.ensureConv.run('#lobby', null, null);
     this.knownConvs.add('#lobby');
@@ -212,9 +252,33 @@ export class SqliteStore implements Store {
   }
 
   appendMessage(message: NewMessage): Promise<AppendResult> {
+    return this.queued(() => {
+      const m = message;
+      if (m.cid !== null) {
+        const prior = this.stmt.byCid.get(m.senderId, m.cid) as MessageRow | undefined;
+        if (prior) return { message: this.withReactions(toMessage(prior)), duplicate: true };
+      }
+      if (!this.knownConvs.has(m.conv)) {
+        const [a, b] = dmParties(m.conv) ?? [null, null];
+        this.stmt.ensureConv.run(m.conv, a, b);
+        this.knownConvs.add(m.conv);
+      }
+      const ts = Date.now();
+      const { last_seq: seq } = this.stmt.nextSeq.get(ts, m.conv) as { last_seq: number };
+      this.stmt.insertMessage.run(m.conv, seq, ts, m.senderId, m.senderName, m.kind, m.body, m.cid);
+      return { message: { ...m, seq, ts }, duplicate: false };
+    });
+  }
+
+  /**
+   * Queues a write for the next group commit: every write queued within one event-loop turn is
+   * committed in one transaction (one fsync), then their promises settle in order. Each write runs
+   * in its own savepoint, so one that fails is rolled back and rejected alone.
+   */
+  private queued<T>(run: () => T): Promise<T> {
     if (this.closed) return Promise.reject(new Error('store is closed'));
-    return new Promise((resolve, reject) => {
-      this.pending.push({ message, resolve, reject });
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ run, resolve: resolve as (r: never) => void, reject });
       if (this.pending.length >= this.maxBatch) this.flush();
       else if (!this.flushScheduled) {
         this.flushScheduled = true;
@@ -223,43 +287,46 @@ export class SqliteStore implements Store {
     });
   }
 
-  /** Commits every pending append in one transaction, then settles them in order. */
+  private forgetConvs(): void {
+    this.knownConvs.clear();
+    this.knownConvs.add('#lobby');
+  }
+
+  /** Commits every pending write in one transaction, then settles them in order. */
   private flush(): void {
     this.flushScheduled = false;
     const batch = this.pending;
     if (batch.length === 0) return;
     this.pending = [];
-    let results: AppendResult[];
+    let outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[];
     try {
-      results = this.commitBatch(batch.map((p) => p.message));
+      outcomes = this.commitBatch(batch);
     } catch (err) {
       // A rolled-back transaction may have taken new conversations' rows with it.
-      this.knownConvs.clear();
-      this.knownConvs.add('#lobby');
+      this.forgetConvs();
       for (const p of batch) p.reject(err);
       return;
     }
-    for (let i = 0; i < batch.length; i++) batch[i]!.resolve(results[i]!);
+    // A write rolled back to its savepoint may have taken a new conversation's row with it.
+    if (outcomes.some((o) => !o.ok)) this.forgetConvs();
+    for (let i = 0; i < batch.length; i++) {
+      const o = outcomes[i]!;
+      if (o.ok) batch[i]!.resolve(o.value as never);
+      else batch[i]!.reject(o.error);
+    }
   }
 
-  private readonly commitBatch = (messages: NewMessage[]): AppendResult[] =>
-    this.db.transaction((list: NewMessage[]) => {
-      const ts = Date.now();
-      return list.map((m): AppendResult => {
-        if (m.cid !== null) {
-          const prior = this.stmt.byCid.get(m.senderId, m.cid) as MessageRow | undefined;
-          if (prior) return { message: toMessage(prior), duplicate: true };
+  private readonly commitBatch = (batch: PendingWrite[]) =>
+    this.db.transaction((list: PendingWrite[]) =>
+      list.map((p) => {
+        try {
+          // A nested transaction is a savepoint in better-sqlite3.
+          return { ok: true as const, value: this.db.transaction(p.run)() };
+        } catch (error) {
+          return { ok: false as const, error };
         }
-        if (!this.knownConvs.has(m.conv)) {
-          const [a, b] = dmParties(m.conv) ?? [null, null];
-          this.stmt.ensureConv.run(m.conv, a, b);
-          this.knownConvs.add(m.conv);
-        }
-        const { last_seq: seq } = this.stmt.nextSeq.get(ts, m.conv) as { last_seq: number };
-        this.stmt.insertMessage.run(m.conv, seq, ts, m.senderId, m.senderName, m.kind, m.body, m.cid);
-        return { message: { ...m, seq, ts }, duplicate: false };
-      });
-    })(messages);
+      }),
+    )(batch);
 
   async history(conv: string, q: HistoryQuery): Promise<StoredMessage[]> {
     let rows: MessageRow[];
@@ -267,7 +334,151 @@ export class SqliteStore implements Store {
     else if (q.after !== undefined) rows = this.stmt.after.all(conv, q.after, q.limit) as MessageRow[];
     else if (q.before !== undefined) rows = (this.stmt.before.all(conv, q.before, q.limit) as MessageRow[]).reverse();
     else rows = (this.stmt.latest.all(conv, q.limit) as MessageRow[]).reverse();
-    return rows.map(toMessage);
+    return this.withReactionsAll(conv, rows.map(toMessage));
+  }
+
+  /** Fills in the reactions of messages of one conversation, with one range query. */
+  private withReactionsAll(conv: string, messages: StoredMessage[]): StoredMessage[] {
+    if (messages.length === 0) return messages;
+    const seqs = messages.map((m) => m.seq);
+    const rows = this.stmt.reactionsIn.all(conv, Math.min(...seqs), Math.max(...seqs)) as { seq: number; emoji: string; user_name: string }[];
+    if (rows.length === 0) return messages;
+    const bySeq = new Map<number, Record<string, string[]>>();
+    for (const r of rows) {
+      let map = bySeq.get(r.seq);
+      if (!map) bySeq.set(r.seq, (map = {}));
+      (map[r.emoji] ??= []).push(r.user_name);
+    }
+    for (const m of messages) {
+      const reactions = bySeq.get(m.seq);
+      if (reactions) m.reactions = reactions;
+    }
+    return messages;
+  }
+
+  private withReactions(m: StoredMessage): StoredMessage {
+    return this.withReactionsAll(m.conv, [m])[0]!;
+  }
+
+  advanceReadMarker(userId: number, conv: string, seq: number): Promise<{ seq: number; moved: boolean }> {
+    return this.queued(() => {
+      const old = (this.stmt.marker.get(userId, conv) as number | undefined) ?? 0;
+      if (seq <= old) return { seq: old, moved: false };
+      this.stmt.setMarker.run(userId, conv, seq);
+      return { seq, moved: true };
+    });
+  }
+
+  async readMarkers(userId: number): Promise<ReadMarker[]> {
+    return this.stmt.markersOf.all(userId) as ReadMarker[];
+  }
+
+  async countUnread(conv: string, after: number, exceptSenderId: number, cap: number): Promise<number> {
+    return this.stmt.countUnread.get(conv, after, exceptSenderId, cap) as number;
+  }
+
+  async findMessage(conv: string, seq: number): Promise<StoredMessage | null> {
+    const row = this.stmt.message.get(conv, seq) as MessageRow | undefined;
+    return row ? this.withReactions(toMessage(row)) : null;
+  }
+
+  changeMessage(conv: string, seq: number, change: MessageChange): Promise<ChangeResult | null> {
+    return this.queued((): ChangeResult | null => {
+      const row = this.stmt.message.get(conv, seq) as MessageRow | undefined;
+      if (!row || row.deleted) return null;
+      let added = false;
+      if (change.kind === 'react') {
+        const had = this.stmt.hasReaction.get(conv, seq, change.emoji, change.userId) !== undefined;
+        if (!had && this.stmt.hasEmoji.get(conv, seq, change.emoji) === undefined && (this.stmt.emojiCount.get(conv, seq) as number) >= change.maxEmojis) {
+          return { message: this.withReactions(toMessage(row)), added: false, refused: true };
+        }
+        if (had) this.stmt.removeReaction.run(conv, seq, change.emoji, change.userId);
+        else this.stmt.addReaction.run(conv, seq, change.emoji, change.userId, change.userName, change.ts);
+        added = !had;
+      }
+      const useq = this.stmt.nextUseq.get(conv) as number;
+      if (change.kind === 'edit') this.stmt.editMessage.run(change.body, change.ts, useq, conv, seq);
+      else if (change.kind === 'delete') {
+        this.stmt.deleteMessage.run(useq, conv, seq);
+        this.stmt.dropReactions.run(conv, seq);
+      } else this.stmt.touchMessage.run(useq, conv, seq);
+      const after = this.stmt.message.get(conv, seq) as MessageRow;
+      return { message: this.withReactions(toMessage(after)), added };
+    });
+  }
+
+  async changedAfter(conv: string, after: number, limit: number): Promise<StoredMessage[]> {
+    const rows = this.stmt.changedAfter.all(conv, after, limit) as MessageRow[];
+    const messages = rows.map(toMessage);
+    // Reactions per message: the rows are in useq order, not a seq range.
+    return messages.map((m) => this.withReactions(m));
+  }
+
+  async lastUpdateSeqs(convs: string[]): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    for (const c of convs) out[c] = (this.stmt.lastUseq.get(c) as number | undefined) ?? 0;
+    return out;
+  }
+
+  async createRoom(room: NewRoom): Promise<RoomRecord> {
+    try {
+      this.db.transaction(() => {
+        this.stmt.insertRoom.run({ ...room, private: room.private ? 1 : 0 });
+        this.stmt.addMember.run(room.key, room.ownerId, room.createdAt);
+        this.stmt.ensureConv.run(room.key, null, null);
+      })();
+    } catch (err) {
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new DuplicateRoomError(room.key);
+      throw err;
+    }
+    return (await this.findRoom(room.key))!;
+  }
+
+  async findRoom(key: string): Promise<RoomRecord | null> {
+    const row = this.stmt.room.get(key) as RoomRow | undefined;
+    return row ? toRoom(row) : null;
+  }
+
+  async updateRoom(key: string, patch: RoomPatch): Promise<void> {
+    await this.queued(() => {
+      if (patch.topic !== undefined) this.db.prepare('UPDATE rooms SET topic = ? WHERE key = ?').run(patch.topic, key);
+      if (patch.ownerId !== undefined) this.db.prepare('UPDATE rooms SET owner_id = ? WHERE key = ?').run(patch.ownerId, key);
+    });
+  }
+
+  async listRooms(userId: number): Promise<RoomListing[]> {
+    const rows = this.stmt.listRooms.all({ userId }) as (RoomRow & { member_count: number; joined: number })[];
+    return rows.map((r) => ({ ...toRoom(r), memberCount: r.member_count, joined: r.joined !== 0 }));
+  }
+
+  addMember(room: string, userId: number, joinedAt: number): Promise<boolean> {
+    return this.queued(() => this.stmt.addMember.run(room, userId, joinedAt).changes > 0);
+  }
+
+  removeMember(room: string, userId: number): Promise<boolean> {
+    return this.queued(() => this.stmt.removeMember.run(room, userId).changes > 0);
+  }
+
+  async findMember(room: string, userId: number): Promise<RoomMember | null> {
+    const row = this.stmt.member.get(room, userId) as MemberRow | undefined;
+    return row ? toMember(row) : null;
+  }
+
+  async roomMembers(room: string): Promise<RoomMember[]> {
+    return (this.stmt.members.all(room) as MemberRow[]).map(toMember);
+  }
+
+  async memberCount(room: string): Promise<number> {
+    return this.stmt.memberCount.get(room) as number;
+  }
+
+  async setMemberMute(room: string, userId: number, until: MutedUntil): Promise<void> {
+    await this.queued(() => this.stmt.setMemberMute.run(fromMuted(until), room, userId));
+  }
+
+  async roomsOf(userId: number): Promise<RoomSummary[]> {
+    const rows = this.stmt.roomsOf.all(userId) as (RoomRow & { last_seq: number | null; last_ts: number | null })[];
+    return rows.map((r) => ({ room: toRoom(r), lastSeq: r.last_seq ?? 0, lastTs: r.last_ts }));
   }
 
   async conversationsOf(userKey: string): Promise<ConversationSummary[]> {
@@ -318,36 +529,4 @@ export class SchemaTooNewError extends Error {
     super(`database ${file} has schema v${version}, newer than this Banter (v${known}); upgrade Banter`);
     this.name = 'SchemaTooNewError';
   }
-}
-
-
-function toUser(row: UserRow | undefined): UserRecord | null {
-  if (!row) return null;
-  return {
-    id: row.id,
-    name: row.name,
-    key: row.key,
-    passHash: row.pass_hash,
-    role: row.role,
-    createdAt: row.created_at,
-    mutedUntil: row.muted_until === null ? null : row.muted_until === FOREVER ? 'forever' : row.muted_until,
-    banReason: row.ban_reason,
-  };
-}
-
-function fromMuted(m: MutedUntil): number | null {
-  return m === null ? null : m === 'forever' ? FOREVER : m;
-}
-
-function toMessage(r: MessageRow): StoredMessage {
-  return {
-    conv: r.conv,
-    seq: r.seq,
-    ts: r.ts,
-    senderId: r.sender_id,
-    senderName: r.sender_name,
-    kind: r.kind,
-    body: r.body,
-    cid: r.cid,
-  };
 }

@@ -10,6 +10,14 @@ export function isPingEvent(data: Buffer): boolean {
   return decodeShared(data)?.ev === 'ping';
 }
 
+/**
+ * A room other than #lobby. The gateway has one channel, #lobby; rooms are not channels (yet), and
+ * a room's events would otherwise read as private messages. Members see rooms in the other clients.
+ */
+function isRoom(conv: string): boolean {
+  return conv.startsWith('#') && conv !== LOBBY;
+}
+
 /** One core event as IRC lines for this session (nothing for what IRC has no use for). */
 export function translateEvent(s: IrcSession, data: Buffer): void {
   const decoded = decodeShared(data);
@@ -18,6 +26,7 @@ export function translateEvent(s: IrcSession, data: Buffer): void {
   const server = s.ctx.serverName;
   switch (e.ev) {
     case 'msg': {
+      if (isRoom(e.conv)) return;
       if (e.conv === LOBBY && !s.joined) return;
       // Without echo-message a client does not get back what it sent itself (other connections
       // of the same user do: that is how a bouncer shows what you said elsewhere).
@@ -53,7 +62,7 @@ export function translateEvent(s: IrcSession, data: Buffer): void {
       s.notice('You are no longer muted');
       return;
     case 'typing': {
-      if (!s.caps.has('message-tags')) return;
+      if (!s.caps.has('message-tags') || isRoom(e.conv)) return;
       const target = e.conv === LOBBY ? LOBBY : s.nick;
       if (target === LOBBY && !s.joined) return;
       s.line(userSource(e.user), 'TAGMSG', [target], '+typing=active');
