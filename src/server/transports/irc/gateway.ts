@@ -42,6 +42,7 @@ import type { GatewayContext } from './context.js';
 import { CLOSE_GRACE_MS, IrcPeer } from './irc-peer.js';
 import { IrcLineReader } from './line-reader.js';
 import { IrcSession } from './session.js';
+import { updateMemory } from './updates.js';
 
 export interface IrcGatewayOptions {
   host: string;
@@ -75,6 +76,7 @@ export class IrcGateway {
       createdAt: new Date(),
       away: new Map(),
       sessions: new Set(),
+      updates: updateMemory(),
     };
     this.server = options.tls
       ? tls.createServer({ key: options.tls.key, cert: options.tls.cert, noDelay: true }, (socket) => this.accept(socket))

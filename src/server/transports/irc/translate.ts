@@ -3,8 +3,10 @@ import { formatMessage, formatTags } from './message.js';
 import { decodeShared, renderMessage, renderShared, userSource } from './render.js';
 import type { IrcSession } from './session.js';
 import { splitBytes } from './text.js';
+import { roomEvent } from './room-events.js';
+import { rememberMessage, updateEvent } from './updates.js';
 
-type Event = { [E in keyof EventBodies]: { ev: E } & EventBodies[E] }[keyof EventBodies];
+export type Event = { [E in keyof EventBodies]: { ev: E } & EventBodies[E] }[keyof EventBodies];
 
 export function isPingEvent(data: Buffer): boolean {
   return decodeShared(data)?.ev === 'ping';
@@ -19,6 +21,7 @@ export function translateEvent(s: IrcSession, data: Buffer): void {
   switch (e.ev) {
     case 'msg': {
       if (e.conv === LOBBY && !s.joined) return;
+      rememberMessage(s, e);
       // Without echo-message a client does not get back what it sent itself (other connections
       // of the same user do: that is how a bouncer shows what you said elsewhere).
       if (!s.caps.has('echo-message') && e.cid?.startsWith(s.cidPrefix)) return;
@@ -52,9 +55,18 @@ export function translateEvent(s: IrcSession, data: Buffer): void {
       s.muteReason = undefined;
       s.notice('You are no longer muted');
       return;
+    case 'joined':
+    case 'left':
+    case 'members':
+    case 'topic':
+    case 'owner':
+    case 'room_muted':
+      return roomEvent(s, e);
+    case 'update':
+      return updateEvent(s, data, e);
     case 'typing': {
       if (!s.caps.has('message-tags')) return;
-      const target = e.conv === LOBBY ? LOBBY : s.nick;
+      const target = e.conv.startsWith('#') ? e.conv : s.nick;
       if (target === LOBBY && !s.joined) return;
       s.line(userSource(e.user), 'TAGMSG', [target], '+typing=active');
       return;

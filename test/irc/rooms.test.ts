@@ -1,0 +1,212 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { PASSWORD, newUser, nextEvent, record, uniqueName, waitUntil } from '../helpers/clients.js';
+import { IrcTestClient } from '../helpers/irc-client.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+describe('IRC gateway: rooms are channels', () => {
+  let server: TestServer;
+  let port: number;
+  before(async () => {
+    server = await startTestServer({ ircPort: 0 });
+    port = server.ircPort!;
+  });
+  after(() => server.dispose());
+
+  async function ircUser(caps: string[] = []): Promise<{ irc: IrcTestClient; name: string }> {
+    const { client, name } = await newUser(server.tcpPort);
+    client.close();
+    await waitUntil(() => !server.chat.online.get(name.toLowerCase()), 'the registering session to go');
+    return { irc: await IrcTestClient.login(port, name, PASSWORD, caps), name };
+  }
+
+  const room = (): string => `#${uniqueName('r')}`;
+
+  it('JOIN creates a public room owned by the joiner; its messages stay in the room', async () => {
+    const { irc, name } = await ircUser();
+    const v1 = await newUser(server.tcpPort);
+    const lobbyWatcher = await newUser(server.tcpPort);
+    const r = room();
+    irc.send(`JOIN ${r}`);
+    await irc.expect((l) => l.command === 'JOIN' && l.params[0] === r && l.source === `${name}!${name}@banter`);
+    await irc.expectCommand('331', name, r);
+    const names = await irc.expectCommand('353', name, '=', r);
+    assert.equal(names.params[3], `@${name}`, 'the creator is the owner, shown as @');
+    await irc.expectCommand('366', name, r);
+    const { rooms } = await v1.client.request('rooms', {});
+    const info = rooms.find((x) => x.room === r);
+    assert.ok(info && !info.private && info.owner === name && info.members === 1, 'a public room owned by the IRC user');
+
+    await v1.client.request('join', { room: r });
+    await irc.expect((l) => l.command === 'JOIN' && l.params[0] === r && l.source === `${v1.name}!${v1.name}@banter`);
+    const roomMsgs = record(v1.client, 'msg');
+    const lobbyMsgs = record(lobbyWatcher.client, 'msg');
+    irc.send(`PRIVMSG ${r} :only for the room`);
+    await waitUntil(() => roomMsgs.some((m) => m.conv === r && m.text === 'only for the room' && m.from === name), 'the room member to get it');
+    await new Promise((res) => setTimeout(res, 200));
+    assert.ok(!lobbyMsgs.some((m) => m.text === 'only for the room'), 'the lobby does not see room messages');
+
+    await v1.client.request('send', { to: r, text: 'hello room from v1' });
+    const got = await irc.expect((l) => l.command === 'PRIVMSG' && l.params[1] === 'hello room from v1');
+    assert.equal(got.params[0], r);
+    assert.equal(got.source, `${v1.name}!${v1.name}@banter`);
+
+    irc.send(`NAMES ${r}`);
+    const again = await irc.expectCommand('353', name, '=', r);
+    assert.deepEqual(again.params[3]!.split(' ').sort(), [`@${name}`, v1.name].sort());
+    irc.close();
+    v1.client.close();
+    lobbyWatcher.client.close();
+  });
+
+  it('a private room is 473 until invited; a v1 invite brings an INVITE line, then JOIN works', async () => {
+    const { irc, name } = await ircUser();
+    const owner = await newUser(server.tcpPort);
+    const r = room();
+    await owner.client.request('create', { room: r, private: true, topic: 'secret plans' });
+    irc.send(`JOIN ${r}`);
+    await irc.expectCommand('473', name, r);
+    irc.send(`PRIVMSG ${r} :let me in`);
+    await irc.expectCommand('404', name, r);
+    await owner.client.request('invite', { room: r, user: name });
+    const inv = await irc.expect((l) => l.command === 'INVITE');
+    assert.deepEqual(inv.params, [name, r]);
+    assert.equal(inv.source, `${owner.name}!${owner.name}@banter`);
+    // Banter's invite makes a member at once: the channel is shown joined, with its topic.
+    await irc.expect((l) => l.command === 'JOIN' && l.params[0] === r);
+    await irc.expectCommand('332', name, r, 'secret plans');
+    const names = await irc.expectCommand('353', name, '*', r);
+    assert.deepEqual(names.params[3]!.split(' ').sort(), [`@${owner.name}`, name].sort());
+    irc.send(`JOIN ${r}`);
+    irc.send(`MODE ${r}`);
+    const mode = await irc.expectCommand('324', name, r);
+    assert.equal(mode.params[2], '+int');
+    assert.ok(!irc.lines.some((l) => l.command === '473' && irc.lines.indexOf(l) > irc.lines.indexOf(inv)), 'no 473 after the invitation');
+    irc.close();
+    owner.client.close();
+  });
+
+  it('TOPIC: the owner sets it, others get 482; KICK by the owner removes; PART leaves the room', async () => {
+    const { irc: ownerIrc, name: ownerName } = await ircUser();
+    const { irc: guestIrc, name: guestName } = await ircUser();
+    const v1 = await newUser(server.tcpPort);
+    const r = room();
+    ownerIrc.send(`JOIN ${r}`);
+    await ownerIrc.expectCommand('366', ownerName, r);
+    guestIrc.send(`JOIN ${r}`);
+    await guestIrc.expectCommand('366', guestName, r);
+    await v1.client.request('join', { room: r });
+
+    guestIrc.send(`TOPIC ${r} :my topic`);
+    await guestIrc.expectCommand('482', guestName, r);
+    const topicEvent = nextEvent(v1.client, 'topic', (t) => t.room === r);
+    ownerIrc.send(`TOPIC ${r} :the owner's topic`);
+    assert.equal((await topicEvent).topic, "the owner's topic");
+    const seen = await guestIrc.expect((l) => l.command === 'TOPIC' && l.params[0] === r);
+    assert.equal(seen.params[1], "the owner's topic");
+    assert.equal(seen.source, `${ownerName}!${ownerName}@banter`);
+    guestIrc.send(`TOPIC ${r}`);
+    await guestIrc.expectCommand('332', guestName, r, "the owner's topic");
+
+    guestIrc.send(`KICK ${r} ${v1.name} :go away`);
+    await guestIrc.expectCommand('482', guestName, r);
+    ownerIrc.send(`KICK ${r} ${v1.name} :go away`);
+    const kick = await guestIrc.expect((l) => l.command === 'KICK' && l.params[0] === r);
+    assert.equal(kick.params[1], v1.name);
+    let members = (await ownerIrcMembers()).map((m) => m.user);
+    assert.ok(!members.includes(v1.name), 'the kicked user is no member');
+
+    guestIrc.send(`PART ${r} :bye now`);
+    const part = await guestIrc.expect((l) => l.command === 'PART' && l.params[0] === r && l.source === `${guestName}!${guestName}@banter`);
+    assert.equal(part.params[1], 'bye now');
+    await ownerIrc.expect((l) => l.command === 'PART' && l.params[0] === r && l.source === `${guestName}!${guestName}@banter`);
+    members = (await ownerIrcMembers()).map((m) => m.user);
+    assert.deepEqual(members, [ownerName], 'the server-side membership is gone');
+    guestIrc.send(`PART ${r}`);
+    await guestIrc.expectCommand('442', guestName, r);
+
+    async function ownerIrcMembers(): Promise<{ user: string }[]> {
+      // Checked with v1 `members` as the owner sees it (v1 rejoins to look if it was removed).
+      const owner = await newUser(server.tcpPort);
+      await owner.client.request('join', { room: r });
+      const { members: list } = await owner.client.request('members', { room: r });
+      await owner.client.request('leave', { room: r });
+      owner.client.close();
+      return list.filter((m) => m.user !== owner.name);
+    }
+    ownerIrc.close();
+    guestIrc.close();
+    v1.client.close();
+  });
+
+  it('LIST shows public rooms with counts and topics; a registration joins the rooms the user is in', async () => {
+    const { irc, name } = await ircUser();
+    const v1 = await newUser(server.tcpPort);
+    const r = room();
+    await v1.client.request('create', { room: r, topic: 'listed topic' });
+    irc.send('LIST');
+    const entry = await irc.expect((l) => l.command === '322' && l.params[1] === r);
+    assert.equal(entry.params[2], '1');
+    assert.match(entry.params[3]!, /listed topic/);
+    await irc.expectCommand('323', name);
+    irc.send(`JOIN ${r}`);
+    await irc.expectCommand('366', name, r);
+    irc.close();
+    await waitUntil(() => !server.chat.online.get(name.toLowerCase()), 'the IRC session to end');
+    const back = await IrcTestClient.login(port, name, PASSWORD);
+    await back.expect((l) => l.command === 'JOIN' && l.params[0] === r);
+    await back.expectCommand('332', name, r, 'listed topic');
+    await back.expectCommand('366', name, r);
+    back.close();
+    v1.client.close();
+  });
+
+  it('edits, deletes and reactions from v1 reach IRC; room mute is 404; CHATHISTORY reads the room', async () => {
+    const { irc, name } = await ircUser(['message-tags', 'batch', 'draft/chathistory']);
+    const v1 = await newUser(server.tcpPort);
+    const r = room();
+    await v1.client.request('create', { room: r });
+    await v1.client.request('invite', { room: r, user: name });
+    await irc.expectCommand('366', name, r);
+    const sent = await v1.client.request('send', { to: r, text: 'first version' });
+    const msg = await irc.expect((l) => l.command === 'PRIVMSG' && l.params[1] === 'first version');
+    const msgid = msg.tags.get('msgid');
+    assert.ok(msgid);
+    await v1.client.request('edit', { conv: r, seq: sent.seq, text: 'second version' });
+    const edit = await irc.expect((l) => l.command === 'NOTICE' && l.params[0] === r);
+    assert.equal(edit.params[1], `* ${v1.name} edited: second version`);
+    assert.equal(edit.tags.get('+draft/reply'), msgid);
+    await v1.client.request('react', { conv: r, seq: sent.seq, emoji: '👍' });
+    const react = await irc.expect((l) => l.command === 'TAGMSG' && l.params[0] === r);
+    assert.equal(react.tags.get('+draft/react'), '👍');
+    assert.equal(react.tags.get('+draft/reply'), msgid);
+    assert.equal(react.source, `${v1.name}!${v1.name}@banter`);
+    await v1.client.request('delete', { conv: r, seq: sent.seq });
+    const del = await irc.expect((l) => l.command === 'NOTICE' && l.params[0] === r);
+    assert.equal(del.params[1], `* a message from ${v1.name} was deleted`);
+
+    irc.send(`MODE ${r} +q ${v1.name}`);
+    await irc.expectCommand('482', name, r);
+    await v1.client.request('room_mute', { room: r, user: name });
+    await irc.expect((l) => l.command === 'MODE' && l.params[0] === r && l.params[1] === '+q' && l.params[2] === name);
+    irc.send(`PRIVMSG ${r} :am I muted?`);
+    await irc.expectCommand('404', name, r);
+    await v1.client.request('room_unmute', { room: r, user: name });
+    await irc.expect((l) => l.command === 'MODE' && l.params[1] === '-q');
+    irc.send(`PRIVMSG ${r} :free again`);
+    irc.send(`CHATHISTORY LATEST ${r} * 10`);
+    await irc.expect((l) => l.command === 'BATCH' && l.params[0]!.startsWith('-'));
+    const replayed = irc.lines.filter((l) => l.command === 'PRIVMSG' && l.params[0] === r && l.tags.has('batch')).map((l) => l.params[1]);
+    assert.deepEqual(replayed, ['free again']);
+
+    // Ownership handed over with MODE +o.
+    v1.client.request('send', { to: r, text: 'x' }).catch(() => undefined);
+    await v1.client.request('owner', { room: r, user: name });
+    await irc.expect((l) => l.command === 'MODE' && l.params[0] === r && l.params.includes(name) && l.params[1]!.includes('+o'));
+    irc.send(`MODE ${r} +o ${v1.name}`);
+    const back = await nextEvent(v1.client, 'owner', (o) => o.room === r);
+    assert.equal(back.owner, v1.name);
+    irc.close();
+    v1.client.close();
+  });
+});
