@@ -28,7 +28,9 @@
  *
  * Mapping: nick = Banter account name (names are already valid IRC nicks but for leading
  * digits and '-', which clients accept; NICK can't change it); #lobby = the lobby, joined at
- * registration; PRIVMSG nick = the private conversation "@nick"; Banter admins are channel
+ * registration; #room = a Banter room (rooms.ts, commands/room-commands.ts, room-events.ts):
+ * shown joined while the user is a member, JOIN of an unknown one creates it, its owner is @;
+ * PRIVMSG nick = the private conversation "@nick"; Banter admins are channel
  * operators (@) and may KICK, KILL, MODE +b/+q, WALLOPS. Login is PASS (the account's
  * password, nick = account) or SASL PLAIN; REGISTER (draft/account-registration) creates an
  * account. docs/irc.md is the user's guide.
