@@ -209,4 +209,60 @@ describe('IRC gateway: rooms are channels', () => {
     irc.close();
     v1.client.close();
   });
+  it('JOIN takes a comma list; IRC INVITE is 341 and brings the invitee in; WHO #room; JOIN 0 leaves every room', async () => {
+    const { irc, name } = await ircUser();
+    const { irc: friend, name: friendName } = await ircUser();
+    const [a, b] = [room(), room()];
+    irc.send(`JOIN ${a},${b}`);
+    await irc.expectCommand('366', name, a);
+    await irc.expectCommand('366', name, b);
+    irc.send(`INVITE ${friendName} ${a}`);
+    await irc.expectCommand('341', name, friendName, a);
+    const inv = await friend.expect((l) => l.command === 'INVITE');
+    assert.deepEqual(inv.params, [friendName, a]);
+    await friend.expectCommand('366', friendName, a);
+    await waitUntil(() => irc.lines.some((l) => l.command === 'JOIN' && l.params[0] === a && l.source === `${friendName}!${friendName}@banter`), 'the owner to see the JOIN');
+    friend.send(`INVITE ${name} ${b}`);
+    await friend.expectCommand('482', friendName, b);
+    irc.send(`WHO ${a}`);
+    const who = [await irc.expectCommand('352', name, a), await irc.expectCommand('352', name, a)];
+    assert.deepEqual(who.map((l) => `${l.params[5]} ${l.params[6]}`).sort(), [`${friendName} H`, `${name} H@`].sort());
+    await irc.expectCommand('315', name, a);
+    irc.send('JOIN 0');
+    await irc.expect((l) => l.command === 'PART' && l.params[0] === '#lobby');
+    await irc.expect((l) => l.command === 'PART' && l.params[0] === a);
+    await irc.expect((l) => l.command === 'PART' && l.params[0] === b);
+    await friend.expect((l) => l.command === 'PART' && l.params[0] === a && l.source === `${name}!${name}@banter`);
+    friend.send(`NAMES ${a}`);
+    const names = await friend.expectCommand('353', friendName, '=', a);
+    assert.equal(names.params[3], friendName, 'the owner left (and stays the owner, not shown: not a member)');
+    irc.close();
+    friend.close();
+  });
+});
+
+describe('IRC gateway: a big room batches its joins and leaves', () => {
+  let server: TestServer;
+  before(async () => (server = await startTestServer({ ircPort: 0, roomQuietSize: 3 })));
+  after(() => server.dispose());
+
+  it('members events become JOIN and PART lines for the names listed', async () => {
+    const { client, name } = await newUser(server.tcpPort);
+    client.close();
+    await waitUntil(() => !server.chat.online.get(name.toLowerCase()), 'the registering session to go');
+    const irc = await IrcTestClient.login(server.ircPort!, name, PASSWORD);
+    const r = `#${uniqueName('big')}`;
+    irc.send(`JOIN ${r}`);
+    await irc.expectCommand('366', name, r);
+    const others = await Promise.all([1, 2, 3, 4].map(() => newUser(server.tcpPort)));
+    const batches = record(others[1]!.client, 'members');
+    for (const o of others) await o.client.request('join', { room: r });
+    await others[0]!.client.request('leave', { room: r });
+    // The first joins are announced one by one (the room is small), the later ones batched.
+    for (const o of others.slice(1)) await irc.expect((l) => l.command === 'JOIN' && l.params[0] === r && l.source === `${o.name}!${o.name}@banter`, 5000);
+    await irc.expect((l) => l.command === 'PART' && l.params[0] === r && l.source === `${others[0]!.name}!${others[0]!.name}@banter`, 5000);
+    assert.ok(batches.length > 0, 'the room was big enough for batched members events');
+    irc.close();
+    for (const o of others) o.client.close();
+  });
 });
