@@ -181,6 +181,18 @@ describe('IRC gateway: rooms are channels', () => {
     assert.equal(react.tags.get('+draft/react'), '👍');
     assert.equal(react.tags.get('+draft/reply'), msgid);
     assert.equal(react.source, `${v1.name}!${v1.name}@banter`);
+    // And from IRC: a +draft/react TAGMSG is Banter's react; +draft/unreact takes it back.
+    const updates = record(v1.client, 'update');
+    const reacted = nextEvent(v1.client, 'update', (u) => u.conv === r && (u.reactions?.['🎉'] ?? []).includes(name));
+    irc.send(`@+draft/react=🎉;+draft/reply=${msgid} TAGMSG ${r}`);
+    await reacted;
+    irc.send(`@+draft/react=🎉;+draft/reply=${msgid} TAGMSG ${r}`); // already there: no toggle
+    const unreacted = nextEvent(v1.client, 'update', (u) => u.conv === r && !(u.reactions?.['🎉'] ?? []).includes(name));
+    irc.send(`@+draft/unreact=🎉;+draft/reply=${msgid} TAGMSG ${r}`);
+    const after = await unreacted;
+    assert.deepEqual(after.reactions, { '👍': [v1.name] });
+    await new Promise((res) => setTimeout(res, 200));
+    assert.equal(updates.length, 2, 'the repeated +draft/react changed nothing: one update to add, one to take off');
     await v1.client.request('delete', { conv: r, seq: sent.seq });
     const del = await irc.expect((l) => l.command === 'NOTICE' && l.params[0] === r);
     assert.equal(del.params[1], `* a message from ${v1.name} was deleted`);

@@ -4,6 +4,7 @@ import type { IrcMessage } from '../message.js';
 import type { IrcSession } from '../session.js';
 import { fromIrcText } from '../text.js';
 import { untilText } from '../translate.js';
+import { seqOfMessageId } from '../render.js';
 import { isLobby } from '../welcome.js';
 import type { IrcCommandTable } from './command.js';
 
@@ -18,9 +19,12 @@ export const messagingCommands: IrcCommandTable = {
     registered: true,
     pipelined: true,
     run: async (s, m) => {
-      if (m.tags.get('+typing') !== 'active') return;
       const to = destination(m.params[0]!);
-      if (to) await s.request('typing', { to }).catch(() => undefined);
+      if (!to) return;
+      const emoji = m.tags.get('+draft/react') ?? m.tags.get('+draft/unreact');
+      const reply = m.tags.get('+draft/reply');
+      if (emoji && reply) return react(s, to, reply, emoji, m.tags.has('+draft/react'));
+      if (m.tags.get('+typing') === 'active') await s.request('typing', { to }).catch(() => undefined);
     },
   },
 };
@@ -92,5 +96,24 @@ function refused(s: IrcSession, target: string, err: unknown): void {
       return;
     default:
       s.numeric(ERR.CANNOTSENDTOCHAN, target, `Cannot send to channel (${e.message})`);
+  }
+}
+
+/**
+ * A `+draft/react` (or `+draft/unreact`) TAGMSG replying to a msgid: Banter's `react`, which
+ * toggles, sent only when it changes the reaction the way the tag asks. Refusals are silent
+ * (TAGMSG gets no replies, as NOTICE).
+ */
+async function react(s: IrcSession, conv: string, msgid: string, emoji: string, add: boolean): Promise<void> {
+  const seq = seqOfMessageId(msgid);
+  if (seq === undefined) return;
+  try {
+    const { messages } = await s.request('history', { conv, after: seq - 1, limit: 1 });
+    const message = messages.find((x) => x.seq === seq);
+    if (!message) return;
+    const mine = (message.reactions?.[emoji] ?? []).some((u) => s.isMe(u));
+    if (mine !== add) await s.request('react', { conv, seq, emoji });
+  } catch {
+    // not a message, not an emoji, muted: nothing to say on a TAGMSG
   }
 }
