@@ -197,6 +197,13 @@ describe('IRC gateway: rooms are channels', () => {
     const del = await irc.expect((l) => l.command === 'NOTICE' && l.params[0] === r);
     assert.equal(del.params[1], `* a message from ${v1.name} was deleted`);
 
+    // The same for a private conversation: the NOTICE is addressed to the IRC user.
+    const dm = await v1.client.request('send', { to: `@${name}`, text: 'private draft' });
+    await irc.expect((l) => l.command === 'PRIVMSG' && l.params[1] === 'private draft');
+    await v1.client.request('edit', { conv: `@${name}`, seq: dm.seq, text: 'private final' });
+    const dmEdit = await irc.expect((l) => l.command === 'NOTICE' && l.params[1]?.includes('private final') === true);
+    assert.deepEqual(dmEdit.params, [name, `* ${v1.name} edited: private final`]);
+
     irc.send(`MODE ${r} +q ${v1.name}`);
     await irc.expectCommand('482', name, r);
     await v1.client.request('room_mute', { room: r, user: name });

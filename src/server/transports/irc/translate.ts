@@ -21,7 +21,7 @@ export function translateEvent(s: IrcSession, data: Buffer): void {
   switch (e.ev) {
     case 'msg': {
       if (e.conv === LOBBY && !s.joined) return;
-      rememberMessage(s, e);
+      rememberMessage(s, data, e);
       // Without echo-message a client does not get back what it sent itself (other connections
       // of the same user do: that is how a bouncer shows what you said elsewhere).
       if (!s.caps.has('echo-message') && e.cid?.startsWith(s.cidPrefix)) return;

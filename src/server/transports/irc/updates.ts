@@ -37,8 +37,15 @@ function bounded<K, V>(map: Map<K, V>, key: K, value: V): void {
   if (map.size > MAX_KNOWN_MESSAGES) map.delete(map.keys().next().value as K);
 }
 
+// Once per Buffer the core wrote, not once per recipient: a lobby message to thousands of IRC
+// users is remembered once, an update classified once.
+const remembered = new WeakSet<Buffer>();
+const classified = new WeakMap<Buffer, { id: string; change: Change }>();
+
 /** A message as a `msg` event showed it: the state later updates are compared with. */
-export function rememberMessage(s: IrcSession, m: ChatMessage): void {
+export function rememberMessage(s: IrcSession, data: Buffer, m: ChatMessage): void {
+  if (remembered.has(data)) return;
+  remembered.add(data);
   const id = messageId(m, s.nick);
   if (!s.ctx.updates.known.has(id)) bounded(s.ctx.updates.known, id, { editedTs: m.edited_ts, reactions: m.reactions ?? {} });
 }
@@ -81,10 +88,13 @@ function diff(a: Record<string, string[]>, b: Record<string, string[]>): [string
  * nothing for reactions).
  */
 export function updateEvent(s: IrcSession, data: Buffer, e: ChatMessage & { useq?: number }): void {
-  void data;
   if (e.conv === LOBBY && !s.joined) return;
-  const id = messageId(e, s.nick);
-  const change = classify(s.ctx, id, e);
+  let done = classified.get(data);
+  if (!done) {
+    const id = messageId(e, s.nick);
+    classified.set(data, (done = { id, change: classify(s.ctx, id, e) }));
+  }
+  const { id, change } = done;
   const target = ircTarget(e, s.nick);
   const tags: [string, string][] = [];
   if (s.style.serverTime) tags.push(['time', new Date().toISOString()]);
