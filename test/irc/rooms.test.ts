@@ -243,6 +243,9 @@ describe('IRC gateway: rooms are channels', () => {
     await waitUntil(() => irc.lines.some((l) => l.command === 'JOIN' && l.params[0] === a && l.source === `${friendName}!${friendName}@banter`), 'the owner to see the JOIN');
     friend.send(`INVITE ${name} ${b}`);
     await friend.expectCommand('482', friendName, b);
+    irc.send(`WHOIS ${friendName}`);
+    const channels = await irc.expectCommand('319', name, friendName);
+    assert.deepEqual(channels.params[2]!.split(' '), ['#lobby', a], 'WHOIS lists the rooms both are in');
     irc.send(`WHO ${a}`);
     const who = [await irc.expectCommand('352', name, a), await irc.expectCommand('352', name, a)];
     assert.deepEqual(who.map((l) => `${l.params[5]} ${l.params[6]}`).sort(), [`${friendName} H`, `${name} H@`].sort());

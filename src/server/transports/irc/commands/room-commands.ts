@@ -13,6 +13,7 @@ const BAD_ROOM = 'No such channel: a room name is # and 1-32 letters, digits, _ 
 export async function joinRoom(s: IrcSession, name: string): Promise<void> {
   if (!isValidRoomName(name)) return s.numeric(ERR.NOSUCHCHANNEL, name, BAD_ROOM);
   const key = roomKey(name);
+  if (s.rooms.has(key)) return; // JOIN of a channel you are in: nothing (and no request)
   s.pendingJoins.add(key);
   let info: RoomInfo;
   try {
@@ -23,7 +24,7 @@ export async function joinRoom(s: IrcSession, name: string): Promise<void> {
   } finally {
     s.pendingJoins.delete(key);
   }
-  if (s.rooms.has(key)) return; // already shown: JOIN of a joined channel is ignored
+  if (s.rooms.has(key)) return; // shown meanwhile (its `joined` event came another way)
   await roomBurst(s, viewOf(info));
 }
 
