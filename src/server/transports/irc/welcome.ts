@@ -1,4 +1,4 @@
-import { LOBBY, MAX_NAME_CHARS, MAX_REASON_CHARS, roomKey } from '../../../protocol/index.js';
+import { LOBBY, MAX_NAME_CHARS, MAX_REASON_CHARS, MAX_TOPIC_CHARS, roomKey } from '../../../protocol/index.js';
 import { roomBurst, viewOf } from './rooms.js';
 import { MAX_HISTORY_PAGE } from './commands/chathistory.js';
 import { ERR, RPL } from './numerics.js';
@@ -27,7 +27,7 @@ export function isupportTokens(): string[] {
     `NICKLEN=${MAX_NAME_CHARS}`,
     'PREFIX=(o)@',
     'TARGMAX=INVITE:1,JOIN:20,KICK:1,NAMES:1,NOTICE:4,PART:20,PRIVMSG:4,TAGMSG:1,WHOIS:1',
-    'TOPICLEN=390',
+    `TOPICLEN=${MAX_TOPIC_CHARS}`,
     `USERLEN=${MAX_NAME_CHARS}`,
     'UTF8ONLY',
   ];
