@@ -263,6 +263,59 @@ describe('IRC gateway: rooms are channels', () => {
   });
 });
 
+describe('IRC gateway: room commands given bad input', () => {
+  let server: TestServer;
+  before(async () => (server = await startTestServer({ ircPort: 0 })));
+  after(() => server.dispose());
+
+  it('answers every malformed or refused room command with its numeric, and the connection stays', async () => {
+    const { client, name } = await newUser(server.tcpPort);
+    client.close();
+    await waitUntil(() => !server.chat.online.get(name.toLowerCase()), 'the registering session to go');
+    const irc = await IrcTestClient.login(server.ircPort!, name, PASSWORD);
+    const other = await newUser(server.tcpPort);
+    const r = `#${uniqueName('bad')}`;
+    await other.client.request('create', { room: r });
+    irc.send(`PRIVMSG #nosuchroom${process.pid} :hello?`);
+    await irc.expectCommand('403', name, `#nosuchroom${process.pid}`);
+    irc.send(`PRIVMSG ${r} :not a member`);
+    await irc.expectCommand('404', name, r);
+    irc.send('PRIVMSG #a:b :bad name');
+    await irc.expectCommand('403', name, '#a:b');
+    irc.send(`JOIN ${Array.from({ length: 30 }, (_, i) => `#x${i}:y`).join(',')}`);
+    await irc.expectCommand('403', name, '#x19:y');
+    irc.send('KICK #a:b someone');
+    await irc.expectCommand('403', name, '#a:b');
+    irc.send(`KICK ${r} ${other.name}`);
+    await irc.expectCommand('482', name, r);
+    irc.send(`INVITE ${other.name} #nope${process.pid}`);
+    await irc.expectCommand('403', name, `#nope${process.pid}`);
+    irc.send(`INVITE ${other.name} #lobby`);
+    await irc.expectCommand('443', name, other.name, '#lobby');
+    irc.send(`TOPIC ${r} :not mine`);
+    await irc.expectCommand('482', name, r);
+    irc.send(`JOIN ${r}`);
+    await irc.expectCommand('366', name, r);
+    irc.send(`MODE ${r} +z ${other.name}`);
+    await irc.expectCommand('472', name, 'z');
+    irc.send(`MODE ${r} -o ${other.name}`);
+    await irc.expectCommand('472', name, 'o');
+    irc.send(`MODE ${r} +i`);
+    await irc.expectCommand('472', name, 'i');
+    irc.send(`MODE ${r} +o ${name}`);
+    await irc.expectCommand('482', name, r);
+    irc.send(`KICK ${r} no_such_user_${process.pid}`);
+    await irc.expectCommand('482', name, r);
+    irc.send(`TOPIC ${r} :${'x'.repeat(301)}`);
+    await irc.expect((l) => l.command === '482' || l.command === 'NOTICE');
+    irc.send('PING :still-here');
+    await irc.expectCommand('PONG');
+    assert.ok(!irc.closed);
+    irc.close();
+    other.client.close();
+  });
+});
+
 describe('IRC gateway: a big room batches its joins and leaves', () => {
   let server: TestServer;
   before(async () => (server = await startTestServer({ ircPort: 0, roomQuietSize: 3 })));
