@@ -166,7 +166,7 @@ describe('a real IRC client: WeeChat (headless), scripted through its FIFO', { s
     return existsSync(file) ? readFileSync(file, 'utf8') : '';
   };
 
-  it('logs in with SASL PLAIN, chats in #lobby and privately with a TCP client', async () => {
+  it('logs in with SASL PLAIN, chats in #lobby, privately and in a room it is invited to with a TCP client', async () => {
     const name = uniqueName('wee');
     const reg = await newUser(server.tcpPort, name);
     reg.client.close();
@@ -190,6 +190,16 @@ describe('a real IRC client: WeeChat (headless), scripted through its FIFO', { s
     await waitUntil(() => log(tcp.name.toLowerCase()).includes('private to WeeChat') || log(tcp.name).includes('private to WeeChat'), 'the private message');
     writeFileSync(join(dir, fifo()!), `irc.banter.${tcp.name} *private answer\n`);
     await waitUntil(() => inbox.some((m) => m.conv === `@${name}` && m.text === 'private answer'), 'the private answer');
+
+    // A room: the TCP user's invitation brings WeeChat into it (INVITE, then the JOIN burst).
+    const room = `#${uniqueName('weeroom')}`;
+    await tcp.client.request('create', { room, private: true, topic: 'a room for WeeChat' });
+    await tcp.client.request('invite', { room, user: name });
+    await waitUntil(() => log(room).includes('a room for WeeChat'), 'WeeChat to show the room with its topic', 15_000);
+    await tcp.client.request('send', { to: room, text: 'hello WeeChat, in the room' });
+    await waitUntil(() => new RegExp(`\\t@?${tcp.name}\\thello WeeChat, in the room`).test(log(room)), 'the room message in WeeChat');
+    writeFileSync(join(dir, fifo()!), `irc.banter.${room} *typed in the room\n`);
+    await waitUntil(() => inbox.some((m) => m.conv === room && m.from === name && m.text === 'typed in the room'), 'the room message from WeeChat');
     tcp.client.close();
   });
 });
