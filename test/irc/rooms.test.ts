@@ -144,6 +144,9 @@ describe('IRC gateway: rooms are channels', () => {
     const v1 = await newUser(server.tcpPort);
     const r = room();
     await v1.client.request('create', { room: r, topic: 'listed topic' });
+    irc.send('LUSERS');
+    const channels = await irc.expectCommand('254', name);
+    assert.ok(Number(channels.params[1]) >= 2, '#lobby and at least this room');
     irc.send('LIST');
     const entry = await irc.expect((l) => l.command === '322' && l.params[1] === r);
     assert.equal(entry.params[2], '1');

@@ -18,7 +18,8 @@ export function roomEvent(s: IrcSession, e: RoomEvent): void {
       // This connection's own JOIN shows the burst from its reply; anything else (another device,
       // an invitation) is shown here.
       if (s.pendingJoins.has(key) || s.rooms.has(key)) return;
-      void roomArrived(s, e.room).catch((err: unknown) => s.ctx.logger.error({ err, peer: s.peer.id }, 'IRC room burst failed'));
+      // A failure here is the connection closing meanwhile (the request is refused): nothing to show.
+      void roomArrived(s, e.room).catch((err: unknown) => s.ctx.logger.debug({ err, peer: s.peer.id }, 'IRC room burst not sent'));
       return;
     case 'left': {
       const removed = e.by !== undefined && e.by.toLowerCase() !== e.user.toLowerCase();

@@ -62,7 +62,9 @@ export async function lusers(s: IrcSession): Promise<void> {
   const admins = users.filter((u) => u.role === 'admin').length;
   s.numeric(RPL.LUSERCLIENT, `There are ${users.length} users and 0 invisible on 1 servers`);
   s.numeric(RPL.LUSEROP, String(admins), 'operator(s) online');
-  s.numeric(RPL.LUSERCHANNELS, '1', 'channels formed');
+  // #lobby and the rooms this user can see (private rooms of others are not told).
+  const { rooms } = await s.request('rooms', {});
+  s.numeric(RPL.LUSERCHANNELS, String(rooms.length + 1), 'channels formed');
   s.numeric(RPL.LUSERME, `I have ${users.length} clients and 1 servers`);
 }
 
