@@ -93,7 +93,7 @@ describe('IRC gateway: cases from irctest', () => {
     await irc.waitClosed();
   });
 
-  it('part and join: PART echoes with its reason; JOIN of an absent channel is 403; PART of one is 403', async () => {
+  it('part and join: PART echoes with its reason; JOIN of an impossible channel name is 403; PART of an unknown room is 403', async () => {
     const { irc, name } = await ircUser();
     irc.send('PART #lobby :see you');
     const part = await irc.expectCommand('PART', '#lobby');
@@ -101,8 +101,8 @@ describe('IRC gateway: cases from irctest', () => {
     assert.equal(part.source, `${name}!${name}@banter`);
     irc.send('PART #lobby');
     await irc.expectCommand('442', name, '#lobby');
-    irc.send('JOIN #nope');
-    await irc.expectCommand('403', name, '#nope');
+    irc.send('JOIN #a:b');
+    await irc.expectCommand('403', name, '#a:b');
     irc.send('PART #nope');
     await irc.expectCommand('403', name, '#nope');
     irc.send('JOIN');

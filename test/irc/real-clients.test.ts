@@ -97,6 +97,36 @@ describe('a real IRC client: irssi in tmux', { skip }, () => {
     ws.close();
   });
 
+  it('/join #room creates a room; irssi and a TCP member of it read each other, the lobby does not', async () => {
+    const name = uniqueName('irssiroom');
+    const reg = await newUser(server.tcpPort, name);
+    reg.client.close();
+    const tcp = await newUser(server.tcpPort, uniqueName('tcp'));
+    const bystander = await newUser(server.tcpPort, uniqueName('tcp'));
+    const room = `#${uniqueName('room')}`;
+    const pane = irssi(mkdtempSync(join(home, 'r-')), server.ircPort!, name, PASSWORD);
+    panes.push(pane);
+    await pane.waitFor(/Welcome to the Banter IRC gateway/, 'the welcome');
+    pane.type(`/join ${room}`);
+    pane.keys('Enter');
+    await pane.waitFor(/Total of 1 nicks/, 'the room window with its NAMES');
+    const { rooms } = await tcp.client.request('rooms', {});
+    assert.equal(rooms.find((r) => r.room === room)?.owner, name, `irssi created the room and owns it: ${JSON.stringify(rooms)}\n${pane.screen()}`);
+    await tcp.client.request('join', { room });
+    await pane.waitFor(new RegExp(`${tcp.name}.*has joined ${room}`), 'the TCP user joining');
+    await tcp.client.request('send', { to: room, text: 'hello room, from TCP' });
+    await pane.waitFor(new RegExp(`<\\s*${tcp.name}> hello room, from TCP`), 'the room message');
+    const tcpInbox = record(tcp.client, 'msg');
+    const lobbyInbox = record(bystander.client, 'msg');
+    pane.type('typed in the room');
+    pane.keys('Enter');
+    await waitUntil(() => tcpInbox.some((m) => m.conv === room && m.from === name && m.text === 'typed in the room'), 'TCP to get the room message');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.ok(!lobbyInbox.some((m) => m.text === 'typed in the room'), 'not in the lobby');
+    tcp.client.close();
+    bystander.client.close();
+  });
+
   it('refuses a wrong password: irssi shows it and never gets in', async () => {
     const name = uniqueName('irssibad');
     const reg = await newUser(server.tcpPort, name);
@@ -136,7 +166,7 @@ describe('a real IRC client: WeeChat (headless), scripted through its FIFO', { s
     return existsSync(file) ? readFileSync(file, 'utf8') : '';
   };
 
-  it('logs in with SASL PLAIN, chats in #lobby and privately with a TCP client', async () => {
+  it('logs in with SASL PLAIN, chats in #lobby, privately and in a room it is invited to with a TCP client', async () => {
     const name = uniqueName('wee');
     const reg = await newUser(server.tcpPort, name);
     reg.client.close();
@@ -160,6 +190,16 @@ describe('a real IRC client: WeeChat (headless), scripted through its FIFO', { s
     await waitUntil(() => log(tcp.name.toLowerCase()).includes('private to WeeChat') || log(tcp.name).includes('private to WeeChat'), 'the private message');
     writeFileSync(join(dir, fifo()!), `irc.banter.${tcp.name} *private answer\n`);
     await waitUntil(() => inbox.some((m) => m.conv === `@${name}` && m.text === 'private answer'), 'the private answer');
+
+    // A room: the TCP user's invitation brings WeeChat into it (INVITE, then the JOIN burst).
+    const room = `#${uniqueName('weeroom')}`;
+    await tcp.client.request('create', { room, private: true, topic: 'a room for WeeChat' });
+    await tcp.client.request('invite', { room, user: name });
+    await waitUntil(() => log(room).includes('a room for WeeChat'), 'WeeChat to show the room with its topic', 15_000);
+    await tcp.client.request('send', { to: room, text: 'hello WeeChat, in the room' });
+    await waitUntil(() => new RegExp(`\\t@?${tcp.name}\\thello WeeChat, in the room`).test(log(room)), 'the room message in WeeChat');
+    writeFileSync(join(dir, fifo()!), `irc.banter.${room} *typed in the room\n`);
+    await waitUntil(() => inbox.some((m) => m.conv === room && m.from === name && m.text === 'typed in the room'), 'the room message from WeeChat');
     tcp.client.close();
   });
 });

@@ -1,5 +1,6 @@
 import type { ChatService } from '../../core/chat-service.js';
 import type { Logger } from '../../core/config.js';
+import type { UpdateMemory } from './updates.js';
 
 /** What every IRC session of one gateway shares. */
 export interface GatewayContext {
@@ -14,5 +15,7 @@ export interface GatewayContext {
   /** AWAY messages by user key, set from IRC (Banter's other clients have no away state). */
   away: Map<string, string>;
   /** Every IRC session of this node, for away-notify. */
+  /** What the gateway knows of recent messages, to show what an `update` event changed. */
+  updates: UpdateMemory;
   sessions: Set<{ awayChanged(userName: string, message: string | undefined): void }>;
 }

@@ -28,7 +28,9 @@
  *
  * Mapping: nick = Banter account name (names are already valid IRC nicks but for leading
  * digits and '-', which clients accept; NICK can't change it); #lobby = the lobby, joined at
- * registration; PRIVMSG nick = the private conversation "@nick"; Banter admins are channel
+ * registration; #room = a Banter room (rooms.ts, commands/room-commands.ts, room-events.ts):
+ * shown joined while the user is a member, JOIN of an unknown one creates it, its owner is @;
+ * PRIVMSG nick = the private conversation "@nick"; Banter admins are channel
  * operators (@) and may KICK, KILL, MODE +b/+q, WALLOPS. Login is PASS (the account's
  * password, nick = account) or SASL PLAIN; REGISTER (draft/account-registration) creates an
  * account. docs/irc.md is the user's guide.
@@ -42,6 +44,7 @@ import type { GatewayContext } from './context.js';
 import { CLOSE_GRACE_MS, IrcPeer } from './irc-peer.js';
 import { IrcLineReader } from './line-reader.js';
 import { IrcSession } from './session.js';
+import { updateMemory } from './updates.js';
 
 export interface IrcGatewayOptions {
   host: string;
@@ -75,6 +78,7 @@ export class IrcGateway {
       createdAt: new Date(),
       away: new Map(),
       sessions: new Set(),
+      updates: updateMemory(),
     };
     this.server = options.tls
       ? tls.createServer({ key: options.tls.key, cert: options.tls.cert, noDelay: true }, (socket) => this.accept(socket))

@@ -1,4 +1,4 @@
-import { LOBBY, nameKey, type ChatMessage } from '../../../protocol/index.js';
+import { LOBBY, nameKey, roomKey, type ChatMessage } from '../../../protocol/index.js';
 import { formatMessage, formatTags } from './message.js';
 import { messageTexts, splitBytes, toIrcText } from './text.js';
 
@@ -25,6 +25,7 @@ export function styleKey(s: LineStyle): string {
  */
 export function messageId(m: ChatMessage, viewerName: string): string {
   if (m.conv === LOBBY) return `lobby~${m.seq}`;
+  if (m.conv.startsWith('#')) return `room~${roomKey(m.conv).slice(1)}~${m.seq}`;
   const [a, b] = [nameKey(m.from), nameKey(nameKey(m.from) === nameKey(viewerName) ? m.conv.slice(1) : viewerName)].sort();
   return `dm~${a}~${b}~${m.seq}`;
 }
@@ -38,9 +39,9 @@ export function seqOfMessageId(id: string): number | undefined {
 /** Messages IRC users sent as NOTICE carry a cid the gateway made (session.nextCid): `irc-<12>-n<n>`. */
 const NOTICE_CID = /^irc-[A-Za-z0-9_-]{12}-n\d+$/;
 
-/** Where a message shows on IRC for this viewer: #lobby, or the other party's nick or the viewer's. */
+/** Where a message shows on IRC for this viewer: #lobby, the #room, or the other party's nick or the viewer's. */
 export function ircTarget(m: ChatMessage, viewerName: string): string {
-  if (m.conv === LOBBY) return LOBBY;
+  if (m.conv.startsWith('#')) return m.conv;
   return nameKey(m.from) === nameKey(viewerName) ? m.conv.slice(1) : viewerName;
 }
 

@@ -9,6 +9,7 @@ import type { LineEvent } from './line-reader.js';
 import { formatMessage, parseMessage, type IrcMessage } from './message.js';
 import { ERR } from './numerics.js';
 import { userSource, type LineStyle } from './render.js';
+import type { RoomView } from './rooms.js';
 import { closingLines, isPingEvent, translateEvent } from './translate.js';
 import { welcome } from './welcome.js';
 
@@ -39,6 +40,12 @@ export class IrcSession implements CoreLineSink {
   sasl: { mechanism: 'PLAIN'; data: string } | undefined;
   /** In #lobby (every Banter user is; an IRC client may PART it and not see its traffic). */
   joined = false;
+  /** Rooms shown as joined channels, by room key (rooms.ts). */
+  readonly rooms = new Map<string, RoomView>();
+  /** Rooms this connection's JOIN is joining: their own `joined` event is left to the JOIN. */
+  readonly pendingJoins = new Set<string>();
+  /** PART reasons, for the PART line the room's `left` event brings. */
+  readonly partReasons = new Map<string, string>();
   muteReason: string | undefined;
   /** Every send carries a cid with this prefix, so this connection knows its own messages. */
   readonly cidPrefix = `irc-${randomBytes(9).toString('base64url')}-`;

@@ -3,19 +3,13 @@ import { formatMessage, formatTags } from './message.js';
 import { decodeShared, renderMessage, renderShared, userSource } from './render.js';
 import type { IrcSession } from './session.js';
 import { splitBytes } from './text.js';
+import { roomEvent } from './room-events.js';
+import { rememberMessage, updateEvent } from './updates.js';
 
-type Event = { [E in keyof EventBodies]: { ev: E } & EventBodies[E] }[keyof EventBodies];
+export type Event = { [E in keyof EventBodies]: { ev: E } & EventBodies[E] }[keyof EventBodies];
 
 export function isPingEvent(data: Buffer): boolean {
   return decodeShared(data)?.ev === 'ping';
-}
-
-/**
- * A room other than #lobby. The gateway has one channel, #lobby; rooms are not channels (yet), and
- * a room's events would otherwise read as private messages. Members see rooms in the other clients.
- */
-function isRoom(conv: string): boolean {
-  return conv.startsWith('#') && conv !== LOBBY;
 }
 
 /** One core event as IRC lines for this session (nothing for what IRC has no use for). */
@@ -26,8 +20,8 @@ export function translateEvent(s: IrcSession, data: Buffer): void {
   const server = s.ctx.serverName;
   switch (e.ev) {
     case 'msg': {
-      if (isRoom(e.conv)) return;
       if (e.conv === LOBBY && !s.joined) return;
+      rememberMessage(s, data, e);
       // Without echo-message a client does not get back what it sent itself (other connections
       // of the same user do: that is how a bouncer shows what you said elsewhere).
       if (!s.caps.has('echo-message') && e.cid?.startsWith(s.cidPrefix)) return;
@@ -61,9 +55,18 @@ export function translateEvent(s: IrcSession, data: Buffer): void {
       s.muteReason = undefined;
       s.notice('You are no longer muted');
       return;
+    case 'joined':
+    case 'left':
+    case 'members':
+    case 'topic':
+    case 'owner':
+    case 'room_muted':
+      return roomEvent(s, e);
+    case 'update':
+      return updateEvent(s, data, e);
     case 'typing': {
-      if (!s.caps.has('message-tags') || isRoom(e.conv)) return;
-      const target = e.conv === LOBBY ? LOBBY : s.nick;
+      if (!s.caps.has('message-tags')) return;
+      const target = e.conv.startsWith('#') ? e.conv : s.nick;
       if (target === LOBBY && !s.joined) return;
       s.line(userSource(e.user), 'TAGMSG', [target], '+typing=active');
       return;

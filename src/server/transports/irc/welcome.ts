@@ -1,4 +1,5 @@
-import { LOBBY, MAX_NAME_CHARS, MAX_REASON_CHARS } from '../../../protocol/index.js';
+import { LOBBY, MAX_NAME_CHARS, MAX_REASON_CHARS, MAX_TOPIC_CHARS, roomKey } from '../../../protocol/index.js';
+import { roomBurst, viewOf } from './rooms.js';
 import { MAX_HISTORY_PAGE } from './commands/chathistory.js';
 import { ERR, RPL } from './numerics.js';
 import { userSource } from './render.js';
@@ -12,8 +13,8 @@ export function isupportTokens(): string[] {
   return [
     `AWAYLEN=${MAX_REASON_CHARS}`,
     'CASEMAPPING=ascii',
-    'CHANLIMIT=#:1',
-    'CHANMODES=b,,,nt',
+    'CHANLIMIT=#:',
+    'CHANMODES=bq,,,int',
     'CHANNELLEN=32',
     'CHANTYPES=#',
     `CHATHISTORY=${MAX_HISTORY_PAGE}`,
@@ -25,8 +26,8 @@ export function isupportTokens(): string[] {
     'NETWORK=Banter',
     `NICKLEN=${MAX_NAME_CHARS}`,
     'PREFIX=(o)@',
-    'TARGMAX=JOIN:,KICK:1,NAMES:1,NOTICE:4,PART:,PRIVMSG:4,TAGMSG:1,WHOIS:1',
-    'TOPICLEN=390',
+    'TARGMAX=INVITE:1,JOIN:20,KICK:1,NAMES:1,NOTICE:4,PART:20,PRIVMSG:4,TAGMSG:1,WHOIS:1',
+    `TOPICLEN=${MAX_TOPIC_CHARS}`,
     `USERLEN=${MAX_NAME_CHARS}`,
     'UTF8ONLY',
   ];
@@ -44,9 +45,16 @@ export async function welcome(s: IrcSession): Promise<void> {
   await lusers(s);
   motd(s);
   await joinLobby(s);
+  await joinMyRooms(s);
   const record = s.core.user?.record;
   const until = record ? s.ctx.chat.activeMute(record) : null;
   if (until !== null) s.notice(`You are muted ${untilText(until)}`);
+}
+
+/** A JOIN burst for every room the user is a member of: on IRC as in Banter, they are in them. */
+async function joinMyRooms(s: IrcSession): Promise<void> {
+  const { rooms } = await s.request('rooms', {});
+  for (const r of rooms) if (r.joined && !s.rooms.has(roomKey(r.room))) await roomBurst(s, viewOf(r));
 }
 
 export async function lusers(s: IrcSession): Promise<void> {
@@ -54,7 +62,9 @@ export async function lusers(s: IrcSession): Promise<void> {
   const admins = users.filter((u) => u.role === 'admin').length;
   s.numeric(RPL.LUSERCLIENT, `There are ${users.length} users and 0 invisible on 1 servers`);
   s.numeric(RPL.LUSEROP, String(admins), 'operator(s) online');
-  s.numeric(RPL.LUSERCHANNELS, '1', 'channels formed');
+  // #lobby and the rooms this user can see (private rooms of others are not told).
+  const { rooms } = await s.request('rooms', {});
+  s.numeric(RPL.LUSERCHANNELS, String(rooms.length + 1), 'channels formed');
   s.numeric(RPL.LUSERME, `I have ${users.length} clients and 1 servers`);
 }
 
@@ -63,6 +73,7 @@ export function motd(s: IrcSession): void {
   for (const line of [
     'This is Banter. Everyone is in #lobby; /msg <nick> <text> is a private conversation',
     'with any Banter user, on IRC or not. Your nick is your Banter account name.',
+    'Rooms are channels: /list shows them, /join #name joins one (or creates it).',
     'Files, stickers and voice from other clients arrive as text with a link.',
   ]) {
     s.numeric(RPL.MOTD, `- ${line}`);
@@ -111,5 +122,5 @@ export function isLobby(name: string): boolean {
 }
 
 export function noSuchChannel(s: IrcSession, name: string): void {
-  s.numeric(ERR.NOSUCHCHANNEL, name, 'No such channel: the only channel is #lobby');
+  s.numeric(ERR.NOSUCHCHANNEL, name, 'No such channel');
 }

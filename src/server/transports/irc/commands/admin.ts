@@ -3,6 +3,8 @@ import { ERR } from '../numerics.js';
 import type { IrcSession } from '../session.js';
 import { isLobby, noSuchChannel } from '../welcome.js';
 import type { IrcCommandTable } from './command.js';
+import { isRoomChannel } from '../rooms.js';
+import { inviteCommand, kickFromRoom } from './room-commands.js';
 
 /**
  * Banter's moderation from IRC, for the administrator: KICK and KILL disconnect (Banter `kick`),
@@ -15,6 +17,7 @@ export const adminCommands: IrcCommandTable = {
     registered: true,
     run: async (s, m) => {
       const [channel, nick, reason] = m.params as [string, string, string | undefined];
+      if (isRoomChannel(channel)) return kickFromRoom(s, channel, nick);
       if (!isLobby(channel)) return noSuchChannel(s, channel);
       await moderate(s, nick, () => s.request('kick', reason ? { user: nick, reason } : { user: nick }), 'channel');
     },
@@ -25,6 +28,15 @@ export const adminCommands: IrcCommandTable = {
     run: async (s, m) => {
       const [nick, reason] = m.params as [string, string];
       await moderate(s, nick, () => s.request('kick', reason ? { user: nick, reason } : { user: nick }), 'server');
+    },
+  },
+  INVITE: {
+    minParams: 2,
+    registered: true,
+    run: async (s, m) => {
+      const [nick, channel] = m.params as [string, string];
+      if (isLobby(channel)) return s.numeric(ERR.USERONCHANNEL, nick, LOBBY, 'is already on channel: everyone is in #lobby');
+      await inviteCommand(s, nick, channel);
     },
   },
   WALLOPS: {

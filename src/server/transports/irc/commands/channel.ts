@@ -5,16 +5,21 @@ import type { IrcSession } from '../session.js';
 import { TOPIC, isLobby, joinLobby, names, noSuchChannel, topic } from '../welcome.js';
 import type { IrcCommandTable } from './command.js';
 import { banOrMute } from './admin.js';
+import { isRoomChannel } from '../rooms.js';
+import { joinRoom, listRooms, namesRoom, partRoom, roomMode, topicCommand, whoRoom } from './room-commands.js';
+
+/** Channels one JOIN or PART takes (the rest of a longer list is ignored). */
+const MAX_JOIN_TARGETS = 20;
 
 export const channelCommands: IrcCommandTable = {
   JOIN: {
     minParams: 1,
     registered: true,
     run: async (s, m) => {
-      if (m.params[0] === '0') return part(s, 'Left all channels');
-      for (const name of m.params[0]!.split(',')) {
+      if (m.params[0] === '0') return partAll(s);
+      for (const name of m.params[0]!.split(',').slice(0, MAX_JOIN_TARGETS)) {
         if (isLobby(name)) await joinLobby(s);
-        else if (name.startsWith('#')) noSuchChannel(s, name);
+        else if (name.startsWith('#')) await joinRoom(s, name);
         else s.numeric(ERR.BADCHANMASK, name, 'Bad Channel Mask');
       }
     },
@@ -22,9 +27,10 @@ export const channelCommands: IrcCommandTable = {
   PART: {
     minParams: 1,
     registered: true,
-    run: (s, m) => {
-      for (const name of m.params[0]!.split(',')) {
-        if (!isLobby(name)) noSuchChannel(s, name);
+    run: async (s, m) => {
+      for (const name of m.params[0]!.split(',').slice(0, MAX_JOIN_TARGETS)) {
+        if (isRoomChannel(name)) await partRoom(s, name, m.params[1]);
+        else if (!isLobby(name)) noSuchChannel(s, name);
         else if (!s.joined) s.numeric(ERR.NOTONCHANNEL, LOBBY, "You're not on that channel");
         else part(s, m.params[1]);
       }
@@ -36,13 +42,15 @@ export const channelCommands: IrcCommandTable = {
     run: async (s, m) => {
       const name = m.params[0]?.split(',')[0];
       if (name === undefined || isLobby(name)) return names(s);
+      if (isRoomChannel(name)) return namesRoom(s, name);
       s.numeric(RPL.ENDOFNAMES, name, 'End of /NAMES list');
     },
   },
   TOPIC: {
     minParams: 1,
     registered: true,
-    run: (s, m) => {
+    run: async (s, m) => {
+      if (isRoomChannel(m.params[0]!)) return topicCommand(s, m.params[0]!, m.params[1]);
       if (!isLobby(m.params[0]!)) return noSuchChannel(s, m.params[0]!);
       if (m.params.length > 1) return s.numeric(ERR.CHANOPRIVSNEEDED, LOBBY, "You're not channel operator: the topic of #lobby is fixed");
       topic(s);
@@ -55,12 +63,19 @@ export const channelCommands: IrcCommandTable = {
       const { users } = await s.request('who', {});
       s.numeric(RPL.LISTSTART, 'Channel', 'Users  Name');
       s.numeric(RPL.LIST, LOBBY, String(users.length), TOPIC);
+      await listRooms(s);
       s.numeric(RPL.LISTEND, 'End of /LIST');
     },
   },
   MODE: { minParams: 1, registered: true, run: mode },
   WHO: { minParams: 0, registered: true, run: who },
 };
+
+/** JOIN 0 (RFC 2812 §3.2.1): out of every channel, so out of every room, for real. */
+async function partAll(s: IrcSession): Promise<void> {
+  part(s, 'Left all channels');
+  for (const view of [...s.rooms.values()]) await partRoom(s, view.name, 'Left all channels');
+}
 
 function part(s: IrcSession, reason: string | undefined): void {
   if (!s.joined) return;
@@ -70,6 +85,7 @@ function part(s: IrcSession, reason: string | undefined): void {
 
 async function mode(s: IrcSession, m: { params: string[] }): Promise<void> {
   const target = m.params[0]!;
+  if (isRoomChannel(target)) return roomMode(s, target, m.params[1], m.params[2], m.params[3]);
   if (target.startsWith('#')) {
     if (!isLobby(target)) return noSuchChannel(s, target);
     const change = m.params[1];
@@ -92,6 +108,7 @@ async function mode(s: IrcSession, m: { params: string[] }): Promise<void> {
 /** WHO #lobby, WHO <nick> or WHO <mask>: RPL_WHOREPLY per online user, then RPL_ENDOFWHO. */
 async function who(s: IrcSession, m: { params: string[] }): Promise<void> {
   const mask = m.params[0] ?? '*';
+  if (isRoomChannel(mask)) return whoRoom(s, mask);
   const { users } = await s.request('who', {});
   const channelQuery = isLobby(mask);
   const matcher = channelQuery ? () => true : maskMatcher(mask);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { LOBBY, MAX_HISTORY_LIMIT, ProtocolError, isValidName, type ChatMessage } from '../../../../protocol/index.js';
+import { LOBBY, MAX_HISTORY_LIMIT, ProtocolError, isValidName, isValidRoomName, type ChatMessage } from '../../../../protocol/index.js';
 import { formatTags } from '../message.js';
 import { renderMessage, seqOfMessageId } from '../render.js';
 import type { IrcSession } from '../session.js';
@@ -46,7 +46,7 @@ export const chathistoryCommands: IrcCommandTable = {
         sendBatch(s, 'chathistory', [target], (batch) => messages.map((msg) => renderMessage(msg, s.nick, s.style, s.ctx.publicUrl, batch)).join(''));
       } catch (err) {
         if (err instanceof HistoryError) return s.line(s.ctx.serverName, 'FAIL', ['CHATHISTORY', err.code, ...err.params]);
-        if (err instanceof ProtocolError && (err.code === 'NO_SUCH_USER' || err.code === 'BAD_REQUEST')) {
+        if (err instanceof ProtocolError && ['NO_SUCH_USER', 'BAD_REQUEST', 'NO_SUCH_ROOM', 'NOT_A_MEMBER'].includes(err.code)) {
           return s.line(s.ctx.serverName, 'FAIL', ['CHATHISTORY', 'INVALID_TARGET', sub, m.params[1] ?? '*', 'No such conversation']);
         }
         s.line(s.ctx.serverName, 'FAIL', ['CHATHISTORY', 'MESSAGE_ERROR', sub, m.params[1] ?? '*', 'History is not available right now']);
@@ -57,6 +57,7 @@ export const chathistoryCommands: IrcCommandTable = {
 
 function conversation(target: string): string | undefined {
   if (isLobby(target)) return LOBBY;
+  if (target.startsWith('#')) return isValidRoomName(target) ? target : undefined;
   return !target.startsWith('#') && isValidName(target) ? `@${target}` : undefined;
 }
 
@@ -141,7 +142,7 @@ async function targets(s: IrcSession, params: string[]): Promise<void> {
     hits
       .map((c) => {
         const tags = batch === undefined ? '' : `@${formatTags([['batch', batch]])} `;
-        return `${tags}:${s.ctx.serverName} CHATHISTORY TARGETS ${c.conv === LOBBY ? LOBBY : c.conv.slice(1)} ${new Date(c.last_ts!).toISOString()}\r\n`;
+        return `${tags}:${s.ctx.serverName} CHATHISTORY TARGETS ${c.conv.startsWith('#') ? c.conv : c.conv.slice(1)} ${new Date(c.last_ts!).toISOString()}\r\n`;
       })
       .join(''),
   );

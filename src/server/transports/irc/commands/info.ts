@@ -6,6 +6,9 @@ import { lusers, motd } from '../welcome.js';
 import type { IrcCommandTable } from './command.js';
 import { MAX_REASON_CHARS } from '../../../../protocol/index.js';
 
+/** WHOIS looks for shared rooms among this many of the asker's rooms (a `members` request each). */
+const MAX_WHOIS_ROOMS = 20;
+
 async function online(s: IrcSession): Promise<Map<string, { user: string; role: string; since: number }>> {
   const { users } = await s.request('who', {});
   return new Map(users.map((u) => [nameKey(u.user), u]));
@@ -28,7 +31,7 @@ export const infoCommands: IrcCommandTable = {
       const away = s.ctx.away.get(nameKey(u.user));
       if (away !== undefined) s.numeric(RPL.AWAY, u.user, away);
       s.numeric(RPL.WHOISIDLE, u.user, '0', String(Math.floor(u.since / 1000)), 'seconds idle, signon time');
-      s.numeric(RPL.WHOISCHANNELS, u.user, `${u.role === 'admin' ? '@' : ''}#lobby`);
+      s.numeric(RPL.WHOISCHANNELS, u.user, [`${u.role === 'admin' ? '@' : ''}#lobby`, ...(await sharedRooms(s, u.user))].join(' '));
       s.numeric(RPL.WHOISACCOUNT, u.user, u.user, 'is logged in as');
       s.numeric(RPL.ENDOFWHOIS, u.user, 'End of /WHOIS list');
     },
@@ -71,3 +74,14 @@ export const infoCommands: IrcCommandTable = {
   LUSERS: { minParams: 0, registered: true, run: (s) => lusers(s) },
   VERSION: { minParams: 0, registered: true, run: (s) => s.numeric(RPL.VERSION, s.ctx.version, s.ctx.serverName, 'Banter IRC gateway') },
 };
+
+/** Rooms WHOIS lists: those this connection is in that the user is in too (the first 20 looked at). */
+async function sharedRooms(s: IrcSession, user: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const view of [...s.rooms.values()].slice(0, MAX_WHOIS_ROOMS)) {
+    const { members } = await s.request('members', { room: view.name }).catch(() => ({ members: [] }));
+    const member = members.find((m) => nameKey(m.user) === nameKey(user));
+    if (member) out.push(`${member.owner ? '@' : ''}${view.name}`);
+  }
+  return out;
+}

@@ -1,0 +1,58 @@
+import { roomKey } from '../../../protocol/index.js';
+import { userSource } from './render.js';
+import { roomArrived } from './rooms.js';
+import type { IrcSession } from './session.js';
+import type { Event } from './translate.js';
+import { untilText } from './translate.js';
+
+type RoomEvent = Extract<Event, { ev: 'joined' | 'left' | 'members' | 'topic' | 'owner' | 'room_muted' }>;
+
+/** A room event as IRC lines: JOIN/PART/KICK from the users concerned, TOPIC, MODE +o/+q. */
+export function roomEvent(s: IrcSession, e: RoomEvent): void {
+  const key = roomKey(e.room);
+  const server = s.ctx.serverName;
+  switch (e.ev) {
+    case 'joined':
+      if (!s.isMe(e.user)) return s.line(userSource(e.user), 'JOIN', [e.room]);
+      if (e.by !== undefined && !s.isMe(e.by)) s.line(userSource(e.by), 'INVITE', [s.nick, e.room]);
+      // This connection's own JOIN shows the burst from its reply; anything else (another device,
+      // an invitation) is shown here.
+      if (s.pendingJoins.has(key) || s.rooms.has(key)) return;
+      // A failure here is the connection closing meanwhile (the request is refused): nothing to show.
+      void roomArrived(s, e.room).catch((err: unknown) => s.ctx.logger.debug({ err, peer: s.peer.id }, 'IRC room burst not sent'));
+      return;
+    case 'left': {
+      const removed = e.by !== undefined && e.by.toLowerCase() !== e.user.toLowerCase();
+      if (s.isMe(e.user)) {
+        if (!s.rooms.delete(key)) return;
+      }
+      // The reason of this connection's PART (the event may come after the `leave` reply).
+      const reason = removed ? `Removed by ${e.by}` : s.isMe(e.user) ? s.partReasons.get(key) : undefined;
+      if (s.isMe(e.user)) s.partReasons.delete(key);
+      if (removed) return s.line(userSource(e.by!), 'KICK', [e.room, e.user, reason!]);
+      return s.line(userSource(e.user), 'PART', reason ? [e.room, reason] : [e.room]);
+    }
+    case 'members':
+      // A big room's joins and leaves, batched: the names listed, as JOIN and PART; `more` (the
+      // changes not listed) shows nothing, NAMES has the full list.
+      for (const name of e.joined) if (!s.isMe(name)) s.line(userSource(name), 'JOIN', [e.room]);
+      for (const name of e.left) if (!s.isMe(name)) s.line(userSource(name), 'PART', [e.room]);
+      return;
+    case 'topic': {
+      const view = s.rooms.get(key);
+      if (view) view.topic = e.topic;
+      return s.line(userSource(e.by), 'TOPIC', [e.room, e.topic]);
+    }
+    case 'owner': {
+      const view = s.rooms.get(key);
+      const old = view?.owner;
+      if (view) view.owner = e.owner;
+      if (old && old.toLowerCase() !== e.owner.toLowerCase()) return s.line(userSource(e.by), 'MODE', [e.room, '-o+o', old, e.owner]);
+      return s.line(userSource(e.by), 'MODE', [e.room, '+o', e.owner]);
+    }
+    case 'room_muted':
+      s.line(server, 'MODE', [e.room, e.until === null ? '-q' : '+q', e.user]);
+      if (s.isMe(e.user)) s.notice(e.until === null ? `You are no longer muted in ${e.room}` : `You are muted in ${e.room} ${untilText(e.until)}`);
+      return;
+  }
+}
