@@ -11,6 +11,8 @@ interface Props {
   token: string;
   onLoadOlder: () => void;
   onOpenImage: (src: string, name: string) => void;
+  /** Whether the reader is at the newest message (read markers move only then). */
+  onAtBottom?: (atBottom: boolean) => void;
 }
 
 /**
@@ -19,7 +21,7 @@ interface Props {
  * while the reader is at the bottom, keeps the reader's place when older pages arrive above, and
  * asks for the next older page when the reader nears the top.
  */
-export function MessageList({ conv, me, token, onLoadOlder, onOpenImage }: Props) {
+export function MessageList({ conv, me, token, onLoadOlder, onOpenImage, onAtBottom }: Props) {
   const { t } = useTranslation();
   const scroller = useRef<HTMLDivElement>(null);
   const items = conv.items;
@@ -52,8 +54,12 @@ export function MessageList({ conv, me, token, onLoadOlder, onOpenImage }: Props
   }, [first, conv.hasOlder, conv.loadingOlder, conv.loaded, conv.conv, onLoadOlder]);
 
   const rows = virtualizer.getVirtualItems();
+  const reportBottom = () => {
+    const el = scroller.current;
+    if (el && onAtBottom) onAtBottom(el.scrollHeight - el.scrollTop - el.clientHeight < 48);
+  };
   return (
-    <div className="message-scroller" ref={scroller} role="log" aria-live="polite" aria-relevant="additions" aria-label={t('chat.messages')} tabIndex={0} data-testid="message-list">
+    <div className="message-scroller" ref={scroller} onScroll={reportBottom} role="log" aria-live="polite" aria-relevant="additions" aria-label={t('chat.messages')} tabIndex={0} data-testid="message-list">
       {conv.loadingOlder && <div className="loading-older">{t('chat.loadingOlder')}</div>}
       {conv.loaded && items.length === 0 && <div className="empty">{t('chat.empty')}</div>}
       <div className="message-canvas" style={{ height: virtualizer.getTotalSize() }}>

@@ -1,4 +1,4 @@
-import { memo } from 'react';
+import { memo, useContext, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { STICKERS, isSticker } from '../../../src/protocol/stickers.js';
 import type { Item } from '../app/timeline.js';
@@ -6,6 +6,10 @@ import { FileMessage } from '../files/FileMessage.js';
 import { STICKER_ART } from '../stickers/sticker-art.js';
 import { dayLabel, initial, messageTime, nameHue } from './format.js';
 import { linkify } from './linkify.js';
+import { MessageActions } from './MessageActions.js';
+import { MessageActionsContext } from './message-actions-context.js';
+import { MessageEditor } from './MessageEditor.js';
+import { Reactions } from './Reactions.js';
 
 export interface RowProps {
   item: Item;
@@ -36,6 +40,8 @@ export const MessageRow = memo(function MessageRow({ day, ...props }: RowProps) 
 
 function Row({ item, head, me, token, onOpenImage }: Omit<RowProps, 'day'>) {
   const { t, i18n } = useTranslation();
+  const api = useContext(MessageActionsContext);
+  const [editing, setEditing] = useState(false);
   if (item.kind === 'system') {
     return (
       <div className={`row system ${item.tone} ${item.from ? 'announce' : ''}`} role="note">
@@ -51,7 +57,13 @@ function Row({ item, head, me, token, onOpenImage }: Omit<RowProps, 'day'>) {
   const body = item.kind === 'msg' ? item.m : { ...item.content, file: undefined };
   let content: React.ReactNode;
   let kind = 'text';
-  if ('sticker' in body && body.sticker && isSticker(body.sticker)) {
+  const stored = item.kind === 'msg' ? item.m : undefined;
+  if (stored?.deleted) {
+    kind = 'deleted';
+    content = <p className="msg-deleted">{t('msg.deleted')}</p>;
+  } else if (stored && editing && api) {
+    content = <MessageEditor initial={stored.text ?? ''} onSave={(text) => api.edit(stored, text)} onCancel={() => setEditing(false)} />;
+  } else if ('sticker' in body && body.sticker && isSticker(body.sticker)) {
     kind = 'sticker';
     content = <img className="sticker" src={STICKER_ART[body.sticker]} alt={t('sticker.alt', { name: body.sticker, emoji: STICKERS[body.sticker] })} width={96} height={96} />;
   } else if (item.kind === 'msg' && item.m.file) {
@@ -77,7 +89,7 @@ function Row({ item, head, me, token, onOpenImage }: Omit<RowProps, 'day'>) {
     );
   }
   return (
-    <div className={`row msg ${own ? 'own' : 'other'} ${head ? 'head' : 'cont'} ${pending ? 'pending' : ''}`} data-kind={kind} data-from={from}>
+    <div className={`row msg ${own ? 'own' : 'other'} ${head ? 'head' : 'cont'} ${pending ? 'pending' : ''} ${editing ? 'editing' : ''}`} data-kind={kind} data-from={from} data-seq={stored?.seq}>
       {!own && (head ? <span className="avatar" aria-hidden="true" style={{ '--hue': nameHue(from) } as React.CSSProperties}>{initial(from)}</span> : <span className="avatar-gap" />)}
       <div className="bubble-col">
         {head && (
@@ -87,9 +99,18 @@ function Row({ item, head, me, token, onOpenImage }: Omit<RowProps, 'day'>) {
             {pending && <span className="sending">{t('chat.sending')}</span>}
           </div>
         )}
-        <div className={`bubble ${kind}`} title={head ? undefined : new Date(ts).toLocaleString(i18n.language)}>
-          {content}
+        <div className="bubble-line">
+          <div className={`bubble ${kind}`} title={head ? undefined : new Date(ts).toLocaleString(i18n.language)}>
+            {content}
+            {stored?.edited_ts !== undefined && !stored.deleted && !editing && (
+              <span className="edited" title={new Date(stored.edited_ts).toLocaleString(i18n.language)}>
+                {t('msg.edited')}
+              </span>
+            )}
+          </div>
+          {stored && !editing && <MessageActions m={stored} onEdit={() => setEditing(true)} />}
         </div>
+        {stored && !stored.deleted && <Reactions m={stored} />}
       </div>
     </div>
   );
