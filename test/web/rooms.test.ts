@@ -165,6 +165,11 @@ describe(suite, { skip: browserSkip(suite) }, () => {
     await screenshot(bob.page, 'rooms-unread');
     await roomEntry(bob.page, garden).click();
     await messageRow(bob.page, 'Unread two').waitFor();
+    // The divider sits right above the first message he had not read.
+    const divider = bob.page.getByTestId('unread-divider');
+    await divider.waitFor();
+    assert.match(await divider.locator('xpath=..').innerText(), /New messages[\s\S]*Unread one/);
+    await screenshot(bob.page, 'rooms-unread-divider');
     await until(async () => (await roomEntry(second.page, garden).locator('.badge').count()) === 0, 'the badge clears on the other browser');
     await until(async () => (await roomEntry(bob.page, garden).locator('.badge').count()) === 0, 'and on this one');
     await second.context.close();
@@ -194,6 +199,22 @@ describe(suite, { skip: browserSkip(suite) }, () => {
     await toast(alice.page, 'Topic saved.').waitFor();
     await alice.page.keyboard.press('Escape');
     await until(async () => (await bob.page.getByTestId('room-topic').innerText()) === 'Basil only', "bob's header shows the new topic");
+
+    // A mute within the room: bob's message is refused with the reason; the lobby still hears him.
+    await alice.page.getByRole('button', { name: 'Room details' }).click();
+    await alice.page.getByTestId('member-list').locator(`[data-user="${bob.name}"]`).getByRole('button', { name: 'Mute here' }).click();
+    await alice.page.locator('.confirm-dialog').getByRole('button', { name: 'Mute here' }).click();
+    await toast(alice.page, `${bob.name} is muted in this room.`).waitFor();
+    await alice.page.getByTestId('member-list').locator(`[data-user="${bob.name}"]`).getByText('muted', { exact: true }).waitFor();
+    await alice.page.keyboard.press('Escape');
+    await sendText(bob.page, 'Can I still talk?');
+    const refused = bob.page.getByTestId('refusal');
+    await refused.waitFor();
+    assert.ok(((await refused.innerText()).length) > 3, 'the refusal gives a reason');
+    await alice.page.getByRole('button', { name: 'Room details' }).click();
+    await alice.page.getByTestId('member-list').locator(`[data-user="${bob.name}"]`).getByRole('button', { name: 'Unmute here' }).click();
+    await toast(alice.page, `${bob.name} can speak here again.`).waitFor();
+    await alice.page.keyboard.press('Escape');
 
     await roomEntry(alice.page, secret).click();
     await alice.page.getByRole('button', { name: 'Room details' }).click();

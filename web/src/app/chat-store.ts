@@ -15,6 +15,8 @@ export interface ConvState {
   hasOlder: boolean;
   /** Who is typing here now. */
   typing: readonly string[];
+  /** The first unread seq when the conversation was opened (a "new messages" divider goes there). */
+  unreadFrom?: number;
 }
 
 export interface Toast {
@@ -141,6 +143,9 @@ export class ChatStore {
   open(conv: string): void {
     this.patch({ current: conv, refusal: undefined });
     this.atBottom = true; // a conversation opens at its newest message
+    const known = this.session.conversations.find((c) => c.conv === conv);
+    const { unreadFrom: _old, ...rest } = this.conv(conv);
+    this.convs.set(conv, known && known.unread > 0 ? { ...rest, unreadFrom: known.readSeq + 1 } : rest);
     this.markRead();
     const c = this.conv(conv);
     if (!c.loaded) void this.loadFirst(conv);

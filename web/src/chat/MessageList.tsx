@@ -54,6 +54,8 @@ export function MessageList({ conv, me, token, onLoadOlder, onOpenImage, onAtBot
   }, [first, conv.hasOlder, conv.loadingOlder, conv.loaded, conv.conv, onLoadOlder]);
 
   const rows = virtualizer.getVirtualItems();
+  const from = conv.unreadFrom;
+  const firstUnread = from === undefined ? -1 : items.findIndex((it) => it.kind === 'msg' && it.m.seq >= from && it.m.from !== me);
   const reportBottom = () => {
     const el = scroller.current;
     if (el && onAtBottom) onAtBottom(el.scrollHeight - el.scrollTop - el.clientHeight < 48);
@@ -68,7 +70,7 @@ export function MessageList({ conv, me, token, onLoadOlder, onOpenImage, onAtBot
           const item = items[r.index]!;
           return (
             <div key={r.key} data-index={r.index} ref={virtualizer.measureElement} className="row-slot" style={{ transform: `translateY(${r.start}px)` }}>
-              <MessageRow item={item} head={startsGroup(items[r.index - 1], item) || startsDay(items[r.index - 1], item)} day={startsDay(items[r.index - 1], item)} me={me} token={token} onOpenImage={onOpenImage} />
+              <MessageRow item={item} head={startsGroup(items[r.index - 1], item) || startsDay(items[r.index - 1], item)} day={startsDay(items[r.index - 1], item)} unreadDivider={r.index === firstUnread} me={me} token={token} onOpenImage={onOpenImage} />
             </div>
           );
         })}

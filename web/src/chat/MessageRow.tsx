@@ -17,22 +17,31 @@ export interface RowProps {
   head: boolean;
   /** The first row of a day: a divider with the date goes above it. */
   day?: boolean;
+  /** The first unread message: a "new messages" divider goes above it. */
+  unreadDivider?: boolean;
   me: string;
   token: string;
   onOpenImage: (src: string, name: string) => void;
 }
 
 /** One row of the conversation. Every text is rendered as text: nothing is parsed as HTML. */
-export const MessageRow = memo(function MessageRow({ day, ...props }: RowProps) {
+export const MessageRow = memo(function MessageRow({ day, unreadDivider, ...props }: RowProps) {
   const { t, i18n } = useTranslation();
   const row = <Row {...props} />;
-  if (!day) return row;
+  if (!day && !unreadDivider) return row;
   const ts = props.item.kind === 'msg' ? props.item.m.ts : props.item.ts;
   return (
     <>
-      <div className="day-divider" role="separator">
-        <span>{dayLabel(ts, i18n.language, { today: t('chat.today'), yesterday: t('chat.yesterday') })}</span>
-      </div>
+      {day && (
+        <div className="day-divider" role="separator">
+          <span>{dayLabel(ts, i18n.language, { today: t('chat.today'), yesterday: t('chat.yesterday') })}</span>
+        </div>
+      )}
+      {unreadDivider && (
+        <div className="unread-divider" role="separator" data-testid="unread-divider">
+          <span>{t('msg.newMessages')}</span>
+        </div>
+      )}
       {row}
     </>
   );
@@ -100,7 +109,7 @@ function Row({ item, head, me, token, onOpenImage }: Omit<RowProps, 'day'>) {
           </div>
         )}
         <div className="bubble-line">
-          <div className={`bubble ${kind}`} title={head ? undefined : new Date(ts).toLocaleString(i18n.language)}>
+          <div className={`bubble ${kind}`} title={head ? undefined : new Date(ts).toLocaleString(i18n.language)} tabIndex={stored && api ? -1 : undefined}>
             {content}
             {stored?.edited_ts !== undefined && !stored.deleted && !editing && (
               <span className="edited" title={new Date(stored.edited_ts).toLocaleString(i18n.language)}>

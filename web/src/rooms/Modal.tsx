@@ -12,7 +12,8 @@ export function Modal({ title, onClose, children, className = '' }: { title: str
     return () => d?.close();
   }, []);
   return (
-    <dialog ref={ref} className={`modal ${className}`} aria-labelledby="modal-title" onClose={onClose} onCancel={onClose}>
+    // React passes a nested dialog's close and cancel up the tree: only this dialog's own count.
+    <dialog ref={ref} className={`modal ${className}`} aria-labelledby="modal-title" onClose={(e) => e.target === e.currentTarget && onClose()} onCancel={(e) => e.target === e.currentTarget && onClose()}>
       <header className="modal-head">
         <h2 id="modal-title">{title}</h2>
         <button type="button" className="icon-button" aria-label={t('common.close')} onClick={onClose}>

@@ -21,20 +21,34 @@ export function RoomPanel({ store, room, me, role, onClose }: { store: ChatStore
   const [confirm, setConfirm] = useState<Confirmation | undefined>();
   const manage = canManageRoom(room, me, role);
   const name = room.room;
-  const run = (request: () => Promise<unknown>, done: string) => runRoomAction(store, t, request, done);
-
   const refresh = useCallback(() => {
     store.session.request('members', { room: name }).then(
       (r) => setMembers(r.members),
       () => undefined,
     );
   }, [store, name]);
+  // After an action the list is fetched again (not every change is an event to the owner).
+  const run = (request: () => Promise<unknown>, done: string) =>
+    runRoomAction(store, t, request, done).then((ok) => {
+      if (ok) refresh();
+      return ok;
+    });
+
   useEffect(() => {
     refresh();
+    // Bursts of changes (presence in a busy server) make one request.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const soon = () => {
+      clearTimeout(timer);
+      timer = setTimeout(refresh, 250);
+    };
     const s = store.session;
-    const mine = (e: { room: string }) => e.room.toLowerCase() === name.toLowerCase() && refresh();
-    const offs = [s.on('joined', mine), s.on('left', mine), s.on('members', mine), s.on('owner', mine), s.on('room_muted', mine), s.on('presence', refresh)];
-    return () => offs.forEach((off) => off());
+    const mine = (e: { room: string }) => e.room.toLowerCase() === name.toLowerCase() && soon();
+    const offs = [s.on('joined', mine), s.on('left', mine), s.on('members', mine), s.on('owner', mine), s.on('room_muted', mine), s.on('presence', soon)];
+    return () => {
+      clearTimeout(timer);
+      offs.forEach((off) => off());
+    };
   }, [store, name, refresh]);
   useEffect(() => setTopic(room.topic), [room.topic]);
 
