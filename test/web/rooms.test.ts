@@ -112,6 +112,7 @@ describe(suite, { skip: browserSkip(suite) }, () => {
     const reactRow = messageRow(alice.page, 'React to me');
     await reactRow.hover();
     await reactRow.getByRole('button', { name: 'React' }).click();
+    await screenshot(alice.page, 'rooms-react-popover');
     await alice.page.getByRole('button', { name: 'React with 👍' }).click();
     const editRow = messageRow(alice.page, 'Edit me');
     await editRow.hover();

@@ -70,7 +70,7 @@ export function MessageList({ conv, me, token, onLoadOlder, onOpenImage, onAtBot
           const item = items[r.index]!;
           return (
             <div key={r.key} data-index={r.index} ref={virtualizer.measureElement} className="row-slot" style={{ transform: `translateY(${r.start}px)` }}>
-              <MessageRow item={item} head={startsGroup(items[r.index - 1], item) || startsDay(items[r.index - 1], item)} day={startsDay(items[r.index - 1], item)} unreadDivider={r.index === firstUnread} me={me} token={token} onOpenImage={onOpenImage} />
+              <MessageRow item={item} head={startsGroup(items[r.index - 1], item) || startsDay(items[r.index - 1], item) || r.index === firstUnread} day={startsDay(items[r.index - 1], item)} unreadDivider={r.index === firstUnread} me={me} token={token} onOpenImage={onOpenImage} />
             </div>
           );
         })}
