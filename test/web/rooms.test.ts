@@ -263,4 +263,25 @@ describe(suite, { skip: browserSkip(suite) }, () => {
     // (bob's page logs the connection attempts refused while the test took his network away.)
     for (const u of [alice, bob]) assert.deepEqual(u.errors.filter((e) => !e.includes('ERR_INTERNET_DISCONNECTED')), [], `${u.name} had page errors`);
   });
+
+  it('the owner hands the room over and leaves; the new owner gets the owner actions', async () => {
+    await roomEntry(alice.page, garden).click();
+    await alice.page.getByRole('button', { name: 'Room details' }).click();
+    await alice.page.getByTestId('member-list').locator(`[data-user="${bob.name}"]`).getByRole('button', { name: 'Make owner' }).click();
+    await alice.page.locator('.confirm-dialog').getByRole('button', { name: 'Make owner' }).click();
+    await toast(alice.page, `${bob.name} now owns the room.`).waitFor();
+    // alice is no owner any more: her panel loses the owner actions.
+    await until(async () => (await alice.page.getByTestId('room-panel').getByLabel('Edit topic').count()) === 0, "alice's owner actions go");
+    await alice.page.getByRole('button', { name: 'Leave room' }).click();
+    await alice.page.locator('.confirm-dialog').getByRole('button', { name: 'Leave room' }).click();
+    await toast(alice.page, `You left ${garden}.`).waitFor();
+    await until(async () => (await roomEntry(alice.page, garden).count()) === 0, 'the room leaves her list');
+    assert.equal(await alice.page.getByTestId('conv-title').getAttribute('data-conv'), '#lobby');
+
+    await roomEntry(bob.page, garden).click();
+    await bob.page.getByRole('button', { name: 'Room details' }).click();
+    await bob.page.getByTestId('room-panel').getByLabel('User to invite').waitFor();
+    assert.equal(await bob.page.getByTestId('member-list').locator(`[data-user="${alice.name}"]`).count(), 0);
+    await bob.page.keyboard.press('Escape');
+  });
 });
