@@ -154,6 +154,11 @@ describe(suite, { skip: browserSkip(suite) }, () => {
     await bobRow.hover();
     assert.equal(await bobRow.getByRole('button', { name: 'Edit' }).count(), 0);
     assert.equal(await bobRow.getByRole('button', { name: 'Delete' }).count(), 0);
+    // The room's owner may delete bob's message (not edit it).
+    const ownerView = messageRow(alice.page, 'Hi alice, nice room');
+    await ownerView.hover();
+    assert.equal(await ownerView.getByRole('button', { name: 'Delete' }).count(), 1);
+    assert.equal(await ownerView.getByRole('button', { name: 'Edit' }).count(), 0);
   });
 
   it("bob reads the room on one browser and the badge clears on his other", async () => {
@@ -283,5 +288,17 @@ describe(suite, { skip: browserSkip(suite) }, () => {
     await bob.page.getByTestId('room-panel').getByLabel('User to invite').waitFor();
     assert.equal(await bob.page.getByTestId('member-list').locator(`[data-user="${alice.name}"]`).count(), 0);
     await bob.page.keyboard.press('Escape');
+
+    // The same in Chinese.
+    const zh = await openApp(browser, server.httpPort, '/', { locale: 'zh-CN' });
+    await zh.page.getByLabel('用户名').fill(bob.name);
+    await zh.page.getByLabel('密码', { exact: true }).fill(PASSWORD);
+    await zh.page.getByRole('button', { name: '登录' }).click();
+    await roomEntry(zh.page, garden).click();
+    await zh.page.getByRole('button', { name: '聊天室详情' }).click();
+    await zh.page.getByTestId('member-list').locator(`[data-user="${bob.name}"]`).waitFor();
+    assert.match(await zh.page.getByTestId('room-panel').innerText(), /退出聊天室/);
+    await screenshot(zh.page, 'rooms-zh-members');
+    await zh.context.close();
   });
 });
