@@ -13,6 +13,7 @@ async function createRoom(page: Page, name: string, topic: string, priv = false)
   await page.getByLabel('Room name').fill(name);
   if (topic) await page.getByLabel('Topic').fill(topic);
   if (priv) await page.getByLabel('Private (invited members only)').check();
+  if (priv) await screenshot(page, 'rooms-create');
   await page.getByRole('button', { name: 'Create', exact: true }).click();
   await until(async () => (await page.getByTestId('conv-title').getAttribute('data-conv'))?.toLowerCase() === `#${name}`.toLowerCase(), `${name} opens`);
 }
@@ -258,6 +259,8 @@ describe(suite, { skip: browserSkip(suite) }, () => {
     const phone = await openApp(browser, server.httpPort, '/', { viewport: { width: 390, height: 800 } });
     await loginInUi(phone.page, bob.name);
     await phone.page.getByRole('button', { name: 'Show the user list' }).click();
+    await roomEntry(phone.page, garden).waitFor();
+    await screenshot(phone.page, 'rooms-phone-list');
     await roomEntry(phone.page, garden).click();
     await messageRow(phone.page, 'React to me').waitFor();
     await screenshot(phone.page, 'rooms-phone');
