@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app/App.js';
 import { initI18n } from './i18n/index.js';
 import './styles/app.css';
+import './styles/rooms.css';
 
 initI18n();
 createRoot(document.getElementById('root')!).render(

@@ -1,8 +1,9 @@
 import { BanterError } from '../../../src/client/errors.js';
 import type { ChatSession, ConnectionState, Content } from '../../../src/client/session.js';
 import { LOBBY, MAX_HISTORY_LIMIT } from '../../../src/protocol/limits.js';
-import type { ChatMessage, MutedUntil, OnlineUser, Role } from '../../../src/protocol/messages.js';
-import { mergeItems, messageItem, oldestSeq, pendingItem, removeItem, systemItem, type Item } from './timeline.js';
+import type { ChatMessage, MutedUntil, OnlineUser, Role, RoomInfo } from '../../../src/protocol/messages.js';
+import { roomEventText } from '../rooms/room-events.js';
+import { mergeItems, messageItem, oldestSeq, pendingItem, removeItem, systemItem, updateItem, type Item } from './timeline.js';
 
 export interface ConvState {
   conv: string;
@@ -14,6 +15,8 @@ export interface ConvState {
   hasOlder: boolean;
   /** Who is typing here now. */
   typing: readonly string[];
+  /** The first unread seq when the conversation was opened (a "new messages" divider goes there). */
+  unreadFrom?: number;
 }
 
 export interface Toast {
@@ -36,6 +39,8 @@ export interface ChatSnapshot {
   connection: ConnectionState;
   mutedUntil: MutedUntil;
   online: readonly OnlineUser[];
+  /** The rooms the user is in (not #lobby). */
+  rooms: readonly RoomInfo[];
   current: string;
   convs: Readonly<Record<string, ConvState>>;
   unread: Readonly<Record<string, number>>;
@@ -68,6 +73,7 @@ export class ChatStore {
   private typingTimer: ReturnType<typeof setInterval> | undefined;
   /** When this user last said they were typing (reset by a send: what comes next is news). */
   private lastTyping = 0;
+  private atBottom = true;
 
   constructor(
     readonly session: ChatSession,
@@ -79,6 +85,7 @@ export class ChatStore {
       connection: session.state,
       mutedUntil: session.mutedUntil,
       online: session.onlineUsers,
+      rooms: session.rooms,
       current: LOBBY,
       convs: {},
       unread: {},
@@ -107,6 +114,13 @@ export class ChatStore {
         this.patch({ mutedUntil: null, refusal: this.snap.refusal?.code === 'MUTED' ? undefined : this.snap.refusal });
       }),
       session.on('ended', (e) => this.patch({ ended: e })),
+      session.on('update', (u) => this.setConv(u.conv, { items: updateItem(this.conv(u.conv).items, u) })),
+      session.on('rooms', (rooms) => this.onRooms(rooms)),
+      session.on('joined', (e) => this.roomEvent(e.room, roomEventText(this.t, 'joined', e, this.snap.user))),
+      session.on('left', (e) => this.roomEvent(e.room, roomEventText(this.t, 'left', e, this.snap.user))),
+      session.on('topic', (e) => this.roomEvent(e.room, roomEventText(this.t, 'topic', e, this.snap.user))),
+      session.on('owner', (e) => this.roomEvent(e.room, roomEventText(this.t, 'owner', e, this.snap.user))),
+      session.on('room_muted', (e) => this.roomEvent(e.room, roomEventText(this.t, 'room_muted', e, this.snap.user))),
     );
     this.typingTimer = setInterval(() => this.expireTyping(), 1_000);
   }
@@ -128,14 +142,29 @@ export class ChatStore {
   /** Opens a conversation: fetches its newest page the first time, and clears its unread count. */
   open(conv: string): void {
     this.patch({ current: conv, refusal: undefined });
+    this.atBottom = true; // a conversation opens at its newest message
+    const known = this.session.conversations.find((c) => c.conv === conv);
+    const { unreadFrom: _old, ...rest } = this.conv(conv);
+    this.convs.set(conv, known && known.unread > 0 ? { ...rest, unreadFrom: known.readSeq + 1 } : rest);
     this.markRead();
     const c = this.conv(conv);
     if (!c.loaded) void this.loadFirst(conv);
   }
 
-  /** Clears the open conversation's unread count (the user can see it). */
+  /**
+   * Tells the server the open conversation is read up to its newest message, when the reader can
+   * see it: the tab is visible and the list is scrolled to the bottom.
+   */
   markRead(): void {
+    if (!this.atBottom || (typeof document !== 'undefined' && document.visibilityState !== 'visible')) return;
     this.session.markRead(this.snap.current);
+  }
+
+  /** Whether the open conversation is scrolled to its newest message (the list reports it). */
+  setAtBottom(atBottom: boolean): void {
+    if (atBottom === this.atBottom) return;
+    this.atBottom = atBottom;
+    if (atBottom) this.markRead();
   }
 
   async loadOlder(conv: string): Promise<void> {
@@ -198,15 +227,24 @@ export class ChatStore {
   // ---- what the server says ----
 
   private onMessage(m: ChatMessage): void {
-    if (!shown(m.conv)) return;
     const c = this.conv(m.conv);
     this.setConv(m.conv, { items: mergeItems(c.items, [messageItem(m)]), typing: c.typing.filter((u) => u !== m.from) });
     this.typingUntil.get(m.conv)?.delete(m.from);
-    if (m.conv === this.snap.current && document.visibilityState === 'visible') this.markRead();
+    if (m.conv === this.snap.current) this.markRead();
+  }
+
+  private onRooms(rooms: RoomInfo[]): void {
+    const left = !this.snap.current.startsWith('#') || this.snap.current === LOBBY ? false : !rooms.some((r) => r.room.toLowerCase() === this.snap.current.toLowerCase());
+    this.patch({ rooms });
+    // Left (or removed from) the open room: back to the lobby.
+    if (left && this.snap.connection === 'online') this.open(LOBBY);
+  }
+
+  private roomEvent(room: string, text: string | undefined): void {
+    if (text && this.convs.has(room)) this.addSystem(room, text, 'notice');
   }
 
   private onTyping(conv: string, user: string): void {
-    if (!shown(conv)) return;
     let users = this.typingUntil.get(conv);
     if (!users) this.typingUntil.set(conv, (users = new Map()));
     users.set(user, Date.now() + TYPING_MS);
@@ -254,7 +292,7 @@ export class ChatStore {
 
   private unreadCounts(): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const c of this.session.conversations) if (c.unread > 0 && shown(c.conv)) out[c.conv] = c.unread;
+    for (const c of this.session.conversations) if (c.unread > 0) out[c.conv] = c.unread;
     return out;
   }
 
@@ -291,12 +329,4 @@ export class ChatStore {
       for (const l of this.listeners) l();
     });
   }
-}
-
-/**
- * The conversations this client shows: #lobby and private ones. Rooms (which the user may be in
- * through another client) are not shown here yet, so their messages and unread counts are left out.
- */
-function shown(conv: string): boolean {
-  return conv === LOBBY || conv.startsWith('@');
 }

@@ -83,3 +83,26 @@ export function itemTime(it: Item): number {
 export function startsDay(prev: Item | undefined, it: Item): boolean {
   return !prev || new Date(itemTime(prev)).toDateString() !== new Date(itemTime(it)).toDateString();
 }
+
+/**
+ * Puts a message's new state (an edit, delete or reaction, as an `update` carries it) in place of
+ * the row with its seq. A message not shown yet is left alone: its page, when fetched, has it
+ * as it is now. Returns the same array when the row is absent or already newer.
+ */
+export function updateItem(items: readonly Item[], m: ChatMessage): readonly Item[] {
+  const at = items.findIndex((it) => it.kind === 'msg' && it.m.seq === m.seq);
+  if (at === -1) return items;
+  const old = items[at] as Extract<Item, { kind: 'msg' }>;
+  if ((old.m.useq ?? 0) > (m.useq ?? 0)) return items;
+  const next = [...items];
+  next[at] = { ...old, m };
+  return next;
+}
+
+/** The reactions of a message as chips: emoji, count and whether `me` is among them, in the server's order. */
+export function reactionChips(m: ChatMessage, me: string): { emoji: string; count: number; mine: boolean; users: string[] }[] {
+  const lower = me.toLowerCase();
+  return Object.entries(m.reactions ?? {})
+    .filter(([, users]) => users.length > 0)
+    .map(([emoji, users]) => ({ emoji, count: users.length, mine: users.some((u) => u.toLowerCase() === lower), users }));
+}

@@ -13,6 +13,13 @@ import { MessageList } from './MessageList.js';
 import { alertsEnabled, setAlertsEnabled, watchPrivateMessages } from './notifier.js';
 import { OnlineList } from './OnlineList.js';
 import { Toasts } from './Toasts.js';
+import { ConfirmDialog, type Confirmation } from '../admin/ConfirmDialog.js';
+import { BrowseRooms } from '../rooms/BrowseRooms.js';
+import { CreateRoomDialog } from '../rooms/CreateRoomDialog.js';
+import { RoomList } from '../rooms/RoomList.js';
+import { RoomPanel } from '../rooms/RoomPanel.js';
+import { MessageActionsContext } from './message-actions-context.js';
+import { useMessageActions } from './use-message-actions.js';
 
 const narrow = () => window.matchMedia('(max-width: 760px)').matches;
 
@@ -26,6 +33,8 @@ export function ChatScreen({ store, onLogout }: { store: ChatStore; onLogout: ()
   const [dragging, setDragging] = useState(false);
   const [lightbox, setLightbox] = useState<{ src: string; name: string } | undefined>();
   const [restore, setRestore] = useState<{ text: string; n: number } | undefined>();
+  const [dialog, setDialog] = useState<'create' | 'browse' | 'room' | undefined>();
+  const [confirm, setConfirm] = useState<Confirmation | undefined>();
   const chatWindow = useRef<HTMLElement>(null);
   const conv = s.convs[s.current] ?? { conv: s.current, items: [], loaded: false, loadingOlder: false, hasOlder: true, typing: [] };
   const token = store.session.sessionToken ?? '';
@@ -108,7 +117,9 @@ export function ChatScreen({ store, onLogout }: { store: ChatStore; onLogout: ()
   );
 
   const peer = s.current.startsWith('@') ? s.current.slice(1) : undefined;
-  const title = peer ? peer : t('chat.lobby');
+  const room = s.rooms.find((r) => r.room.toLowerCase() === s.current.toLowerCase());
+  const title = peer ? peer : room ? room.room.slice(1) : t('chat.lobby');
+  const actions = useMessageActions(store, t, s.user, s.role, room, setConfirm);
   const refusal = s.refusal?.conv === s.current ? s.refusal : undefined;
   const muted = s.mutedUntil !== null;
   const typing = conv.typing.filter((u) => u !== s.user);
@@ -122,10 +133,25 @@ export function ChatScreen({ store, onLogout }: { store: ChatStore; onLogout: ()
         </div>
         <h1 className="conv-title" data-testid="conv-title" data-conv={s.current}>
           {peer ? <span className="conv-kind">@</span> : <Icon name="hash" size={18} />}
-          {title}
+          <span className="conv-name">{title}</span>
+          {room?.private && (
+            <span className="lock" role="img" aria-label={t('rooms.private')} title={t('rooms.private')}>
+              <Icon name="lock" size={14} />
+            </span>
+          )}
+          {room && (
+            <span className="conv-topic" data-testid="room-topic">
+              {room.topic}
+            </span>
+          )}
         </h1>
         <div className="topbar-actions">
           <span className={`conn-dot ${s.connection}`} title={t(`connection.${s.connection}`)} aria-label={t(`connection.${s.connection}`)} role="img" />
+          {room && (
+            <button type="button" className="icon-button" aria-label={t('rooms.panel')} title={t('rooms.panel')} onClick={() => setDialog('room')} data-testid="room-panel-button">
+              <Icon name="info" />
+            </button>
+          )}
           <LanguageSwitch compact />
           <button
             type="button"
@@ -176,7 +202,9 @@ export function ChatScreen({ store, onLogout }: { store: ChatStore; onLogout: ()
             if (files.length) void sendFiles(files).catch(() => undefined);
           }}
         >
-          <MessageList conv={conv} me={s.user} token={token} onLoadOlder={() => void store.loadOlder(s.current)} onOpenImage={(src, name) => setLightbox({ src, name })} />
+          <MessageActionsContext.Provider value={actions}>
+            <MessageList conv={conv} me={s.user} token={token} onLoadOlder={() => void store.loadOlder(s.current)} onOpenImage={(src, name) => setLightbox({ src, name })} onAtBottom={(b) => store.setAtBottom(b)} />
+          </MessageActionsContext.Provider>
           <div className="typing-line" aria-live="polite">
             {typing.length > 0 && (
               <>
@@ -201,7 +229,7 @@ export function ChatScreen({ store, onLogout }: { store: ChatStore; onLogout: ()
           {muted && !refusal && <div className="muted-hint" role="status">{s.mutedUntil === 'forever' ? t('moderation.mutedForever') : t('moderation.mutedUntil', { time: new Date(s.mutedUntil as number).toLocaleString() })}</div>}
           <Composer
             conv={s.current}
-            placeholder={peer ? t('composer.placeholderPrivate', { user: peer }) : t('composer.placeholderLobby')}
+            placeholder={peer ? t('composer.placeholderPrivate', { user: peer }) : room ? t('composer.placeholderRoom', { room: room.room }) : t('composer.placeholderLobby')}
             disabled={false}
             onSend={(text) => sendText(text)}
             onSticker={(name) => void store.send({ sticker: name }).catch(() => undefined)}
@@ -219,7 +247,14 @@ export function ChatScreen({ store, onLogout }: { store: ChatStore; onLogout: ()
         </main>
         {showList && (
           <aside id="online-panel" className="online-panel">
-            <OnlineList me={s.user} online={s.online} current={s.current} unread={s.unread} onOpen={open} />
+            <OnlineList
+              me={s.user}
+              online={s.online}
+              current={s.current}
+              unread={s.unread}
+              onOpen={open}
+              rooms={<RoomList rooms={s.rooms} current={s.current} unread={s.unread} onOpen={open} onCreate={() => setDialog('create')} onBrowse={() => setDialog('browse')} />}
+            />
           </aside>
         )}
       </div>
@@ -231,6 +266,28 @@ export function ChatScreen({ store, onLogout }: { store: ChatStore; onLogout: ()
           </button>
         </div>
       )}
+      {dialog === 'create' && (
+        <CreateRoomDialog
+          store={store}
+          onClose={() => setDialog(undefined)}
+          onCreated={(r) => {
+            setDialog(undefined);
+            open(r);
+          }}
+        />
+      )}
+      {dialog === 'browse' && (
+        <BrowseRooms
+          store={store}
+          onClose={() => setDialog(undefined)}
+          onOpen={(r) => {
+            setDialog(undefined);
+            open(r);
+          }}
+        />
+      )}
+      {dialog === 'room' && room && <RoomPanel store={store} room={room} me={s.user} role={s.role} onClose={() => setDialog(undefined)} />}
+      <ConfirmDialog confirm={confirm} onClose={() => setConfirm(undefined)} />
       <Toasts toasts={s.toasts} />
     </div>
   );

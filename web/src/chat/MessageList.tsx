@@ -11,6 +11,8 @@ interface Props {
   token: string;
   onLoadOlder: () => void;
   onOpenImage: (src: string, name: string) => void;
+  /** Whether the reader is at the newest message (read markers move only then). */
+  onAtBottom?: (atBottom: boolean) => void;
 }
 
 /**
@@ -19,7 +21,7 @@ interface Props {
  * while the reader is at the bottom, keeps the reader's place when older pages arrive above, and
  * asks for the next older page when the reader nears the top.
  */
-export function MessageList({ conv, me, token, onLoadOlder, onOpenImage }: Props) {
+export function MessageList({ conv, me, token, onLoadOlder, onOpenImage, onAtBottom }: Props) {
   const { t } = useTranslation();
   const scroller = useRef<HTMLDivElement>(null);
   const items = conv.items;
@@ -52,8 +54,14 @@ export function MessageList({ conv, me, token, onLoadOlder, onOpenImage }: Props
   }, [first, conv.hasOlder, conv.loadingOlder, conv.loaded, conv.conv, onLoadOlder]);
 
   const rows = virtualizer.getVirtualItems();
+  const from = conv.unreadFrom;
+  const firstUnread = from === undefined ? -1 : items.findIndex((it) => it.kind === 'msg' && it.m.seq >= from && it.m.from !== me);
+  const reportBottom = () => {
+    const el = scroller.current;
+    if (el && onAtBottom) onAtBottom(el.scrollHeight - el.scrollTop - el.clientHeight < 48);
+  };
   return (
-    <div className="message-scroller" ref={scroller} role="log" aria-live="polite" aria-relevant="additions" aria-label={t('chat.messages')} tabIndex={0} data-testid="message-list">
+    <div className="message-scroller" ref={scroller} onScroll={reportBottom} role="log" aria-live="polite" aria-relevant="additions" aria-label={t('chat.messages')} tabIndex={0} data-testid="message-list">
       {conv.loadingOlder && <div className="loading-older">{t('chat.loadingOlder')}</div>}
       {conv.loaded && items.length === 0 && <div className="empty">{t('chat.empty')}</div>}
       <div className="message-canvas" style={{ height: virtualizer.getTotalSize() }}>
@@ -62,7 +70,7 @@ export function MessageList({ conv, me, token, onLoadOlder, onOpenImage }: Props
           const item = items[r.index]!;
           return (
             <div key={r.key} data-index={r.index} ref={virtualizer.measureElement} className="row-slot" style={{ transform: `translateY(${r.start}px)` }}>
-              <MessageRow item={item} head={startsGroup(items[r.index - 1], item) || startsDay(items[r.index - 1], item)} day={startsDay(items[r.index - 1], item)} me={me} token={token} onOpenImage={onOpenImage} />
+              <MessageRow item={item} head={startsGroup(items[r.index - 1], item) || startsDay(items[r.index - 1], item) || r.index === firstUnread} day={startsDay(items[r.index - 1], item)} unreadDivider={r.index === firstUnread} me={me} token={token} onOpenImage={onOpenImage} />
             </div>
           );
         })}

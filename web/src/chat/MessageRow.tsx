@@ -1,4 +1,4 @@
-import { memo } from 'react';
+import { memo, useContext, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { STICKERS, isSticker } from '../../../src/protocol/stickers.js';
 import type { Item } from '../app/timeline.js';
@@ -6,6 +6,10 @@ import { FileMessage } from '../files/FileMessage.js';
 import { STICKER_ART } from '../stickers/sticker-art.js';
 import { dayLabel, initial, messageTime, nameHue } from './format.js';
 import { linkify } from './linkify.js';
+import { MessageActions } from './MessageActions.js';
+import { MessageActionsContext } from './message-actions-context.js';
+import { MessageEditor } from './MessageEditor.js';
+import { Reactions } from './Reactions.js';
 
 export interface RowProps {
   item: Item;
@@ -13,22 +17,31 @@ export interface RowProps {
   head: boolean;
   /** The first row of a day: a divider with the date goes above it. */
   day?: boolean;
+  /** The first unread message: a "new messages" divider goes above it. */
+  unreadDivider?: boolean;
   me: string;
   token: string;
   onOpenImage: (src: string, name: string) => void;
 }
 
 /** One row of the conversation. Every text is rendered as text: nothing is parsed as HTML. */
-export const MessageRow = memo(function MessageRow({ day, ...props }: RowProps) {
+export const MessageRow = memo(function MessageRow({ day, unreadDivider, ...props }: RowProps) {
   const { t, i18n } = useTranslation();
   const row = <Row {...props} />;
-  if (!day) return row;
+  if (!day && !unreadDivider) return row;
   const ts = props.item.kind === 'msg' ? props.item.m.ts : props.item.ts;
   return (
     <>
-      <div className="day-divider" role="separator">
-        <span>{dayLabel(ts, i18n.language, { today: t('chat.today'), yesterday: t('chat.yesterday') })}</span>
-      </div>
+      {day && (
+        <div className="day-divider" role="separator">
+          <span>{dayLabel(ts, i18n.language, { today: t('chat.today'), yesterday: t('chat.yesterday') })}</span>
+        </div>
+      )}
+      {unreadDivider && (
+        <div className="unread-divider" role="separator" data-testid="unread-divider">
+          <span>{t('msg.newMessages')}</span>
+        </div>
+      )}
       {row}
     </>
   );
@@ -36,6 +49,8 @@ export const MessageRow = memo(function MessageRow({ day, ...props }: RowProps) 
 
 function Row({ item, head, me, token, onOpenImage }: Omit<RowProps, 'day'>) {
   const { t, i18n } = useTranslation();
+  const api = useContext(MessageActionsContext);
+  const [editing, setEditing] = useState(false);
   if (item.kind === 'system') {
     return (
       <div className={`row system ${item.tone} ${item.from ? 'announce' : ''}`} role="note">
@@ -51,7 +66,13 @@ function Row({ item, head, me, token, onOpenImage }: Omit<RowProps, 'day'>) {
   const body = item.kind === 'msg' ? item.m : { ...item.content, file: undefined };
   let content: React.ReactNode;
   let kind = 'text';
-  if ('sticker' in body && body.sticker && isSticker(body.sticker)) {
+  const stored = item.kind === 'msg' ? item.m : undefined;
+  if (stored?.deleted) {
+    kind = 'deleted';
+    content = <p className="msg-deleted">{t('msg.deleted')}</p>;
+  } else if (stored && editing && api) {
+    content = <MessageEditor initial={stored.text ?? ''} onSave={(text) => api.edit(stored, text)} onCancel={() => setEditing(false)} />;
+  } else if ('sticker' in body && body.sticker && isSticker(body.sticker)) {
     kind = 'sticker';
     content = <img className="sticker" src={STICKER_ART[body.sticker]} alt={t('sticker.alt', { name: body.sticker, emoji: STICKERS[body.sticker] })} width={96} height={96} />;
   } else if (item.kind === 'msg' && item.m.file) {
@@ -77,7 +98,7 @@ function Row({ item, head, me, token, onOpenImage }: Omit<RowProps, 'day'>) {
     );
   }
   return (
-    <div className={`row msg ${own ? 'own' : 'other'} ${head ? 'head' : 'cont'} ${pending ? 'pending' : ''}`} data-kind={kind} data-from={from}>
+    <div className={`row msg ${own ? 'own' : 'other'} ${head ? 'head' : 'cont'} ${pending ? 'pending' : ''} ${editing ? 'editing' : ''}`} data-kind={kind} data-from={from} data-seq={stored?.seq}>
       {!own && (head ? <span className="avatar" aria-hidden="true" style={{ '--hue': nameHue(from) } as React.CSSProperties}>{initial(from)}</span> : <span className="avatar-gap" />)}
       <div className="bubble-col">
         {head && (
@@ -87,9 +108,18 @@ function Row({ item, head, me, token, onOpenImage }: Omit<RowProps, 'day'>) {
             {pending && <span className="sending">{t('chat.sending')}</span>}
           </div>
         )}
-        <div className={`bubble ${kind}`} title={head ? undefined : new Date(ts).toLocaleString(i18n.language)}>
-          {content}
+        <div className="bubble-line">
+          <div className={`bubble ${kind}`} title={head ? undefined : new Date(ts).toLocaleString(i18n.language)} tabIndex={stored && api ? -1 : undefined}>
+            {content}
+            {stored?.edited_ts !== undefined && !stored.deleted && !editing && (
+              <span className="edited" title={new Date(stored.edited_ts).toLocaleString(i18n.language)}>
+                {t('msg.edited')}
+              </span>
+            )}
+          </div>
+          {stored && !editing && <MessageActions m={stored} onEdit={() => setEditing(true)} />}
         </div>
+        {stored && !stored.deleted && <Reactions m={stored} />}
       </div>
     </div>
   );

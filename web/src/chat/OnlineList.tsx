@@ -9,13 +9,15 @@ interface Props {
   current: string;
   unread: Readonly<Record<string, number>>;
   onOpen: (conv: string) => void;
+  /** The rooms section, between [group] and the people online. */
+  rooms?: React.ReactNode;
 }
 
 /**
  * Who is online, with `[group]` (the lobby) first; a click opens the conversation. Private
  * conversations with unread messages from users who went offline stay listed until read.
  */
-export function OnlineList({ me, online, current, unread, onOpen }: Props) {
+export function OnlineList({ me, online, current, unread, onOpen, rooms }: Props) {
   const { t } = useTranslation();
   const key = (name: string) => name.toLowerCase();
   const onlineKeys = new Set(online.map((u) => key(u.user)));
@@ -51,11 +53,12 @@ export function OnlineList({ me, online, current, unread, onOpen }: Props) {
   };
   return (
     <nav className="online-list" aria-label={t('online.title')}>
+      <ul className="group-entry">{entry(LOBBY, t('online.group'), { group: true })}</ul>
+      {rooms}
       <h2 className="online-title">
         {t('online.title')} <span className="count" data-testid="online-count">{online.length}</span>
       </h2>
       <ul>
-        {entry(LOBBY, t('online.group'), { group: true })}
         {others.map((u) => entry(`@${u.user}`, u.user, { role: u.role, self: u.user === me }))}
         {offlineUnread.map((c) => entry(c, c.slice(1), { offline: true }))}
       </ul>
