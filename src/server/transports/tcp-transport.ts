@@ -1,10 +1,9 @@
-import net from 'node:net';
-import tls from 'node:tls';
+import type net from 'node:net';
 import { LineDecoder, MAX_LINE_BYTES } from '../../protocol/index.js';
 import type { Logger } from '../core/config.js';
 import type { Peer, PeerHandler } from '../core/peer.js';
-import { CLOSE_GRACE_MS, TransportPeer } from './transport-peer.js';
-import { TurnBuffer } from './write-coalescer.js';
+import { SocketListener, socketConduit } from './socket-listener.js';
+import { TransportPeer } from './transport-peer.js';
 
 export interface TcpTransportOptions {
   host: string;
@@ -20,65 +19,35 @@ let nextId = 0;
 
 /** The native transport: one JSON object per line over TCP. */
 export class TcpTransport {
-  private readonly server: net.Server;
-  private readonly sockets = new Set<net.Socket>();
+  private readonly listener: SocketListener;
 
   constructor(
     private readonly connect: (peer: Peer) => PeerHandler,
     private readonly options: TcpTransportOptions,
     private readonly logger: Logger,
   ) {
-    this.server = options.tls
-      ? tls.createServer({ key: options.tls.key, cert: options.tls.cert, noDelay: true }, (socket) => this.accept(socket))
-      : net.createServer({ noDelay: true }, (socket) => this.accept(socket));
-    this.server.on('tlsClientError', (err: Error) => logger.debug({ err: err.message }, 'TLS handshake failed'));
+    this.listener = new SocketListener(options, (socket) => this.accept(socket), logger);
   }
 
   listen(): Promise<net.AddressInfo> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen({ host: this.options.host, port: this.options.port }, () => {
-        this.server.off('error', reject);
-        resolve(this.server.address() as net.AddressInfo);
-      });
-    });
+    return this.listener.listen();
   }
 
   get connections(): number {
-    return this.sockets.size;
+    return this.listener.connections;
   }
 
   /** Stops accepting; open connections are the core's to close. Resolves when all are gone. */
-  async close(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    setTimeout(() => {
-      for (const s of this.sockets) s.destroy();
-    }, CLOSE_GRACE_MS).unref();
-    await closed;
+  close(): Promise<void> {
+    return this.listener.close();
   }
 
   private accept(socket: net.Socket): void {
-    this.sockets.add(socket);
-    socket.setKeepAlive(true, 60_000);
-    const outgoing = new TurnBuffer((data) => {
-      if (!socket.destroyed) socket.write(data);
-    });
     const peer = new TransportPeer(
       `tcp-${++nextId}`,
       socket.remoteAddress ?? 'unknown',
       'tcp',
-      {
-        queued: () => socket.writableLength + outgoing.pending,
-        isOpen: () => !socket.destroyed,
-        send: (data, lazy) => outgoing.push(data, lazy),
-        finish: (last) => {
-          decoder.stop();
-          outgoing.flush();
-          if (last) socket.end(last);
-          else socket.end();
-          setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
-        },
-      },
+      socketConduit(socket, () => decoder.stop()),
       this.options.maxOutboundBytes,
       this.logger,
     );
@@ -90,7 +59,6 @@ export class TcpTransport {
     socket.on('data', (chunk: Buffer) => decoder.write(chunk));
     socket.on('error', (err) => this.logger.debug({ peer: peer.id, err: err.message }, 'socket error'));
     socket.on('close', () => {
-      this.sockets.delete(socket);
       decoder.stop();
       peer.gone();
     });

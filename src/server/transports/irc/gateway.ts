@@ -35,13 +35,12 @@
  * password, nick = account) or SASL PLAIN; REGISTER (draft/account-registration) creates an
  * account. docs/irc.md is the user's guide.
  */
-import net from 'node:net';
-import tls from 'node:tls';
+import type net from 'node:net';
 import type { ChatService } from '../../core/chat-service.js';
 import type { Logger } from '../../core/config.js';
-import { TurnBuffer } from '../write-coalescer.js';
+import { SocketListener, socketConduit } from '../socket-listener.js';
 import type { GatewayContext } from './context.js';
-import { CLOSE_GRACE_MS, IrcPeer } from './irc-peer.js';
+import { IrcPeer } from './irc-peer.js';
 import { IrcLineReader } from './line-reader.js';
 import { IrcSession } from './session.js';
 import { updateMemory } from './updates.js';
@@ -60,8 +59,7 @@ export interface IrcGatewayOptions {
 let nextId = 0;
 
 export class IrcGateway {
-  private readonly server: net.Server;
-  private readonly sockets = new Set<net.Socket>();
+  private readonly listener: SocketListener;
   private readonly ctx: GatewayContext;
 
   constructor(
@@ -80,58 +78,29 @@ export class IrcGateway {
       sessions: new Set(),
       updates: updateMemory(),
     };
-    this.server = options.tls
-      ? tls.createServer({ key: options.tls.key, cert: options.tls.cert, noDelay: true }, (socket) => this.accept(socket))
-      : net.createServer({ noDelay: true }, (socket) => this.accept(socket));
-    this.server.on('tlsClientError', (err: Error) => logger.debug({ err: err.message }, 'IRC TLS handshake failed'));
+    this.listener = new SocketListener({ ...options, label: 'IRC' }, (socket) => this.accept(socket), logger);
   }
 
   listen(): Promise<net.AddressInfo> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen({ host: this.options.host, port: this.options.port }, () => {
-        this.server.off('error', reject);
-        resolve(this.server.address() as net.AddressInfo);
-      });
-    });
+    return this.listener.listen();
   }
 
   get connections(): number {
-    return this.sockets.size;
+    return this.listener.connections;
   }
 
   /** Stops accepting; open connections are the core's to close (shutdown). Resolves when all are gone. */
-  async close(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    setTimeout(() => {
-      for (const s of this.sockets) s.destroy();
-    }, CLOSE_GRACE_MS).unref();
-    await closed;
+  close(): Promise<void> {
+    return this.listener.close();
   }
 
   private accept(socket: net.Socket): void {
-    this.sockets.add(socket);
-    socket.setKeepAlive(true, 60_000);
     // Lines are read only once the session exists (the data handler is added after it).
     const reader = new IrcLineReader((e) => session.onLine(e));
-    const outgoing = new TurnBuffer((data) => {
-      if (!socket.destroyed) socket.write(data);
-    });
     const peer = new IrcPeer(
       `irc-${++nextId}`,
       socket.remoteAddress ?? 'unknown',
-      {
-        queued: () => socket.writableLength + outgoing.pending,
-        isOpen: () => !socket.destroyed,
-        send: (data) => outgoing.push(data),
-        finish: (last) => {
-          reader.stop();
-          outgoing.flush();
-          if (last) socket.end(last);
-          else socket.end();
-          setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
-        },
-      },
+      socketConduit(socket, () => reader.stop()),
       this.options.maxOutboundBytes,
       this.logger,
     );
@@ -140,7 +109,6 @@ export class IrcGateway {
     socket.on('data', (chunk: Buffer) => reader.write(chunk));
     socket.on('error', (err) => this.logger.debug({ peer: peer.id, err: err.message }, 'IRC socket error'));
     socket.on('close', () => {
-      this.sockets.delete(socket);
       reader.stop();
       peer.gone();
     });
