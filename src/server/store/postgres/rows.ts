@@ -46,12 +46,6 @@ export interface MemberRow {
   muted_until: number | null;
 }
 
-export interface ReactionRow {
-  seq: number;
-  emoji: string;
-  user_name: string;
-}
-
 export const FOREVER = -1;
 
 export function toUser(row: UserRow | undefined): UserRecord | null {
@@ -82,21 +76,6 @@ export function toMessage(r: MessageRow): StoredMessage {
   if (r.deleted) m.deleted = true;
   if (r.useq != null) m.useq = r.useq;
   return m;
-}
-
-/** Puts reactions (ordered by seq, then oldest first) on the messages they belong to. */
-export function attachReactions(messages: StoredMessage[], rows: ReactionRow[]): StoredMessage[] {
-  const bySeq = new Map<number, Record<string, string[]>>();
-  for (const r of rows) {
-    let map = bySeq.get(r.seq);
-    if (!map) bySeq.set(r.seq, (map = {}));
-    (map[r.emoji] ??= []).push(r.user_name);
-  }
-  for (const m of messages) {
-    const reactions = bySeq.get(m.seq);
-    if (reactions) m.reactions = reactions;
-  }
-  return messages;
 }
 
 export function toRoom(r: RoomRow): RoomRecord {

@@ -26,6 +26,7 @@ import {
   type UserPatch,
   type UserRecord,
 } from '../port.js';
+import { attachReactions, type ReactionRow } from '../reactions.js';
 import { dmParties } from '../../core/conversations.js';
 import { MIGRATIONS } from './migrations.js';
 import { fromMuted, toMember, toMessage, toRoom, toUser, type MemberRow, type MessageRow, type RoomRow, type UserRow } from './rows.js';
@@ -341,19 +342,8 @@ export class SqliteStore implements Store {
   private withReactionsAll(conv: string, messages: StoredMessage[]): StoredMessage[] {
     if (messages.length === 0) return messages;
     const seqs = messages.map((m) => m.seq);
-    const rows = this.stmt.reactionsIn.all(conv, Math.min(...seqs), Math.max(...seqs)) as { seq: number; emoji: string; user_name: string }[];
-    if (rows.length === 0) return messages;
-    const bySeq = new Map<number, Record<string, string[]>>();
-    for (const r of rows) {
-      let map = bySeq.get(r.seq);
-      if (!map) bySeq.set(r.seq, (map = {}));
-      (map[r.emoji] ??= []).push(r.user_name);
-    }
-    for (const m of messages) {
-      const reactions = bySeq.get(m.seq);
-      if (reactions) m.reactions = reactions;
-    }
-    return messages;
+    const rows = this.stmt.reactionsIn.all(conv, Math.min(...seqs), Math.max(...seqs)) as ReactionRow[];
+    return rows.length === 0 ? messages : attachReactions(messages, rows);
   }
 
   private withReactions(m: StoredMessage): StoredMessage {
