@@ -42,10 +42,22 @@ export function parseRequest(text: string): ParseResult {
 /** Checks the fields of one op's request (everything but `id` and `op`); never throws. */
 export function parseRequestBody<O extends Op>(op: O, fields: unknown): RequestBody<O> | ProtocolError {
   const parsed = REQUEST_SCHEMAS[op].safeParse(fields);
-  if (parsed.success) return parsed.data as RequestBody<O>;
+  if (parsed.success) {
+    // No field of ours may hold U+0000: PostgreSQL text cannot store it, and no name, text or
+    // cid needs it.
+    if (hasNul(parsed.data)) return new ProtocolError('BAD_REQUEST', `${op}: a field contains the character U+0000`);
+    return parsed.data as RequestBody<O>;
+  }
   const issue = parsed.error.issues[0];
   const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
   return new ProtocolError('BAD_REQUEST', `${op}: ${where}${issue?.message ?? 'invalid request'}`);
+}
+
+/** Whether a checked request body (strings, numbers, small objects) holds U+0000 anywhere. */
+function hasNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\0');
+  if (typeof value !== 'object' || value === null) return false;
+  return Object.values(value).some(hasNul);
 }
 
 function bad(id: RequestId | undefined, message: string): ParseResult {

@@ -10,11 +10,13 @@ const str = z.string();
 const user = z.string().min(1).max(256);
 const cid = z.string().min(1).max(MAX_CID_CHARS);
 const reason = z.string().max(1000).optional();
-const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+// Sequence numbers stay below 2^31: PostgreSQL keeps them as INTEGER.
+const MAX_SEQ = 2 ** 31 - 1;
+const seq = z.number().int().min(0).max(MAX_SEQ);
 const conv = z.string().min(1).max(300);
 const room = z.string().min(1).max(100);
 const minutes = z.number().positive().max(10 * 365 * 24 * 60);
-const messageRef = { conv, seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER) };
+const messageRef = { conv, seq: z.number().int().min(1).max(MAX_SEQ) };
 
 export const REQUEST_SCHEMAS = {
   hello: z.strictObject({ client: z.string().max(200).optional() }),

@@ -56,12 +56,15 @@ export function parseMessage(line: string): IrcMessage | undefined {
  * it needs it (empty, a space, a leading ':') and whenever it is not the only one: that is how
  * numerics and most servers write their final text, and every parser reads both forms alike.
  */
+const LINE_BREAKERS = /[\r\n\0]/g;
+
 export function formatMessage(source: string | undefined, command: string, params: readonly string[], tags?: string): string {
   let line = tags ? `@${tags} ` : '';
   if (source !== undefined) line += `:${source} `;
   line += command;
   for (let i = 0; i < params.length; i++) {
-    const p = params[i]!;
+    // Whatever a parameter holds, it cannot end the line early (CR, LF) or cut it (NUL).
+    const p = params[i]!.replace(LINE_BREAKERS, '');
     const last = i === params.length - 1;
     line += last && (p === '' || p.includes(' ') || p.startsWith(':') || i > 0) ? ` :${p}` : ` ${p}`;
   }

@@ -124,6 +124,31 @@ async function who(s: IrcSession, m: { params: string[] }): Promise<void> {
 /** A nick or a glob (`*`, `?`) compared the way Banter compares names. */
 function maskMatcher(mask: string): (name: string) => boolean {
   if (!/[*?]/.test(mask)) return isValidName(mask) ? (name) => nameKey(name) === nameKey(mask) : () => false;
-  const re = new RegExp(`^${nameKey(mask).replace(/[.+^${}()|[\]\\-]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'u');
-  return (name) => re.test(nameKey(name));
+  const pattern = [...nameKey(mask)];
+  return (name) => globMatch(pattern, [...nameKey(name)]);
+}
+
+/**
+ * `*` and `?` matching in O(pattern x text) at worst, with one backtrack point: a RegExp built
+ * from a mask like `*a*a*a*…!` backtracks exponentially and would stall the server.
+ */
+function globMatch(p: string[], t: string[]): boolean {
+  let i = 0;
+  let j = 0;
+  let star = -1;
+  let mark = 0;
+  while (j < t.length) {
+    if (i < p.length && (p[i] === '?' || p[i] === t[j])) {
+      i++;
+      j++;
+    } else if (i < p.length && p[i] === '*') {
+      star = i++;
+      mark = j;
+    } else if (star >= 0) {
+      i = star + 1;
+      j = ++mark;
+    } else return false;
+  }
+  while (i < p.length && p[i] === '*') i++;
+  return i === p.length;
 }

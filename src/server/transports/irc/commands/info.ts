@@ -6,6 +6,9 @@ import { lusers, motd } from '../welcome.js';
 import type { IrcCommandTable } from './command.js';
 import { MAX_REASON_CHARS } from '../../../../protocol/index.js';
 
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/g;
+
 /** WHOIS looks for shared rooms among this many of the asker's rooms (a `members` request each). */
 const MAX_WHOIS_ROOMS = 20;
 
@@ -63,7 +66,9 @@ export const infoCommands: IrcCommandTable = {
     registered: true,
     run: (s, m) => {
       const key = s.core.user!.record.key;
-      const message = m.params[0] ? [...m.params[0]].slice(0, MAX_REASON_CHARS).join('') : undefined;
+      // Control characters (a bare CR above all) would reach other clients as forged lines.
+      const text = m.params[0]?.replace(CONTROL_CHARS, '');
+      const message = text ? [...text].slice(0, MAX_REASON_CHARS).join('') : undefined;
       if (message === undefined) s.ctx.away.delete(key);
       else s.ctx.away.set(key, message);
       s.numeric(message === undefined ? RPL.UNAWAY : RPL.NOWAWAY, message === undefined ? 'You are no longer marked as being away' : 'You have been marked as being away');
