@@ -97,6 +97,11 @@ describe('rooms', () => {
     assert.equal(err.code, 'MUTED');
     assert.equal(err.until, muted.until);
     await other.client.request('send', { to: '#lobby', text: 'I can still talk here' });
+    // Nor does the muted member's typing reach the room (it is dropped, not refused).
+    const typing = record(member.client, 'typing');
+    await other.client.request('typing', { to: name });
+    await settle();
+    assert.deepEqual(typing.filter((t) => t.conv === name), [], 'no typing from a member muted in the room');
     const members = await member.client.request('members', { room: name });
     // In order of joining; the create and two joins within one millisecond may come in any order.
     const byName = (rows: unknown[][]) => rows.sort((a, b) => String(a[0]).localeCompare(String(b[0])));
@@ -109,6 +114,8 @@ describe('rooms', () => {
       ]),
     );
     await owner.client.request('room_unmute', { room: name, user: other.name });
+    await other.client.request('typing', { to: name });
+    await waitUntil(() => typing.some((t) => t.conv === name && t.user === other.name), 'typing once unmuted');
     await other.client.request('send', { to: name, text: 'back' });
 
     // Remove: the removed member is told, and is out.

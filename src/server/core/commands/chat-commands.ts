@@ -1,6 +1,7 @@
 import { encodeEvent } from '../../../protocol/index.js';
 import type { CommandTable } from './command.js';
 import { refuseIfMuted, takeAllowance } from './guards.js';
+import { activeMute } from '../rooms.js';
 
 export const chatCommands: CommandTable<'send' | 'history' | 'who' | 'convs' | 'typing'> = {
   send: {
@@ -57,6 +58,8 @@ export const chatCommands: CommandTable<'send' | 'history' | 'who' | 'convs' | '
       // Typing is a hint: over its allowance it is dropped, not refused (and costs no lookup).
       if (!me.typingBucket.take().ok || s.chat.activeMute(me.record) !== null) return {};
       const conv = await s.chat.messages.resolve(me.record, to);
+      // Nor does a member muted within the room type there.
+      if (conv.member && activeMute(conv.member.mutedUntil) !== null) return {};
       if (!conv.peer) {
         const line = encodeEvent('typing', { conv: conv.asSeenBy, user: me.record.name });
         const audience = conv.room ? { to: 'room' as const, key: conv.key, exceptUser: me.record.key } : { to: 'all' as const, exceptUser: me.record.key };
