@@ -27,8 +27,7 @@ import {
   type UserRecord,
 } from '../port.js';
 import { MIGRATIONS } from './migrations.js';
-import { attachReactions, type ReactionRow } from '../reactions.js';
-import { fromMuted, toMember, toMessage, toRoom, toUser, type MemberRow, type MessageRow, type RoomRow, type UserRow } from './rows.js';
+import { attachReactions, fromMuted, toMember, toMessage, toRoom, toUser, type MemberRow, type MessageRow, type RoomRow, type ReactionRow, type UserRow } from '../rows.js';
 
 export interface PostgresStoreOptions {
   /** Schema to keep the tables in (created if missing); default: the server's search_path. */

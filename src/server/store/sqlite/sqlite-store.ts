@@ -26,10 +26,9 @@ import {
   type UserPatch,
   type UserRecord,
 } from '../port.js';
-import { attachReactions, type ReactionRow } from '../reactions.js';
 import { dmParties } from '../../core/conversations.js';
 import { MIGRATIONS } from './migrations.js';
-import { fromMuted, toMember, toMessage, toRoom, toUser, type MemberRow, type MessageRow, type RoomRow, type UserRow } from './rows.js';
+import { attachReactions, fromMuted, toMember, toMessage, toRoom, toUser, type MemberRow, type MessageRow, type RoomRow, type ReactionRow, type UserRow } from '../rows.js';
 
 export interface SqliteStoreOptions {
   /** "full" fsyncs every commit (survives power loss); "normal" survives a process crash only. */

@@ -1,7 +1,11 @@
-import type { MutedUntil, Role } from '../../../protocol/index.js';
-import type { NewMessage, RoomMember, RoomRecord, StoredMessage, UserRecord } from '../port.js';
+import type { MutedUntil, Role } from '../../protocol/index.js';
+import type { NewMessage, RoomMember, RoomRecord, StoredMessage, UserRecord } from './port.js';
 
-/** Rows as PostgreSQL returns them (BIGINT as numbers, see TYPES), and their conversion to the port's records. */
+/**
+ * Rows as both adapters read them, and their conversion to the port's records. The schemas match
+ * column for column; flags are 0/1 in SQLite and booleans in PostgreSQL (whose BIGINTs are read as
+ * numbers: postgres-store.ts TYPES).
+ */
 
 export interface UserRow {
   id: number;
@@ -24,7 +28,7 @@ export interface MessageRow {
   body: string;
   cid: string | null;
   edited_ts?: number | null;
-  deleted?: boolean;
+  deleted?: boolean | number;
   useq?: number | null;
 }
 
@@ -32,7 +36,7 @@ export interface RoomRow {
   key: string;
   name: string;
   topic: string;
-  private: boolean;
+  private: boolean | number;
   owner_id: number;
   owner_name: string;
   created_at: number;
@@ -79,9 +83,31 @@ export function toMessage(r: MessageRow): StoredMessage {
 }
 
 export function toRoom(r: RoomRow): RoomRecord {
-  return { key: r.key, name: r.name, topic: r.topic, private: r.private, ownerId: r.owner_id, ownerName: r.owner_name, createdAt: r.created_at };
+  return { key: r.key, name: r.name, topic: r.topic, private: Boolean(r.private), ownerId: r.owner_id, ownerName: r.owner_name, createdAt: r.created_at };
 }
 
 export function toMember(r: MemberRow): RoomMember {
   return { userId: r.user_id, name: r.name, key: r.key, joinedAt: r.joined_at, mutedUntil: toMuted(r.muted_until) };
+}
+
+/** One reaction as both adapters read it: ordered by seq, then oldest first. */
+export interface ReactionRow {
+  seq: number;
+  emoji: string;
+  user_name: string;
+}
+
+/** Puts reactions on the messages they belong to (messages keep the order they are given in). */
+export function attachReactions(messages: StoredMessage[], rows: ReactionRow[]): StoredMessage[] {
+  const bySeq = new Map<number, Record<string, string[]>>();
+  for (const r of rows) {
+    let map = bySeq.get(r.seq);
+    if (!map) bySeq.set(r.seq, (map = {}));
+    (map[r.emoji] ??= []).push(r.user_name);
+  }
+  for (const m of messages) {
+    const reactions = bySeq.get(m.seq);
+    if (reactions) m.reactions = reactions;
+  }
+  return messages;
 }
