@@ -168,6 +168,49 @@ describe('SqliteStore specifics', () => {
     }
   });
 
+  it('rejects only the write that fails in a batch; the others keep gap-free seqs in every conversation', async () => {
+    const file = join(tempDir(), 'failing.db');
+    const store = new SqliteStore(file);
+    try {
+      const dm = (i: number): NewMessage => ({ ...lobby(i), conv: 'alice\nbob', body: `d${i}` });
+      // body NOT NULL: this write fails inside SQLite, as any write might (disk, constraint).
+      const broken = { ...lobby(2), body: null } as unknown as NewMessage;
+      const settled = await Promise.allSettled([store.appendMessage(lobby(0)), store.appendMessage(dm(0)), store.appendMessage(lobby(1)), store.appendMessage(broken), store.appendMessage(lobby(3)), store.appendMessage(dm(1))]);
+      assert.deepEqual(
+        settled.map((s) => (s.status === 'fulfilled' ? `${s.value.message.conv}:${s.value.message.seq}` : 'rejected')),
+        ['#lobby:1', 'alice\nbob:1', '#lobby:2', 'rejected', '#lobby:3', 'alice\nbob:2'],
+      );
+      assert.equal(countMessages(file), 5);
+      assert.deepEqual(
+        peek(file, (db) => db.prepare('SELECT key, last_seq FROM conversations ORDER BY key').all()),
+        [
+          { key: '#lobby', last_seq: 3 },
+          { key: 'alice\nbob', last_seq: 2 },
+        ],
+      );
+      assert.equal((await store.appendMessage(lobby(4))).message.seq, 4, 'the next batch carries on from the stored seq');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('keeps seqs gap-free and unique when two stores (two processes) append to one file', async () => {
+    const file = join(tempDir(), 'two.db');
+    const a = new SqliteStore(file);
+    const b = new SqliteStore(file);
+    try {
+      const seqs: number[] = [];
+      for (let turn = 0; turn < 5; turn++) {
+        const results = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).appendMessage(lobby(turn * 40 + i))));
+        seqs.push(...results.map((r) => r.message.seq));
+      }
+      assert.deepEqual([...seqs].sort((x, y) => x - y), Array.from({ length: 200 }, (_, i) => i + 1));
+      assert.equal(countMessages(file), 200);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
   it('makes an append durable before acknowledging it', async () => {
     const file = join(tempDir(), 'durable.db');
     const store = new SqliteStore(file);

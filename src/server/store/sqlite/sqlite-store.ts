@@ -38,6 +38,8 @@ export interface SqliteStoreOptions {
 }
 
 /** A write waiting for the next group commit; `run` executes inside the batch's transaction. */
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
 interface PendingWrite {
   run: () => unknown;
   resolve: (result: never) => void;
@@ -61,6 +63,8 @@ export class SqliteStore implements Store {
   private readonly stmt;
   /** Conversations known to have their row (rows are never deleted): no INSERT per message for them. */
   private readonly knownConvs = new Set<string>();
+  /** Within a fast batch: each conversation's last seq so far (written back at the batch's end). */
+  private batchSeqs: Map<string, { seq: number; ts: number }> | null = null;
 
   constructor(file: string, options: SqliteStoreOptions = {}) {
     this.db = new Database(file);
@@ -93,6 +97,8 @@ export class SqliteStore implements Store {
         'INSERT INTO conversations (key, user_a, user_b) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING',
       ),
       nextSeq: db.prepare('UPDATE conversations SET last_seq = last_seq + 1, last_ts = ? WHERE key = ? RETURNING last_seq'),
+      lastSeq: db.prepare('SELECT last_seq FROM conversations WHERE key = ?').pluck(),
+      setLastSeq: db.prepare('UPDATE conversations SET last_seq = ?, last_ts = ? WHERE key = ?'),
       byCid: db.prepare('SELECT * FROM messages WHERE sender_id = ? AND cid = ?'),
       insertMessage: db.prepare(
         'INSERT INTO messages (conv, seq, ts, sender_id, sender_name, kind, body, cid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
@@ -264,7 +270,7 @@ export class SqliteStore implements Store {
         this.knownConvs.add(m.conv);
       }
       const ts = Date.now();
-      const { last_seq: seq } = this.stmt.nextSeq.get(ts, m.conv) as { last_seq: number };
+      const seq = this.nextSeq(m.conv, ts);
       this.stmt.insertMessage.run(m.conv, seq, ts, m.senderId, m.senderName, m.kind, m.body, m.cid);
       return { message: { ...m, seq, ts }, duplicate: false };
     });
@@ -298,7 +304,7 @@ export class SqliteStore implements Store {
     const batch = this.pending;
     if (batch.length === 0) return;
     this.pending = [];
-    let outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[];
+    let outcomes: Outcome[];
     try {
       outcomes = this.commitBatch(batch);
     } catch (err) {
@@ -316,17 +322,61 @@ export class SqliteStore implements Store {
     }
   }
 
-  private readonly commitBatch = (batch: PendingWrite[]) =>
+  /**
+   * Commits a batch. The common case runs every write in one transaction with no savepoints and
+   * counts each conversation's seq in memory, writing it back once per batch: a message then costs
+   * one INSERT. If any write throws, that transaction is rolled back whole and the batch is run
+   * again with each write in its own savepoint, so only the failing write is rejected (writes touch
+   * nothing but the database and caches that forgetConvs resets, so running them twice is safe).
+   */
+  private commitBatch(batch: PendingWrite[]): Outcome[] {
+    try {
+      return this.fastBatch(batch);
+    } catch {
+      this.batchSeqs = null;
+      this.forgetConvs();
+      return this.carefulBatch(batch);
+    }
+  }
+
+  // IMMEDIATE: the write lock is taken at BEGIN, so a seq read at the start of the batch is still
+  // the last one when the batch writes it back, even with another process on the file.
+  private readonly fastBatch = (batch: PendingWrite[]): Outcome[] =>
+    this.db
+      .transaction((list: PendingWrite[]) => {
+        const seqs = (this.batchSeqs = new Map());
+        try {
+          const outcomes = list.map((p): Outcome => ({ ok: true, value: p.run() }));
+          for (const [conv, last] of seqs) this.stmt.setLastSeq.run(last.seq, last.ts, conv);
+          return outcomes;
+        } finally {
+          this.batchSeqs = null;
+        }
+      })
+      .immediate(batch);
+
+  private readonly carefulBatch = (batch: PendingWrite[]): Outcome[] =>
     this.db.transaction((list: PendingWrite[]) =>
-      list.map((p) => {
+      list.map((p): Outcome => {
         try {
           // A nested transaction is a savepoint in better-sqlite3.
-          return { ok: true as const, value: this.db.transaction(p.run)() };
+          return { ok: true, value: this.db.transaction(p.run)() };
         } catch (error) {
-          return { ok: false as const, error };
+          return { ok: false, error };
         }
       }),
     )(batch);
+
+  /** The next seq of a conversation: counted in memory within a fast batch, else one UPDATE. */
+  private nextSeq(conv: string, ts: number): number {
+    const seqs = this.batchSeqs;
+    if (!seqs) return (this.stmt.nextSeq.get(ts, conv) as { last_seq: number }).last_seq;
+    let last = seqs.get(conv);
+    if (!last) seqs.set(conv, (last = { seq: this.stmt.lastSeq.get(conv) as number, ts }));
+    last.seq++;
+    last.ts = ts;
+    return last.seq;
+  }
 
   async history(conv: string, q: HistoryQuery): Promise<StoredMessage[]> {
     let rows: MessageRow[];
