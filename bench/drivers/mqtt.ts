@@ -1,5 +1,4 @@
-import net from 'node:net';
-import type { BenchClient, ClientHandlers, ConnectOptions } from './types.js';
+import { connectReading, type BenchClient, type ClientHandlers, type ConnectOptions } from './types.js';
 
 const TOPIC = Buffer.from('lobby');
 
@@ -26,7 +25,7 @@ function packet(type: number, body: Buffer): Buffer {
  */
 export function connectMqtt(o: ConnectOptions, h: ClientHandlers): Promise<BenchClient> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ port: o.port, host: '127.0.0.1', noDelay: true });
+    const socket = connectReading(o.port, (d) => onChunk(d));
     let ready = false;
     let packetId = 0;
     socket.on('error', (err) => (ready ? undefined : reject(err)));
@@ -52,7 +51,7 @@ export function connectMqtt(o: ConnectOptions, h: ClientHandlers): Promise<Bench
     // Protocol name "MQTT", level 4, flags: clean session; keep-alive 0 (off).
     socket.once('connect', () => socket.write(packet(0x10, Buffer.concat([Buffer.from([0, 4, 77, 81, 84, 84, 4, 2, 0, 0, 0, id.length]), id]))));
     let pending: Buffer | null = null;
-    socket.on('data', (d: Buffer) => {
+    const onChunk = (d: Buffer): void => {
       const buf: Buffer = pending ? Buffer.concat([pending, d]) : d;
       let at = 0;
       for (;;) {
@@ -88,7 +87,8 @@ export function connectMqtt(o: ConnectOptions, h: ClientHandlers): Promise<Bench
         }
         at = p + length;
       }
-      pending = at < buf.length ? buf.subarray(at) : null;
-    });
+      // Copied: d is the thread's shared read buffer (types.ts).
+      pending = at < buf.length ? Buffer.from(buf.subarray(at)) : null;
+    };
   });
 }

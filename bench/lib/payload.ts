@@ -40,3 +40,17 @@ export function readPayload(buf: Buffer, at: number, out: PayloadFields): boolea
   }
   return false;
 }
+
+/**
+ * Where a payload ending at buf[stop - 1] starts, if `marker` comes right before it (every
+ * payload is PAYLOAD_BYTES of ASCII); -1 if not. Receivers look there first: the payload is the
+ * last field of a Banter msg line and the trailing parameter of an IRC PRIVMSG, so this spares a
+ * search through every line.
+ */
+export function payloadBefore(buf: Buffer, stop: number, marker: Buffer): number {
+  const at = stop - PAYLOAD_BYTES;
+  const m = at - marker.length;
+  if (m < 0) return -1;
+  for (let i = 0; i < marker.length; i++) if (buf[m + i] !== marker[i]) return -1;
+  return at;
+}

@@ -55,6 +55,8 @@ export async function startBanter(o: BanterOptions): Promise<PeerServer & { data
   const args = [
     ...profile,
     ...(o.nodeArgs ?? []),
+    // BENCH_NODE_ARGS="--trace-gc ...": Node flags for every Banter server; its stdout is then shown.
+    ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
     CLI,
     'server',
     '--host', '127.0.0.1',
@@ -71,7 +73,7 @@ export async function startBanter(o: BanterOptions): Promise<PeerServer & { data
   ];
   const child = spawn('sh', ['-c', 'ulimit -n $(ulimit -Hn); exec "$0" "$@"', process.execPath, ...args], {
     env: { ...process.env, BANTER_ADMIN_PASSWORD: 'bench-admin-1' },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', process.env.BENCH_NODE_ARGS ? 'inherit' : 'ignore', 'pipe'],
   });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const port = await new Promise<number>((resolve, reject) => {

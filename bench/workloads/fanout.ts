@@ -11,7 +11,7 @@ import type { Measurement, Row, SystemName } from '../lib/results.js';
 import { clientSpecs, fmt, guarded, isSkipped, startSystem, type RunOptions } from './common.js';
 
 const WINDOW = 200;
-const DELIVERIES = Number(process.env.BENCH_FANOUT_DELIVERIES ?? 3_000_000);
+const DELIVERIES = Number(process.env.BENCH_FANOUT_DELIVERIES ?? 6_000_000);
 const WARMUP = 300;
 const TIME_LIMIT_MS = 30_000;
 
