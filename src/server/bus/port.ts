@@ -14,6 +14,13 @@ export interface Bus {
    */
   publish(message: BusMessage): Promise<void>;
   subscribe(handler: (message: BusMessage) => void): void;
+  /**
+   * Adapters whose delivery is at most once (Redis pub/sub) call `handler` when they may have
+   * missed messages: their subscription dropped and is back. Nodes then re-read from the store
+   * what they keep of their online users (mutes, bans, room memberships), which those messages
+   * would have updated. The in-process bus misses nothing and never calls it.
+   */
+  onMissed?(handler: () => void): void;
   close(): Promise<void>;
 }
 

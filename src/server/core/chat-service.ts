@@ -10,7 +10,7 @@ import { MessageRate } from './message-rate.js';
 import { Messages } from './messages.js';
 import { NO_METRICS, type ChatMetrics } from './metrics.js';
 import { Moderation } from './moderation.js';
-import { OnlineUsers } from './online-users.js';
+import { OnlineUsers, type OnlineUser } from './online-users.js';
 import type { Peer } from './peer.js';
 import { ReadMarkers } from './read-markers.js';
 import { RoomMembership } from './room-membership.js';
@@ -66,6 +66,7 @@ export class ChatService {
     this.readMarkers = new ReadMarkers(this.store, this.bus);
     this.changes = new MessageChanges(this.store, this.messages);
     this.bus.subscribe((m) => this.deliver(m));
+    this.bus.onMissed?.(() => void this.resync());
     this.heartbeat = setInterval(() => this.sweepIdle(), Math.max(50, this.config.pingIntervalMs / 4));
     this.heartbeat.unref();
   }
@@ -153,24 +154,65 @@ export class ChatService {
       case 'update':
         for (const d of m.deliveries) this.deliverLine(d.audience, d.line);
         return;
-      case 'disconnect': {
-        const user = this.online.get(m.userKey);
-        if (!user) return;
-        const bytes = Buffer.from(m.line);
-        for (const s of [...user.sessions]) {
-          void this.detach(s);
-          s.peer.close(bytes);
-        }
-        return;
-      }
+      case 'disconnect':
+        return this.disconnectUser(m.userKey, m.line);
       case 'user-changed': {
         const user = this.online.get(m.userKey);
-        if (user) user.record = { ...user.record, ...m.patch };
+        if (user) {
+          user.record = { ...user.record, ...m.patch };
+          user.patches++;
+        }
         return;
       }
       case 'room-member':
         this.rooms.membership.changed(m.room, m.userKey, m.joined);
         return;
+    }
+  }
+
+  /** Sends a last line to every session of a user here, then closes them (kick, ban). */
+  private disconnectUser(userKey: string, line: string): void {
+    const user = this.online.get(userKey);
+    if (!user) return;
+    const bytes = Buffer.from(line);
+    for (const s of [...user.sessions]) {
+      void this.detach(s);
+      s.peer.close(bytes);
+    }
+  }
+
+  /**
+   * The bus may have missed messages (Bus.onMissed): re-reads every user online here from the
+   * store, so a mute, a ban or a room removal made meanwhile on another node holds here too.
+   * A few users at a time, not every one at once, so a Redis blip does not flood the store.
+   */
+  private async resync(): Promise<void> {
+    const queue = this.online.list();
+    const next = async (): Promise<void> => {
+      for (let user = queue.shift(); user; user = queue.shift()) {
+        await this.resyncUser(user).catch((err: unknown) => this.logger.error({ err, user: user!.record.name }, 'resync: could not re-read a user'));
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, next));
+  }
+
+  private async resyncUser(user: OnlineUser<ClientSession>): Promise<void> {
+    const patches = user.patches;
+    const [fresh] = await Promise.all([this.store.findUserById(user.record.id), this.rooms.reload(user.record)]);
+    if (!fresh || this.online.get(fresh.key) !== user) return; // offline meanwhile
+    if (fresh.banReason !== null) {
+      return this.disconnectUser(fresh.key, encodeEvent('banned', { reason: fresh.banReason || 'banned by an administrator' }));
+    }
+    // A patch heard while the store was read is at least as new as what it returned.
+    if (user.patches === patches) user.record = { ...user.record, mutedUntil: fresh.mutedUntil };
+    // A kick revokes the user's tokens before it is published: a session whose token was revoked
+    // meanwhile ends here as it would have then.
+    for (const s of [...user.sessions]) {
+      const token = s.tokenHash && (await this.store.findSession(s.tokenHash));
+      if (token && token.revoked && s.user === user) {
+        void this.detach(s);
+        s.peer.close(Buffer.from(encodeEvent('kicked', { reason: 'your session was ended while this server was cut off from the others' })));
+      }
     }
   }
 

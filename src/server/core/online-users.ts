@@ -8,6 +8,8 @@ export class OnlineUser<S> {
   readonly since = Date.now();
   readonly sendBucket: TokenBucket;
   readonly typingBucket = new TokenBucket(2, 5);
+  /** Counts patches of the record heard from the bus, so a re-read from the store cannot undo a newer one. */
+  patches = 0;
 
   constructor(
     public record: UserRecord,

@@ -16,11 +16,16 @@ export class RoomMembership {
     if (!this.loading.has(userKey)) this.loading.set(userKey, []);
   }
 
-  /** What the store said, then the changes heard while it was being read. */
-  loaded(userKey: string, rooms: string[]): void {
+  /**
+   * What the store said, then the changes heard while it was being read. `replace`: the store's
+   * list is all there is (a re-read after the bus may have missed changes), not an addition.
+   */
+  loaded(userKey: string, rooms: string[], replace = false): void {
     const heard = this.loading.get(userKey);
     this.loading.delete(userKey);
-    if (!this.byUser.has(userKey)) return; // gone offline meanwhile
+    const mine = this.byUser.get(userKey);
+    if (!mine) return; // gone offline meanwhile
+    if (replace) for (const room of [...mine]) this.apply(room, userKey, false);
     for (const room of rooms) this.add(room, userKey);
     for (const change of heard ?? []) this.apply(change.room, userKey, change.joined);
   }

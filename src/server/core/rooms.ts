@@ -174,6 +174,13 @@ export class Rooms {
     this.membership.loaded(user.key, rooms.map((r) => r.room.key));
   }
 
+  /** Reads a user's rooms again, replacing what this node's cache holds (the bus may have missed changes). */
+  async reload(user: UserRecord): Promise<void> {
+    this.membership.begin(user.key);
+    const rooms = await this.store.roomsOf(user.id);
+    this.membership.loaded(user.key, rooms.map((r) => r.room.key), true);
+  }
+
   close(): void {
     this.batcher.close();
   }

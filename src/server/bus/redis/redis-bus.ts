@@ -37,6 +37,8 @@ export class RedisBus implements Bus {
   readonly prefix: string;
   readonly nodeId: string;
   private readonly handlers: ((message: BusMessage) => void)[] = [];
+  private readonly missedHandlers: (() => void)[] = [];
+  private started = false;
   private readonly echoes = new Map<number, { resolve: () => void; at: number }>();
   private nextEcho = 0;
   private readonly holdMs: number;
@@ -66,6 +68,24 @@ export class RedisBus implements Bus {
   /** Subscribes to the channel; resolves once Redis confirmed it. */
   async start(): Promise<void> {
     await this.sub.subscribe(this.channel);
+    this.started = true;
+    // 'ready' again means the connection dropped and came back: whatever was published meanwhile
+    // never reached this node. ioredis subscribes again by itself; once Redis has confirmed it,
+    // nothing more is missed, and the store has everything that was.
+    this.sub.on('ready', () => {
+      if (this.closed || !this.started) return;
+      this.sub.subscribe(this.channel).then(
+        () => {
+          this.options.logger.warn({}, 'bus: the Redis subscription dropped and is back; re-reading online users from the store');
+          for (const handler of this.missedHandlers) handler();
+        },
+        (err: unknown) => this.options.logger.error({ err }, 'bus: subscribing again failed'),
+      );
+    });
+  }
+
+  onMissed(handler: () => void): void {
+    this.missedHandlers.push(handler);
   }
 
   publish(message: BusMessage): Promise<void> {
@@ -147,6 +167,7 @@ export class RedisBus implements Bus {
     clearInterval(this.timer);
     for (const id of [...this.echoes.keys()]) this.settle(id);
     this.handlers.length = 0;
+    this.missedHandlers.length = 0;
     await Promise.allSettled([this.sub.quit(), this.pub.quit()]);
   }
 }
