@@ -11,6 +11,9 @@ export type ConnectionState = 'offline' | 'connecting' | 'online' | 'reconnectin
 export type Content = { text: string } | { sticker: string } | { file: { id: string } };
 export type SendResult = ReplyResults['send'];
 
+/** Early updates kept per conversation (the oldest go first): a message is rarely held longer than 1 s. */
+const EARLY_UPDATES_MAX = 1000;
+
 export interface Conversation {
   /** "#lobby", "#room" or "@name". */
   conv: string;
@@ -84,6 +87,12 @@ export class ChatSession extends Emitter<SessionEvents> {
   private token: string | undefined;
   private me: { user: string; role: Role; mutedUntil: MutedUntil } | undefined;
   private readonly convs = new Map<string, Conversation>();
+  /**
+   * Updates of messages not handed to the application yet, by conversation and seq: across
+   * nodes an update may arrive before its message (protocol §5.5), and an application cannot
+   * apply it then. It follows the message instead. Bounded: see EARLY_UPDATES_MAX.
+   */
+  private readonly earlyUpdates = new Map<string, Map<number, MessageUpdate>>();
   private readonly users = new Map<string, OnlineUser>();
   private readonly outbox: OutboxEntry[] = [];
   private readonly joinedRooms = new Map<string, RoomInfo>();
@@ -442,8 +451,18 @@ export class ChatSession extends Emitter<SessionEvents> {
     if (c) {
       if (u.useq <= c.lastUseq) return; // seen already
       c.lastUseq = u.useq;
+      if (u.seq > c.lastSeq) return this.holdEarly(u);
     }
     this.emit('update', u);
+  }
+
+  private holdEarly(u: MessageUpdate): void {
+    let early = this.earlyUpdates.get(u.conv);
+    if (!early) this.earlyUpdates.set(u.conv, (early = new Map()));
+    // Each update carries the message's whole state: only the latest one matters.
+    early.delete(u.seq);
+    early.set(u.seq, u);
+    if (early.size > EARLY_UPDATES_MAX) early.delete(early.keys().next().value!);
   }
 
   private onRead(client: BanterClient, r: EventBodies['read']): void {
@@ -550,6 +569,13 @@ export class ChatSession extends Emitter<SessionEvents> {
     c.lastSeq = m.seq;
     if (m.from !== this.me?.user) c.unread++;
     this.emit('message', m);
+    const early = this.earlyUpdates.get(m.conv);
+    const update = early?.get(m.seq);
+    if (update) {
+      early!.delete(m.seq);
+      if (early!.size === 0) this.earlyUpdates.delete(m.conv);
+      if (update.useq > (m.useq ?? 0)) this.emit('update', update);
+    }
     this.emit('conversations', this.conversations);
     return true;
   }

@@ -7,6 +7,7 @@ import { tcpTransport } from '../../src/client/node/tcp-transport.js';
 import type { ChatMessage } from '../../src/protocol/index.js';
 import { PASSWORD, connect, uniqueName, waitUntil } from '../helpers/clients.js';
 import { Proxy } from '../helpers/proxy.js';
+import { ReorderProxy } from '../helpers/reorder-proxy.js';
 import { spawnServer, startTestServer, tempDir, type ServerProcess } from '../helpers/server.js';
 
 function session(port: number): ChatSession {
@@ -176,6 +177,28 @@ describe('client session', () => {
     await assert.rejects(client.request('hello', {}), (e: unknown) => e instanceof BanterError && e.code === 'TIMEOUT');
     assert.ok(Date.now() - started >= 190);
     client.close();
+  });
+
+  it('hands an update that arrived before its message to the application right after the message', async () => {
+    const server = await startTestServer();
+    cleanups.push(() => server.dispose());
+    const [aliceName, bobName] = [await registered(server.tcpPort), await registered(server.tcpPort)];
+    const proxy = new ReorderProxy(server.tcpPort, (l) => l.includes('"ev":"msg"') && l.includes('hold me'), (l) => l.includes('"ev":"update"'));
+    await proxy.listen();
+    cleanups.push(() => proxy.close());
+    const alice = session(proxy.port);
+    const bob = session(server.tcpPort);
+    cleanups.push(() => alice.close(), () => bob.close());
+    await alice.login(aliceName, PASSWORD);
+    await bob.login(bobName, PASSWORD);
+    const seen: string[] = [];
+    alice.on('message', (m) => m.text === 'hold me' && seen.push(`message ${m.seq}`));
+    alice.on('update', (u) => seen.push(`update ${u.seq} ${Object.keys(u.reactions ?? {}).join()}`));
+    const { seq } = await bob.send('#lobby', { text: 'hold me' });
+    await bob.react('#lobby', seq, '👍');
+    await waitUntil(() => seen.length === 2, 'the message and its update', 5000);
+    assert.ok(proxy.reordered, 'the update reached the client before its message');
+    assert.deepEqual(seen, [`message ${seq}`, `update ${seq} 👍`]);
   });
 
   it('ends the session for good when kicked, and does not reconnect', async () => {
