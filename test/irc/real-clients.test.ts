@@ -13,7 +13,13 @@ import { Tmux, hasCommand, hasTmux } from '../helpers/tmux.js';
 const wsImpl = WebSocket as unknown as WebSocketConstructor;
 const hasIrssi = hasCommand('irssi', ['--version']);
 const hasWeechat = hasCommand('weechat-headless', ['--version']);
-const skipWeechat = hasWeechat ? false : 'weechat-headless is not installed (apt-get install weechat-headless)';
+// The test scripts WeeChat through its fifo plugin, which Debian ships apart (weechat-plugins).
+const hasFifoPlugin = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib', '/usr/local/lib'].some((d) => existsSync(join(d, 'weechat/plugins/fifo.so')));
+const skipWeechat = !hasWeechat
+  ? 'weechat-headless is not installed (apt-get install weechat-headless weechat-plugins)'
+  : !hasFifoPlugin
+    ? "WeeChat's fifo plugin is not installed (apt-get install weechat-plugins)"
+    : false;
 if (skipWeechat) process.stderr.write(`\n*** SKIPPING the WeeChat test: ${skipWeechat} ***\n\n`);
 const skip = !hasTmux ? 'tmux is not installed (apt-get install tmux)' : !hasIrssi ? 'irssi is not installed (apt-get install irssi)' : false;
 if (skip) process.stderr.write(`\n*** SKIPPING the irssi tests: ${skip} ***\n\n`);
