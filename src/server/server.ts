@@ -156,7 +156,7 @@ function loadTls(config: ServerConfig): { key: Buffer; cert: Buffer } | undefine
 
 async function openStore(dataDir: string, config: ServerConfig): Promise<Store> {
   try {
-    if (config.store === 'sqlite') return new SqliteStore(join(dataDir, 'banter.db'), { synchronous: config.sync });
+    if (config.store === 'sqlite') return new SqliteStore(join(dataDir, 'banter.db'), { synchronous: config.sync, backgroundCheckpoints: true });
     return await PostgresStore.open(config.store);
   } catch (err) {
     if (err instanceof SchemaTooNewError || err instanceof PgSchemaTooNewError) throw new ConfigError(err.message);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -192,6 +192,24 @@ describe('SqliteStore specifics', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('checkpoints the write-ahead log from a worker thread, never inside a commit', async () => {
+    const file = join(tempDir(), 'checkpoints.db');
+    const store = new SqliteStore(file, { backgroundCheckpoints: true, synchronous: 'normal' });
+    try {
+      assert.equal(store.checkpointsInBackground, true);
+      const before = statSync(file).size;
+      for (let turn = 0; turn < 20; turn++) await Promise.all(Array.from({ length: 500 }, (_, i) => store.appendMessage(lobby(turn * 500 + i))));
+      // Commits here never checkpoint (wal_autocheckpoint 0): only the worker copies the log into the file.
+      const until = Date.now() + 5000;
+      while (statSync(file).size < before + 200_000 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      assert.ok(statSync(file).size >= before + 200_000, `the database file grew from ${before} to ${statSync(file).size} bytes`);
+      assert.equal(countMessages(file), 10_000);
+    } finally {
+      await store.close();
+    }
+    assert.equal(countMessages(file), 10_000, 'all there after close');
   });
 
   it('keeps seqs gap-free and unique when two stores (two processes) append to one file', async () => {

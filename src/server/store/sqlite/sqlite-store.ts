@@ -1,3 +1,4 @@
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { MutedUntil } from '../../../protocol/index.js';
 import {
@@ -35,11 +36,19 @@ export interface SqliteStoreOptions {
   synchronous?: 'full' | 'normal';
   /** Most messages committed in one transaction. */
   maxBatch?: number;
+  /**
+   * Checkpoint the write-ahead log from a worker thread (checkpointer.ts) instead of inside
+   * commits on this thread. The server turns it on; short-lived stores (tools, tests) need not.
+   */
+  backgroundCheckpoints?: boolean;
 }
 
-/** A write waiting for the next group commit; `run` executes inside the batch's transaction. */
+/** How often the worker checkpoints (ms): at 60,000 messages/s the log grows ~12 MB/s. */
+const CHECKPOINT_INTERVAL_MS = 500;
+
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
+/** A write waiting for the next group commit; `run` executes inside the batch's transaction. */
 interface PendingWrite {
   run: () => unknown;
   resolve: (result: never) => void;
@@ -65,6 +74,7 @@ export class SqliteStore implements Store {
   private readonly knownConvs = new Set<string>();
   /** Within a fast batch: each conversation's last seq so far (written back at the batch's end). */
   private batchSeqs: Map<string, { seq: number; ts: number }> | null = null;
+  private checkpointer: Worker | undefined;
 
   constructor(file: string, options: SqliteStoreOptions = {}) {
     this.db = new Database(file);
@@ -79,6 +89,7 @@ export class SqliteStore implements Store {
     this.db.pragma('busy_timeout = 5000');
     this.maxBatch = options.maxBatch ?? 2000;
     this.migrate();
+    if (options.backgroundCheckpoints) this.startCheckpointer(file, options.synchronous === 'normal' ? 'NORMAL' : 'FULL');
     const db = this.db;
     this.stmt = {
       insertUser: db.prepare(
@@ -553,11 +564,42 @@ export class SqliteStore implements Store {
     return this.stmt.listAudit.all(limit) as AuditRecord[];
   }
 
+  /** Hands checkpoints to a worker; if it cannot run, SQLite's automatic checkpoints come back. */
+  private startCheckpointer(file: string, synchronous: 'FULL' | 'NORMAL'): void {
+    const worker = new Worker(new URL('./checkpointer.js', import.meta.url), { workerData: { file, synchronous, intervalMs: CHECKPOINT_INTERVAL_MS } });
+    this.db.pragma('wal_autocheckpoint = 0');
+    this.checkpointer = worker;
+    worker.unref();
+    worker.on('error', () => {
+      if (this.checkpointer !== worker) return;
+      this.checkpointer = undefined;
+      if (!this.closed) this.db.pragma('wal_autocheckpoint = 1000');
+    });
+  }
+
+  /** The worker checkpointing the log, if any (for tests and diagnostics). */
+  get checkpointsInBackground(): boolean {
+    return this.checkpointer !== undefined;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.purgeTimer);
     this.flush();
+    const worker = this.checkpointer;
+    this.checkpointer = undefined;
+    if (worker) {
+      const stopped = new Promise<void>((resolve) => {
+        worker.on('message', (m: { type: string }) => m.type === 'stopped' && resolve());
+        worker.once('exit', () => resolve());
+        worker.once('error', () => resolve());
+      });
+      worker.postMessage({ type: 'stop' });
+      await Promise.race([stopped, new Promise((r) => setTimeout(r, 2000).unref())]);
+      await worker.terminate();
+    }
+    // The last connection to close checkpoints what is left and removes the log.
     this.db.close();
   }
 }
