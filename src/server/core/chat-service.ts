@@ -2,6 +2,7 @@ import { ProtocolError, encodeEvent, type MutedUntil } from '../../protocol/inde
 import type { Audience, Bus, BusMessage, Presence } from '../bus/port.js';
 import type { Store, UserRecord } from '../store/port.js';
 import { Accounts, type LoginOutcome } from './accounts.js';
+import { BroadcastJournal } from './broadcast-journal.js';
 import { ClientSession } from './client-session.js';
 import type { CoreConfig, Logger } from './config.js';
 import { Files } from './files.js';
@@ -15,6 +16,13 @@ import type { Peer } from './peer.js';
 import { ReadMarkers } from './read-markers.js';
 import { RoomMembership } from './room-membership.js';
 import { Rooms } from './rooms.js';
+
+/**
+ * How long presence for everyone may wait to be handed out with the presence that follows it: in
+ * a storm of logins each session then gets one write per window instead of one per login. Lines
+ * written to a session meanwhile take its waiting presence along first (catchUp).
+ */
+export const JOURNAL_MS = 50;
 
 export interface ChatServiceDeps {
   store: Store;
@@ -52,6 +60,9 @@ export class ChatService {
   private readonly connections = new Set<ClientSession>();
   private readonly heartbeat: NodeJS.Timeout;
   private stopping = false;
+  /** Presence for everyone, handed out every JOURNAL_MS (broadcast-journal.ts). */
+  private readonly journal = new BroadcastJournal();
+  private journalScheduled = false;
 
   constructor(deps: ChatServiceDeps) {
     ({ store: this.store, bus: this.bus, presence: this.presence, config: this.config, logger: this.logger } = deps);
@@ -102,6 +113,8 @@ export class ChatService {
     const { user, first } = this.online.attach(session, outcome.user);
     session.user = user;
     session.tokenHash = outcome.tokenHash;
+    // From here on it hears broadcast presence, starting with its own arrival's.
+    session.journalPos = this.journal.end;
     this.logger.info({ user: user.record.name, peer: session.peer.id, transport: session.peer.transport }, 'logged in');
     const record = user.record;
     if (!first) return Promise.resolve(record);
@@ -218,12 +231,14 @@ export class ChatService {
 
   /** `lazy`: may wait a few ms to share a write with what follows (Peer.write). */
   private deliverLine(a: Audience, line: string, lazy = false): void {
-    const started = performance.now();
     const bytes = Buffer.from(line);
+    if (lazy && a.to === 'all' && a.exceptUser === undefined) return this.toJournal(bytes);
+    const started = performance.now();
     let count = 0;
     if (a.to === 'all') {
       for (const s of this.online.sessions) {
         if (s.user?.record.key === a.exceptUser) continue;
+        this.catchUp(s);
         s.peer.write(bytes, lazy);
         count++;
       }
@@ -231,6 +246,7 @@ export class ChatService {
       for (const key of this.rooms.membership.membersHere(a.key)) {
         if (key === a.exceptUser) continue;
         for (const s of this.online.get(key)?.sessions ?? []) {
+          this.catchUp(s);
           s.peer.write(bytes, lazy);
           count++;
         }
@@ -238,11 +254,50 @@ export class ChatService {
     } else {
       const user = this.online.get(a.key);
       for (const s of user?.sessions ?? []) {
+        this.catchUp(s);
         s.peer.write(bytes, lazy);
         count++;
       }
     }
     this.metrics.fannedOut(count, (performance.now() - started) / 1000);
+  }
+
+  /** A line for every logged-in session that may wait: kept once, handed out within JOURNAL_MS. */
+  private toJournal(bytes: Buffer): void {
+    this.journal.append(bytes);
+    if (this.journalScheduled) return;
+    this.journalScheduled = true;
+    setTimeout(this.flushJournal, JOURNAL_MS);
+  }
+
+  private readonly flushJournal = (): void => {
+    this.journalScheduled = false;
+    if (this.journal.isEmpty) return;
+    const started = performance.now();
+    const end = this.journal.end;
+    const first = end - this.journal.length;
+    let count = 0;
+    for (const s of this.online.sessions) {
+      const unread = this.journal.unread(s.journalPos);
+      if (unread) {
+        count += end - Math.max(s.journalPos, first);
+        s.peer.write(unread);
+      }
+      s.journalPos = end;
+    }
+    this.journal.clear();
+    this.metrics.fannedOut(count, (performance.now() - started) / 1000);
+  };
+
+  /**
+   * Gives a logged-in session the broadcast lines it has not had yet: called before anything
+   * else is written to it, so nothing overtakes a line that came before it.
+   */
+  catchUp(s: ClientSession): void {
+    if (this.journal.isEmpty || s.user === null) return;
+    const unread = this.journal.unread(s.journalPos);
+    s.journalPos = this.journal.end;
+    if (unread) s.peer.write(unread, true);
   }
 
   /** Pings connections silent for a ping interval; drops those silent for two. */

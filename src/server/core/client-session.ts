@@ -30,6 +30,8 @@ export class ClientSession implements PeerHandler {
   private inFlight = 0;
   private loggingIn = false;
   private isClosed = false;
+  /** How far this session has read the broadcast journal (ChatService.catchUp). */
+  journalPos = 0;
   /** Resolves when the previous send has reached the store, so sends keep their order. */
   sendOrder: Promise<void> = Promise.resolve();
 
@@ -63,7 +65,7 @@ export class ClientSession implements PeerHandler {
     if (refused) return this.fail(id, refused.toBody());
     this.start(op, body, (value, error) => {
       if (error) this.fail(id, error.toBody());
-      else if (id !== undefined && !this.isClosed) this.peer.write(Buffer.from(encodeOk(id, value!)));
+      else if (id !== undefined && !this.isClosed) this.write(Buffer.from(encodeOk(id, value!)));
     });
   }
 
@@ -133,7 +135,13 @@ export class ClientSession implements PeerHandler {
   }
 
   sendEvent(line: string): void {
-    if (!this.isClosed) this.peer.write(Buffer.from(line));
+    if (!this.isClosed) this.write(Buffer.from(line));
+  }
+
+  /** Writes to the peer after the broadcast lines this session has not had yet, which came first. */
+  private write(bytes: Buffer): void {
+    this.chat.catchUp(this);
+    this.peer.write(bytes);
   }
 
   /** Sends an error event and closes; used for protocol violations and timeouts. */
@@ -148,7 +156,7 @@ export class ClientSession implements PeerHandler {
   }
 
   private fail(id: RequestId | undefined, error: ErrorBody): void {
-    if (!this.isClosed) this.peer.write(Buffer.from(encodeError(id, error)));
+    if (!this.isClosed) this.write(Buffer.from(encodeError(id, error)));
   }
 
   private toErrorBody(err: unknown, op: string): ErrorBody {

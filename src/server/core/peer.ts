@@ -9,7 +9,8 @@ export interface Peer {
   readonly address: string;
   readonly transport: string;
   /**
-   * Queues one or more encoded lines. A peer that falls too far behind is closed by the transport.
+   * Queues one or more encoded lines (transports that frame each message apart split them: see
+   * transports/lines.ts). A peer that falls too far behind is closed by the transport.
    * `lazy` lines (presence) may be held a few milliseconds to share a write with others; nothing
    * written after them overtakes them.
    */

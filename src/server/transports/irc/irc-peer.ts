@@ -1,5 +1,6 @@
 import type { Logger } from '../../core/config.js';
 import type { Peer } from '../../core/peer.js';
+import { linesOf } from '../lines.js';
 import { OutboundLimit } from '../outbound-limit.js';
 import { CLOSE_GRACE_MS } from '../transport-peer.js';
 
@@ -55,7 +56,8 @@ export class IrcPeer implements Peer {
 
   /** From the core. */
   write(data: Buffer): void {
-    if (!this.closing) this.sink?.fromCore(data);
+    // The core may hand several lines at once (presence of a turn); each is an event of its own here.
+    if (!this.closing) for (const line of linesOf(data)) this.sink?.fromCore(line);
   }
 
   /** From the core: kick, ban, timeout, shutdown, a full server. */
