@@ -6,11 +6,10 @@ import type { Writable } from 'node:stream';
 // (process.nextTick): a group commit that fans out a batch of messages, or a storm of logins whose
 // presence events go to everyone, then costs each socket one syscall instead of one per event.
 
-// Low-priority bytes (presence) may wait up to LAZY_MS for more to share a write with: in a login
-// storm every login announces itself to every online session, one login per turn, and each
-// announcement would otherwise cost every session a write of its own. Anything else written to a
-// connection takes its waiting bytes along at the end of the turn, so the order on a connection
-// never changes.
+// Low-priority bytes (Peer.write's `lazy`) may wait up to LAZY_MS for more to share a write with.
+// Anything else written to a connection takes its waiting bytes along at the end of the turn, so
+// the order on a connection never changes. (Presence for everyone is gathered before it gets
+// here, by the core's broadcast journal, which hands it out once per window.)
 export const LAZY_MS = 20;
 
 let turn = 0;
