@@ -65,7 +65,8 @@ const TYPES = {
  * and a batch is one call of the banter_append function (migration v2), one round trip. It locks
  * the batch's conversation rows (in key order, so two nodes cannot deadlock), then numbers each
  * message from last_seq: the row lock makes writers on different nodes take turns per
- * conversation, so seq stays gap-free and strictly increasing.
+ * conversation, so seq stays gap-free and strictly increasing. A batch that fails for good runs
+ * again one write at a time, so a bad write is the only one rejected.
  */
 export class PostgresStore implements Store {
   private pending: PendingAppend[] = [];
@@ -205,7 +206,8 @@ export class PostgresStore implements Store {
         try {
           results = await this.commitBatch(batch.map((p) => p.message));
         } catch (err) {
-          for (const p of batch) p.reject(err);
+          if (batch.length === 1) batch[0]!.reject(err);
+          else await this.oneByOne(batch);
           continue;
         }
         for (let i = 0; i < batch.length; i++) batch[i]!.resolve(results[i]!);
@@ -226,6 +228,22 @@ export class PostgresStore implements Store {
         const { code, constraint } = err as { code?: string; constraint?: string };
         const retry = RETRYABLE.has(code ?? '') || (code === '23505' && constraint === 'messages_by_cid');
         if (attempt >= 5 || !retry) throw err;
+      }
+    }
+  }
+
+  /**
+   * The batch failed for good (a bad write: a constraint, a value PostgreSQL refuses) and rolled
+   * back whole. Each write runs again on its own, in order, so only the bad one is rejected and
+   * the others take their seqs gap-free, as the SQLite store's careful batch does. A database that
+   * is down fails each of them too, which is the truth for each.
+   */
+  private async oneByOne(batch: PendingAppend[]): Promise<void> {
+    for (const p of batch) {
+      try {
+        p.resolve((await this.commitBatch([p.message]))[0]!);
+      } catch (err) {
+        p.reject(err);
       }
     }
   }
