@@ -245,6 +245,21 @@ export function roomsStoreContract(name: string, open: () => Promise<OpenedStore
           assert.deepEqual(await store.roomsOf(alice.id).then((rs) => rs.map((r) => r.room.key)), ['#open', '#secret']);
         }));
 
+      it('counts the rooms a user owns and the rooms they are in', () =>
+        withStore(async ({ store }) => {
+          const { alice, bob, carol } = await people(store);
+          assert.deepEqual(await store.roomCounts(alice.id), { owned: 0, joined: 0 });
+          await store.createRoom(room('one', alice));
+          await store.createRoom(room('two', alice, { private: true }));
+          await store.addMember('#one', bob.id, 2);
+          await store.addMember('#two', bob.id, 3);
+          await store.removeMember('#two', alice.id); // the owner left and still owns it
+          await store.updateRoom('#one', { ownerId: bob.id });
+          assert.deepEqual(await store.roomCounts(alice.id), { owned: 1, joined: 1 });
+          assert.deepEqual(await store.roomCounts(bob.id), { owned: 1, joined: 2 });
+          assert.deepEqual(await store.roomCounts(carol.id), { owned: 0, joined: 0 });
+        }));
+
       it('keeps rooms, members, markers and changes across close and reopen', () =>
         withStore(async ({ store, reopen }) => {
           const { alice, bob } = await people(store);

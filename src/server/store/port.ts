@@ -88,6 +88,8 @@ export interface Store {
   setMemberMute(room: string, userId: number, until: MutedUntil): Promise<void>;
   /** The rooms a user is a member of, with their conversation's newest seq and ts. */
   roomsOf(userId: number): Promise<RoomSummary[]>;
+  /** How many rooms the user owns, and how many they are a member of (for the per-user caps). */
+  roomCounts(userId: number): Promise<RoomCounts>;
   // moderation
   addAudit(entry: AuditEntry): Promise<void>;
   listAudit(limit: number): Promise<AuditRecord[]>;
@@ -193,6 +195,11 @@ export interface RoomMember {
   key: string;
   joinedAt: number;
   mutedUntil: MutedUntil;
+}
+
+export interface RoomCounts {
+  owned: number;
+  joined: number;
 }
 
 export interface RoomSummary {

@@ -8,6 +8,7 @@ import {
   type MessageChange,
   type NewRoom,
   type ReadMarker,
+  type RoomCounts,
   type RoomListing,
   type RoomMember,
   type RoomPatch,
@@ -520,6 +521,14 @@ export class PostgresStore implements Store {
       [userId],
     );
     return rows.map((r) => ({ room: toRoom(r), lastSeq: r.last_seq ?? 0, lastTs: r.last_ts }));
+  }
+
+  async roomCounts(userId: number): Promise<RoomCounts> {
+    const { rows } = await this.pool.query<RoomCounts>(
+      'SELECT (SELECT count(*) FROM rooms WHERE owner_id = $1) AS owned, (SELECT count(*) FROM room_members WHERE user_id = $1) AS joined',
+      [userId],
+    );
+    return rows[0]!;
   }
 
   async conversationsOf(userKey: string): Promise<ConversationSummary[]> {

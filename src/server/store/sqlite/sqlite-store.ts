@@ -8,6 +8,7 @@ import {
   type MessageChange,
   type NewRoom,
   type ReadMarker,
+  type RoomCounts,
   type RoomListing,
   type RoomMember,
   type RoomPatch,
@@ -174,6 +175,9 @@ export class SqliteStore implements Store {
         JOIN rooms r ON r.key = m.room JOIN users u ON u.id = r.owner_id
         LEFT JOIN conversations c ON c.key = r.key
         WHERE m.user_id = ? ORDER BY r.key`),
+      roomCounts: db.prepare(`
+        SELECT (SELECT count(*) FROM rooms WHERE owner_id = @userId) AS owned,
+          (SELECT count(*) FROM room_members WHERE user_id = @userId) AS joined`),
     };
     this.stmt.ensureConv.run('#lobby', null, null);
     this.knownConvs.add('#lobby');
@@ -518,6 +522,10 @@ export class SqliteStore implements Store {
   async roomsOf(userId: number): Promise<RoomSummary[]> {
     const rows = this.stmt.roomsOf.all(userId) as (RoomRow & { last_seq: number | null; last_ts: number | null })[];
     return rows.map((r) => ({ room: toRoom(r), lastSeq: r.last_seq ?? 0, lastTs: r.last_ts }));
+  }
+
+  async roomCounts(userId: number): Promise<RoomCounts> {
+    return this.stmt.roomCounts.get({ userId }) as RoomCounts;
   }
 
   async conversationsOf(userKey: string): Promise<ConversationSummary[]> {
