@@ -227,15 +227,31 @@ export function roomsStoreContract(name: string, open: () => Promise<OpenedStore
           await store.createRoom(room('bobs', bob));
           await store.addMember('#secret', carol.id, 5);
           const listed = (rooms: { key: string; memberCount: number; joined: boolean }[]) => rooms.map((r) => [r.key, r.memberCount, r.joined]);
-          assert.deepEqual(listed(await store.listRooms(bob.id)), [
+          const all = { limit: 100 };
+          assert.deepEqual(listed(await store.listRooms(bob.id, all)), [
             ['#bobs', 1, true],
             ['#open', 1, false],
           ]);
-          assert.deepEqual(listed(await store.listRooms(carol.id)), [
+          assert.deepEqual(listed(await store.listRooms(carol.id, all)), [
             ['#bobs', 1, false],
             ['#open', 1, false],
             ['#secret', 2, true],
           ]);
+          // Pages: keys after the cursor, at most the limit; or only the user's own rooms.
+          assert.deepEqual(listed(await store.listRooms(carol.id, { limit: 2 })), [
+            ['#bobs', 1, false],
+            ['#open', 1, false],
+          ]);
+          assert.deepEqual(listed(await store.listRooms(carol.id, { after: '#bobs', limit: 1 })), [['#open', 1, false]]);
+          assert.deepEqual(listed(await store.listRooms(carol.id, { after: '#open', limit: 5 })), [['#secret', 2, true]]);
+          assert.deepEqual(listed(await store.listRooms(carol.id, { after: '#secret', limit: 5 })), []);
+          assert.deepEqual(listed(await store.listRooms(carol.id, { limit: 5, joinedOnly: true })), [['#secret', 2, true]]);
+          assert.deepEqual(listed(await store.listRooms(alice.id, { limit: 5, joinedOnly: true })), [
+            ['#open', 1, true],
+            ['#secret', 2, true],
+          ]);
+          assert.deepEqual(listed(await store.listRooms(alice.id, { after: '#open', limit: 5, joinedOnly: true })), [['#secret', 2, true]]);
+          assert.deepEqual(listed(await store.listRooms(bob.id, { after: '#bobs', limit: 1, joinedOnly: true })), []);
           assert.deepEqual(await store.roomsOf(bob.id), [{ room: await store.findRoom('#bobs'), lastSeq: 0, lastTs: null }]);
           const sent = (await store.appendMessage(text(carol, '#secret', 'psst'))).message;
           assert.deepEqual(

@@ -1,6 +1,7 @@
 import {
   FORBIDDEN_CONTROL_CHARS,
   LOBBY,
+  MAX_ROOMS_LIMIT,
   MAX_TOPIC_CHARS,
   ProtocolError,
   encodeEvent,
@@ -78,8 +79,15 @@ export class Rooms {
     });
   }
 
-  async list(me: UserRecord): Promise<RoomInfo[]> {
-    return (await this.store.listRooms(me.id)).map((r) => info(r, r.memberCount, r.joined));
+  /** One page of rooms in key order; `next` (the last key listed) if more follow. */
+  async list(me: UserRecord, page: { after?: string; limit?: number; joined?: boolean }): Promise<{ rooms: RoomInfo[]; next?: string }> {
+    const limit = Math.min(page.limit ?? MAX_ROOMS_LIMIT, MAX_ROOMS_LIMIT);
+    // One more than the page: whether it exists says if there is a next page.
+    // A room's name works as a cursor too: it stands for its key.
+    const after = page.after !== undefined && isValidRoomName(page.after) ? roomKey(page.after) : page.after;
+    const rows = await this.store.listRooms(me.id, { after, limit: limit + 1, joinedOnly: page.joined === true });
+    const rooms = rows.slice(0, limit).map((r) => info(r, r.memberCount, r.joined));
+    return rows.length > limit ? { rooms, next: rows[limit - 1]!.key } : { rooms };
   }
 
   async join(me: UserRecord, name: string): Promise<RoomInfo> {

@@ -4,7 +4,7 @@ import { takeAllowance } from './guards.js';
 type RoomOps = 'rooms' | 'create' | 'join' | 'leave' | 'invite' | 'remove' | 'topic' | 'members' | 'owner' | 'room_mute' | 'room_unmute';
 
 export const roomCommands: CommandTable<RoomOps> = {
-  rooms: { auth: 'user', run: (s) => s.chat.rooms.list(s.user!.record).then((rooms) => ({ rooms })) },
+  rooms: { auth: 'user', run: (s, b) => s.chat.rooms.list(s.user!.record, b) },
   create: {
     auth: 'user',
     run: (s, b) => {

@@ -9,6 +9,7 @@ import {
   type NewRoom,
   type ReadMarker,
   type RoomCounts,
+  type RoomPage,
   type RoomListing,
   type RoomMember,
   type RoomPatch,
@@ -466,16 +467,21 @@ export class PostgresStore implements Store {
     await this.pool.query(`UPDATE rooms SET ${sets.join(', ')} WHERE key = $${columns.length + 1}`, [...columns.map(([, v]) => v), key]);
   }
 
-  async listRooms(userId: number): Promise<RoomListing[]> {
-    const { rows } = await this.pool.query<RoomRow & { member_count: number; joined: boolean }>(
-      `SELECT r.*, u.name AS owner_name,
-         (SELECT count(*) FROM room_members m WHERE m.room = r.key) AS member_count,
-         EXISTS (SELECT 1 FROM room_members m WHERE m.room = r.key AND m.user_id = $1) AS joined
-       FROM rooms r JOIN users u ON u.id = r.owner_id
-       WHERE NOT r.private OR EXISTS (SELECT 1 FROM room_members m WHERE m.room = r.key AND m.user_id = $1)
-       ORDER BY r.key`,
-      [userId],
-    );
+  async listRooms(userId: number, page: RoomPage): Promise<RoomListing[]> {
+    // Keys compare and sort in the database's collation, both here and for the cursor.
+    const sql = page.joinedOnly
+      ? `SELECT r.*, u.name AS owner_name,
+           (SELECT count(*) FROM room_members c WHERE c.room = r.key) AS member_count, TRUE AS joined
+         FROM room_members m JOIN rooms r ON r.key = m.room JOIN users u ON u.id = r.owner_id
+         WHERE m.user_id = $1 AND m.room > $2
+         ORDER BY m.room LIMIT $3`
+      : `SELECT r.*, u.name AS owner_name,
+           (SELECT count(*) FROM room_members m WHERE m.room = r.key) AS member_count,
+           EXISTS (SELECT 1 FROM room_members m WHERE m.room = r.key AND m.user_id = $1) AS joined
+         FROM rooms r JOIN users u ON u.id = r.owner_id
+         WHERE r.key > $2 AND (NOT r.private OR EXISTS (SELECT 1 FROM room_members m WHERE m.room = r.key AND m.user_id = $1))
+         ORDER BY r.key LIMIT $3`;
+    const { rows } = await this.pool.query<RoomRow & { member_count: number; joined: boolean }>(sql, [userId, page.after ?? '', page.limit]);
     return rows.map((r) => ({ ...toRoom(r), memberCount: r.member_count, joined: r.joined }));
   }
 

@@ -9,6 +9,7 @@ import {
   type NewRoom,
   type ReadMarker,
   type RoomCounts,
+  type RoomPage,
   type RoomListing,
   type RoomMember,
   type RoomPatch,
@@ -158,8 +159,15 @@ export class SqliteStore implements Store {
           (SELECT count(*) FROM room_members m WHERE m.room = r.key) AS member_count,
           EXISTS (SELECT 1 FROM room_members m WHERE m.room = r.key AND m.user_id = @userId) AS joined
         FROM rooms r JOIN users u ON u.id = r.owner_id
-        WHERE r.private = 0 OR EXISTS (SELECT 1 FROM room_members m WHERE m.room = r.key AND m.user_id = @userId)
-        ORDER BY r.key`),
+        WHERE r.key > @after AND (r.private = 0 OR EXISTS (SELECT 1 FROM room_members m WHERE m.room = r.key AND m.user_id = @userId))
+        ORDER BY r.key LIMIT @limit`),
+      // From the user's memberships (room_members_by_user), however many public rooms there are.
+      listJoinedRooms: db.prepare(`
+        SELECT r.*, u.name AS owner_name,
+          (SELECT count(*) FROM room_members c WHERE c.room = r.key) AS member_count, 1 AS joined
+        FROM room_members m JOIN rooms r ON r.key = m.room JOIN users u ON u.id = r.owner_id
+        WHERE m.user_id = @userId AND m.room > @after
+        ORDER BY m.room LIMIT @limit`),
       addMember: db.prepare('INSERT INTO room_members (room, user_id, joined_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
       removeMember: db.prepare('DELETE FROM room_members WHERE room = ? AND user_id = ?'),
       member: db.prepare(
@@ -489,8 +497,9 @@ export class SqliteStore implements Store {
     });
   }
 
-  async listRooms(userId: number): Promise<RoomListing[]> {
-    const rows = this.stmt.listRooms.all({ userId }) as (RoomRow & { member_count: number; joined: number })[];
+  async listRooms(userId: number, page: RoomPage): Promise<RoomListing[]> {
+    const params = { userId, after: page.after ?? '', limit: page.limit };
+    const rows = (page.joinedOnly ? this.stmt.listJoinedRooms : this.stmt.listRooms).all(params) as (RoomRow & { member_count: number; joined: number })[];
     return rows.map((r) => ({ ...toRoom(r), memberCount: r.member_count, joined: r.joined !== 0 }));
   }
 
