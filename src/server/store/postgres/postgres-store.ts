@@ -208,8 +208,8 @@ export class PostgresStore implements Store {
         try {
           results = await this.commitBatch(batch.map((p) => p.message));
         } catch (err) {
-          if (batch.length === 1) batch[0]!.reject(err);
-          else await this.oneByOne(batch);
+          if (batch.length > 1 && isBadRow(err)) await this.oneByOne(batch);
+          else for (const p of batch) p.reject(err);
           continue;
         }
         for (let i = 0; i < batch.length; i++) batch[i]!.resolve(results[i]!);
@@ -235,17 +235,21 @@ export class PostgresStore implements Store {
   }
 
   /**
-   * The batch failed for good (a bad write: a constraint, a value PostgreSQL refuses) and rolled
+   * The batch failed for good on a bad write (a constraint, a value PostgreSQL refuses) and rolled
    * back whole. Each write runs again on its own, in order, so only the bad one is rejected and
-   * the others take their seqs gap-free, as the SQLite store's careful batch does. A database that
-   * is down fails each of them too, which is the truth for each.
+   * the others take their seqs gap-free, as the SQLite store's careful batch does. Any other
+   * failure meanwhile (the database gone) fails the rest at once rather than write by write.
    */
   private async oneByOne(batch: PendingAppend[]): Promise<void> {
-    for (const p of batch) {
+    for (let i = 0; i < batch.length; i++) {
       try {
-        p.resolve((await this.commitBatch([p.message]))[0]!);
+        batch[i]!.resolve((await this.commitBatch([batch[i]!.message]))[0]!);
       } catch (err) {
-        p.reject(err);
+        batch[i]!.reject(err);
+        if (!isBadRow(err)) {
+          for (const p of batch.slice(i + 1)) p.reject(err);
+          return;
+        }
       }
     }
   }
@@ -598,6 +602,16 @@ export class PostgresStore implements Store {
     await this.draining;
     await this.pool.end();
   }
+}
+
+/**
+ * An error about the data of a write (SQLSTATE class 22, data exception, or 23, integrity
+ * constraint violation), as opposed to one about the connection or the server: only then may the
+ * other writes of its batch succeed on their own.
+ */
+function isBadRow(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
 }
 
 async function migrate(pool: pg.Pool, schema: string | undefined): Promise<void> {
