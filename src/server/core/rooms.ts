@@ -82,9 +82,9 @@ export class Rooms {
   /** One page of rooms in key order; `next` (the last key listed) if more follow. */
   async list(me: UserRecord, page: { after?: string; limit?: number; joined?: boolean }): Promise<{ rooms: RoomInfo[]; next?: string }> {
     const limit = Math.min(page.limit ?? MAX_ROOMS_LIMIT, MAX_ROOMS_LIMIT);
-    // One more than the page: whether it exists says if there is a next page.
     // A room's name works as a cursor too: it stands for its key.
     const after = page.after !== undefined && isValidRoomName(page.after) ? roomKey(page.after) : page.after;
+    // One more than the page: whether it exists says if there is a next page.
     const rows = await this.store.listRooms(me.id, { after, limit: limit + 1, joinedOnly: page.joined === true });
     const rooms = rows.slice(0, limit).map((r) => info(r, r.memberCount, r.joined));
     return rows.length > limit ? { rooms, next: rows[limit - 1]!.key } : { rooms };
