@@ -395,11 +395,11 @@ export class ChatSession extends Emitter<SessionEvents> {
     const heldUpdates = (this.heldUpdates ??= []);
     let complete = false;
     try {
-      const [{ users }, { convs }, { rooms }] = await Promise.all([client.request('who', {}), client.request('convs', {}), client.request('rooms', {})]);
+      const [{ users }, { convs }, rooms] = await Promise.all([client.request('who', {}), client.request('convs', {}), joinedRooms(client)]);
       this.users.clear();
       for (const u of users) this.users.set(u.user, u);
       this.joinedRooms.clear();
-      for (const r of rooms) if (r.joined) this.joinedRooms.set(r.room, r);
+      for (const r of rooms) this.joinedRooms.set(r.room, r);
       for (const info of convs) {
         let known = this.convs.get(info.conv);
         if (!known) {
@@ -495,9 +495,9 @@ export class ChatSession extends Emitter<SessionEvents> {
 
   private async refreshRooms(client: BanterClient): Promise<void> {
     try {
-      const { rooms } = await client.request('rooms', {});
+      const rooms = await joinedRooms(client);
       this.joinedRooms.clear();
-      for (const r of rooms) if (r.joined) this.joinedRooms.set(r.room, r);
+      for (const r of rooms) this.joinedRooms.set(r.room, r);
       this.emit('rooms', this.rooms);
     } catch {
       // lost with the connection: the next catch-up reads them again
@@ -608,6 +608,22 @@ export class ChatSession extends Emitter<SessionEvents> {
 
 /** A fresh cid. randomUUID exists only in secure contexts (https, localhost): a page served over
  * plain http on the LAN has getRandomValues alone. */
+/**
+ * Every room the user is in, page by page: `rooms` with `joined` lists only those, so a server
+ * with more public rooms than one page holds still gives all of them.
+ */
+async function joinedRooms(client: BanterClient): Promise<RoomInfo[]> {
+  const all: RoomInfo[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const page = await client.request('rooms', after === undefined ? { joined: true } : { joined: true, after });
+    all.push(...page.rooms);
+    // A cursor that does not move would loop for ever: take what came.
+    if (page.next === undefined || page.next === after || page.rooms.length === 0) return all;
+    after = page.next;
+  }
+}
+
 function newCid(): string {
   const c = globalThis.crypto;
   if (typeof c.randomUUID === 'function') return c.randomUUID();

@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'NO_SUCH_ROOM',
   'ROOM_EXISTS',
   'NOT_A_MEMBER',
+  'TOO_MANY_ROOMS',
   'NO_SUCH_MESSAGE',
   'TOO_LONG',
   'FORBIDDEN',

@@ -29,3 +29,12 @@ export const MAX_TOPIC_CHARS = 300;
 export const MAX_REACTION_EMOJIS = 20;
 /** `unread` in `convs` counts at most this many messages. */
 export const MAX_UNREAD_COUNT = 1000;
+/**
+ * Most rooms one `rooms` reply lists, and how many it lists without `limit` (so a client that
+ * does not page gets what it got before paging existed, up to this).
+ */
+export const MAX_ROOMS_LIMIT = 500;
+/** Rooms one user may own, by default (`--max-rooms-owned`); the administrator has no such cap. */
+export const DEFAULT_MAX_ROOMS_OWNED = 50;
+/** Rooms one user may be a member of, by default (`--max-rooms-joined`). */
+export const DEFAULT_MAX_ROOMS_JOINED = 500;

@@ -63,7 +63,8 @@ export const REQUEST_SCHEMAS = {
   delete: z.strictObject(messageRef),
   react: z.strictObject({ ...messageRef, emoji: z.string().min(1).max(64) }),
   // rooms
-  rooms: z.strictObject({}),
+  // A page in key order: `after` is the `next` of the previous page (a room key).
+  rooms: z.strictObject({ after: room.optional(), limit: z.number().int().min(1).optional(), joined: z.boolean().optional() }),
   create: z.strictObject({ room, topic: z.string().max(2000).optional(), private: z.boolean().optional() }),
   join: z.strictObject({ room }),
   leave: z.strictObject({ room }),
@@ -166,7 +167,8 @@ export interface ReplyResults {
   edit: { conv: string; seq: number; useq: number };
   delete: { conv: string; seq: number; useq: number };
   react: { conv: string; seq: number; useq: number; added: boolean };
-  rooms: { rooms: RoomInfo[] };
+  /** `next`: there are more rooms; ask again with `after` = `next`. */
+  rooms: { rooms: RoomInfo[]; next?: string };
   create: RoomInfo;
   join: RoomInfo;
   leave: { room: string };

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { DEFAULT_MAX_ROOMS_JOINED, DEFAULT_MAX_ROOMS_OWNED } from '../protocol/index.js';
 
 /**
  * Every server setting in one table: the CLI flags, the environment variables, the config file and
@@ -84,6 +85,20 @@ export const SETTINGS = {
     default: 500,
     schema: positiveInt,
     describe: 'rooms with more members than this get joins and leaves batched, one event per second',
+  },
+  maxRoomsOwned: {
+    flag: '--max-rooms-owned <n>',
+    env: 'BANTER_MAX_ROOMS_OWNED',
+    default: DEFAULT_MAX_ROOMS_OWNED,
+    schema: positiveInt,
+    describe: 'rooms one user may own (create or be handed); the administrator has no such cap',
+  },
+  maxRoomsJoined: {
+    flag: '--max-rooms-joined <n>',
+    env: 'BANTER_MAX_ROOMS_JOINED',
+    default: DEFAULT_MAX_ROOMS_JOINED,
+    schema: positiveInt,
+    describe: 'rooms one user may be a member of',
   },
   maxConnections: { flag: '--max-connections <n>', env: 'BANTER_MAX_CONNECTIONS', default: 20000, schema: positiveInt, describe: 'open connections accepted at once, TCP and WebSocket together' },
   tlsCert: {

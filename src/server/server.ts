@@ -187,6 +187,8 @@ function coreConfig(c: ServerConfig): CoreConfig {
     registerPerHour: c.registerPerHour,
     maxConnections: c.maxConnections,
     roomQuietSize: c.roomQuietSize,
+    maxRoomsOwned: c.maxRoomsOwned,
+    maxRoomsJoined: c.maxRoomsJoined,
     pingIntervalMs: c.pingInterval * 1000,
   };
 }

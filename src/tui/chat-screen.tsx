@@ -7,6 +7,9 @@ import { HELP, parseTyped, type Typed } from './commands.js';
 import { bodyOf, clock, colourOf, printable, progressBar, reactionsOf, untilText } from './format.js';
 import { LineInput } from './line-input.js';
 
+/** Rooms `/rooms` shows at once: about a screenful. */
+const ROOMS_PAGE = 20;
+
 interface Props {
   session: ChatSession;
   address: string;
@@ -40,6 +43,8 @@ export function ChatScreen({ session, address, httpBase, onQuit, onEnded, endedT
   const convRef = useRef(conv);
   convRef.current = conv;
   const loaded = useRef(new Set<string>());
+  /** Where `/rooms more` goes on from: the `next` of the last page shown. */
+  const roomsNext = useRef<string | undefined>(undefined);
   const lastTyping = useRef(0);
   const readTimer = useRef<NodeJS.Timeout | undefined>(undefined);
   /** What is shown is read: tell the server, at most once a second. */
@@ -239,9 +244,13 @@ export function ChatScreen({ session, address, httpBase, onQuit, onEnded, endedT
     try {
       switch (typed.kind) {
         case 'rooms': {
-          const { rooms: all } = await session.request('rooms', {});
-          if (all.length === 0) return say('No rooms yet: /create #name [topic] makes one.');
-          for (const r of all) say(`${r.joined ? '*' : ' '} ${r.room} (${r.members})${r.private ? ' private' : ''} — ${r.topic || 'no topic'} · owner ${r.owner}`);
+          if (typed.more && roomsNext.current === undefined) return say('No more rooms: /rooms lists them from the start.');
+          const after = typed.more ? roomsNext.current : undefined;
+          const page = await session.request('rooms', after === undefined ? { limit: ROOMS_PAGE } : { limit: ROOMS_PAGE, after });
+          roomsNext.current = page.next;
+          if (page.rooms.length === 0 && !typed.more) return say('No rooms yet: /create #name [topic] makes one.');
+          for (const r of page.rooms) say(`${r.joined ? '*' : ' '} ${r.room} (${r.members})${r.private ? ' private' : ''} — ${r.topic || 'no topic'} · owner ${r.owner}`);
+          if (page.next !== undefined) say('more… /rooms more shows the next page');
           return;
         }
         case 'members': {

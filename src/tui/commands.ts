@@ -11,7 +11,7 @@ export type Typed =
   | { kind: 'open'; back: number }
   | { kind: 'admin'; op: 'mute' | 'unmute' | 'kick' | 'ban' | 'unban'; user: string; minutes?: number; reason?: string }
   | { kind: 'notice'; text: string }
-  | { kind: 'rooms' }
+  | { kind: 'rooms'; more: boolean }
   | { kind: 'members' }
   | { kind: 'join'; room: string }
   | { kind: 'leave'; room?: string }
@@ -30,7 +30,7 @@ export const HELP = [
   `stickers: ${STICKER_NAMES.join(' ')}`,
   '/who                 who is online           /file path       send a file (any type)',
   '/open [n]            save the last (or n-th last) file of this conversation to your downloads',
-  '/rooms               rooms you can join      /join #room      /leave [#room]',
+  '/rooms [more]        rooms you can join (more: the next page)   /join #room   /leave [#room]',
   '/create #room [topic]  a public room         /create-private #room [topic]  invite-only',
   'room owners: /invite user  /remove user  /topic text  /owner user (hand over)   /members',
   '/edit text           edit your last message  /delete [n]      delete your last (or the n-th last) message',
@@ -91,7 +91,8 @@ export function parseTyped(line: string): Typed | null {
     case 'notice':
       return rest ? { kind: 'notice', text: rest } : usage('/notice text');
     case 'rooms':
-      return { kind: 'rooms' };
+      if (args[0] === undefined) return { kind: 'rooms', more: false };
+      return args[0].toLowerCase() === 'more' ? { kind: 'rooms', more: true } : usage('/rooms [more]');
     case 'members':
       return { kind: 'members' };
     case 'join':

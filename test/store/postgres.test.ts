@@ -134,6 +134,27 @@ describe('PostgresStore', { skip: unavailable }, () => {
     assert.equal(changed.length, 3);
     for (const m of changed) assert.equal(m.useq, Math.max(...done.filter((c) => c.seq === m.seq).map((c) => c.useq)));
   });
+  it('rejects only the write that fails in a batch; the others keep gap-free seqs in every conversation', async () => {
+    // A schema of its own: the other tests' appends would take #lobby's seqs.
+    const store = await PostgresStore.open(pgUrlWithSchema(freshSchema()));
+    stores.push(store);
+    const dave = await store.createUser({ name: 'Dave', key: 'dave', passHash: 'h', role: 'user', createdAt: 1 });
+    const lobby = (i: number): NewMessage => ({ conv: '#lobby', senderId: dave.id, senderName: 'Dave', kind: 'text', body: `l${i}`, cid: `l${i}` });
+    const dm = (i: number): NewMessage => ({ ...lobby(i), conv: 'dm:dave:dave', body: `d${i}`, cid: `d${i}` });
+    // body NOT NULL: this write fails inside PostgreSQL (in banter_append), as a bad row would.
+    const broken = { ...lobby(2), body: null } as unknown as NewMessage;
+    // Made in one turn, so they go in one batch.
+    const settled = await Promise.allSettled([lobby(0), dm(0), lobby(1), broken, lobby(3), dm(1)].map((m) => store.appendMessage(m)));
+    assert.deepEqual(
+      settled.map((s) => (s.status === 'fulfilled' ? `${s.value.message.conv}:${s.value.message.seq}:${s.value.message.body}` : 'rejected')),
+      ['#lobby:1:l0', 'dm:dave:dave:1:d0', '#lobby:2:l1', 'rejected', '#lobby:3:l3', 'dm:dave:dave:2:d1'],
+    );
+    assert.equal((settled[3] as PromiseRejectedResult).reason.code, '23502', 'the bad write is rejected with its own error');
+    assert.deepEqual((await store.history('#lobby', { after: 0, limit: 10 })).map((m) => `${m.seq}:${m.body}`), ['1:l0', '2:l1', '3:l3']);
+    assert.deepEqual((await store.history('dm:dave:dave', { after: 0, limit: 10 })).map((m) => `${m.seq}:${m.body}`), ['1:d0', '2:d1']);
+    assert.equal((await store.appendMessage(lobby(4))).message.seq, 4, 'the next batch carries on from the stored seq');
+  });
+
   it('stores a repeated (sender, cid) once when two nodes race with it', async () => {
     const url = pgUrlWithSchema(schema);
     const [a, b] = [await PostgresStore.open(url), await PostgresStore.open(url)];

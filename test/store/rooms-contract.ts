@@ -227,15 +227,31 @@ export function roomsStoreContract(name: string, open: () => Promise<OpenedStore
           await store.createRoom(room('bobs', bob));
           await store.addMember('#secret', carol.id, 5);
           const listed = (rooms: { key: string; memberCount: number; joined: boolean }[]) => rooms.map((r) => [r.key, r.memberCount, r.joined]);
-          assert.deepEqual(listed(await store.listRooms(bob.id)), [
+          const all = { limit: 100 };
+          assert.deepEqual(listed(await store.listRooms(bob.id, all)), [
             ['#bobs', 1, true],
             ['#open', 1, false],
           ]);
-          assert.deepEqual(listed(await store.listRooms(carol.id)), [
+          assert.deepEqual(listed(await store.listRooms(carol.id, all)), [
             ['#bobs', 1, false],
             ['#open', 1, false],
             ['#secret', 2, true],
           ]);
+          // Pages: keys after the cursor, at most the limit; or only the user's own rooms.
+          assert.deepEqual(listed(await store.listRooms(carol.id, { limit: 2 })), [
+            ['#bobs', 1, false],
+            ['#open', 1, false],
+          ]);
+          assert.deepEqual(listed(await store.listRooms(carol.id, { after: '#bobs', limit: 1 })), [['#open', 1, false]]);
+          assert.deepEqual(listed(await store.listRooms(carol.id, { after: '#open', limit: 5 })), [['#secret', 2, true]]);
+          assert.deepEqual(listed(await store.listRooms(carol.id, { after: '#secret', limit: 5 })), []);
+          assert.deepEqual(listed(await store.listRooms(carol.id, { limit: 5, joinedOnly: true })), [['#secret', 2, true]]);
+          assert.deepEqual(listed(await store.listRooms(alice.id, { limit: 5, joinedOnly: true })), [
+            ['#open', 1, true],
+            ['#secret', 2, true],
+          ]);
+          assert.deepEqual(listed(await store.listRooms(alice.id, { after: '#open', limit: 5, joinedOnly: true })), [['#secret', 2, true]]);
+          assert.deepEqual(listed(await store.listRooms(bob.id, { after: '#bobs', limit: 1, joinedOnly: true })), []);
           assert.deepEqual(await store.roomsOf(bob.id), [{ room: await store.findRoom('#bobs'), lastSeq: 0, lastTs: null }]);
           const sent = (await store.appendMessage(text(carol, '#secret', 'psst'))).message;
           assert.deepEqual(
@@ -243,6 +259,21 @@ export function roomsStoreContract(name: string, open: () => Promise<OpenedStore
             [['#secret', 1, sent.ts]],
           );
           assert.deepEqual(await store.roomsOf(alice.id).then((rs) => rs.map((r) => r.room.key)), ['#open', '#secret']);
+        }));
+
+      it('counts the rooms a user owns and the rooms they are in', () =>
+        withStore(async ({ store }) => {
+          const { alice, bob, carol } = await people(store);
+          assert.deepEqual(await store.roomCounts(alice.id), { owned: 0, joined: 0 });
+          await store.createRoom(room('one', alice));
+          await store.createRoom(room('two', alice, { private: true }));
+          await store.addMember('#one', bob.id, 2);
+          await store.addMember('#two', bob.id, 3);
+          await store.removeMember('#two', alice.id); // the owner left and still owns it
+          await store.updateRoom('#one', { ownerId: bob.id });
+          assert.deepEqual(await store.roomCounts(alice.id), { owned: 1, joined: 1 });
+          assert.deepEqual(await store.roomCounts(bob.id), { owned: 1, joined: 2 });
+          assert.deepEqual(await store.roomCounts(carol.id), { owned: 0, joined: 0 });
         }));
 
       it('keeps rooms, members, markers and changes across close and reopen', () =>

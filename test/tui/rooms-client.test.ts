@@ -81,4 +81,32 @@ describe('terminal client: rooms, edits, reactions, read markers (tmux)', { skip
     friend.client.close();
     me.client.close();
   });
+
+  it('/rooms shows a page, and /rooms more the next one', async () => {
+    tui?.kill();
+    const me = await newUser(server.tcpPort, uniqueName('tuipages'));
+    // With the first test's public #treehouse, 22 rooms to list (its #secret is private).
+    const names = Array.from({ length: 21 }, (_, i) => `#zpage${String(i).padStart(2, '0')}`);
+    for (const room of names) await me.client.request('create', { room });
+    tui = new Tmux(`node ${CLI} chat 127.0.0.1:${server.tcpPort} --user ${me.name}`);
+    await tui.waitFor(/log in/, 'the login screen');
+    tui.type(PASSWORD);
+    tui.keys('Enter');
+    await tui.waitFor(/● online/, 'the chat screen');
+    tui.type('/rooms');
+    tui.keys('Enter');
+    // The log's lines ("* #room (members)"), not the pane's list of my rooms.
+    const first = await tui.waitFor(/more… \/rooms more/, 'the first page, and more');
+    assert.match(first, /#treehouse \(2\)/);
+    assert.match(first, /\* #zpage18 \(1\)/, 'twenty rooms: #treehouse, #zpage00-18');
+    assert.doesNotMatch(first, /\* #zpage19/);
+    tui.type('/rooms more');
+    tui.keys('Enter');
+    await tui.waitFor(/\* #zpage20 \(1\)/, 'the next page');
+    assert.match(tui.screen(), /\* #zpage19 \(1\)/);
+    tui.type('/rooms more');
+    tui.keys('Enter');
+    await tui.waitFor(/No more rooms/, 'the end of the list');
+    me.client.close();
+  });
 });

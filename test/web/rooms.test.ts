@@ -304,4 +304,27 @@ describe(suite, { skip: browserSkip(suite) }, () => {
     await screenshot(zh.page, 'rooms-zh-members');
     await zh.context.close();
   });
+
+  it('the room browser shows a page of rooms and fetches more on "More rooms…"', async () => {
+    // 105 rooms after every other test's (their names sort before "#zzp"): past the browser's page of 100.
+    const makers = await Promise.all([0, 1, 2].map(() => newUser(server.tcpPort)));
+    const names = Array.from({ length: 105 }, (_, i) => `#zzp${String(i).padStart(3, '0')}`);
+    await Promise.all(makers.map(async (m, k) => {
+      for (const room of names.slice(k * 35, k * 35 + 35)) await m.client.request('create', { room });
+    }));
+    await bob.page.getByRole('button', { name: 'Browse rooms' }).click();
+    const entry = (room: string) => bob.page.locator(`.browse-room[data-room="${room}"]`);
+    await entry(names[0]!).waitFor();
+    assert.equal(await bob.page.locator('.browse-room').count(), 100, 'one page');
+    assert.equal(await entry(names.at(-1)!).count(), 0, 'the last room is on a later page');
+    await bob.page.getByRole('button', { name: 'More rooms…' }).click();
+    await entry(names.at(-1)!).waitFor();
+    assert.equal(await bob.page.getByRole('button', { name: 'More rooms…' }).count(), 0, 'no more pages');
+    const shown = (await bob.page.locator('.browse-room .browse-name').allInnerTexts()).map((t) => t.trim());
+    assert.equal(new Set(shown).size, shown.length, 'no room twice');
+    for (const room of names) assert.ok(shown.includes(room), room);
+    await entry(names.at(-1)!).getByRole('button', { name: 'Join' }).click();
+    await until(async () => (await bob.page.getByTestId('conv-title').getAttribute('data-conv')) === names.at(-1), 'bob is in the room from the second page');
+    for (const m of makers) m.client.close();
+  });
 });

@@ -71,7 +71,12 @@ export class ChatService {
     this.files = new Files(this.store);
     this.moderation = new Moderation(this.store, this.bus);
     this.online = new OnlineUsers(this.config.sendRatePerSec, this.config.sendBurst);
-    const roomsConfig = { quietSize: this.config.roomQuietSize, batchIntervalMs: this.config.roomBatchMs };
+    const roomsConfig = {
+      quietSize: this.config.roomQuietSize,
+      batchIntervalMs: this.config.roomBatchMs,
+      maxOwned: this.config.maxRoomsOwned,
+      maxJoined: this.config.maxRoomsJoined,
+    };
     this.rooms = new Rooms(this.store, this.bus, new RoomMembership(), roomsConfig, (key) => this.online.get(key) !== undefined);
     this.messages = new Messages(this.store, this.bus, this.files, this.rooms);
     this.readMarkers = new ReadMarkers(this.store, this.bus);

@@ -1,3 +1,5 @@
+import { DEFAULT_MAX_ROOMS_JOINED, DEFAULT_MAX_ROOMS_OWNED } from '../../protocol/index.js';
+
 /** Tunables of the chat core; the server's configuration fills them from flags, env and file. */
 export interface CoreConfig {
   serverName: string;
@@ -22,6 +24,9 @@ export interface CoreConfig {
   /** Rooms with more members than this get their joins and leaves batched, one event per roomBatchMs. */
   roomQuietSize: number;
   roomBatchMs: number;
+  /** Rooms one user may own (the administrator: any number), and be a member of. */
+  maxRoomsOwned: number;
+  maxRoomsJoined: number;
 }
 
 export const DEFAULT_CORE_CONFIG: CoreConfig = {
@@ -38,6 +43,8 @@ export const DEFAULT_CORE_CONFIG: CoreConfig = {
   maxConnections: 20_000,
   roomQuietSize: 500,
   roomBatchMs: 1000,
+  maxRoomsOwned: DEFAULT_MAX_ROOMS_OWNED,
+  maxRoomsJoined: DEFAULT_MAX_ROOMS_JOINED,
 };
 
 /** The slice of a pino logger the core uses. */

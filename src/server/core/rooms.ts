@@ -1,6 +1,7 @@
 import {
   FORBIDDEN_CONTROL_CHARS,
   LOBBY,
+  MAX_ROOMS_LIMIT,
   MAX_TOPIC_CHARS,
   ProtocolError,
   encodeEvent,
@@ -14,9 +15,10 @@ import {
 import type { Bus } from '../bus/port.js';
 import { DuplicateRoomError, type RoomMember, type RoomRecord, type Store, type UserRecord } from '../store/port.js';
 import { MemberBatcher } from './member-batcher.js';
+import { RoomCaps, type RoomCapsConfig } from './room-caps.js';
 import type { RoomMembership } from './room-membership.js';
 
-export interface RoomsConfig {
+export interface RoomsConfig extends RoomCapsConfig {
   /** Rooms with more members than this get their joins and leaves batched. */
   quietSize: number;
   /** How often batched joins and leaves go out. */
@@ -36,6 +38,7 @@ export interface RoomAccess {
  */
 export class Rooms {
   private readonly batcher: MemberBatcher;
+  private readonly caps: RoomCaps;
 
   constructor(
     private readonly store: Store,
@@ -45,6 +48,7 @@ export class Rooms {
     private readonly isOnline: (userKey: string) => boolean,
   ) {
     this.batcher = new MemberBatcher(bus, config.batchIntervalMs);
+    this.caps = new RoomCaps(store, config);
   }
 
   async create(me: UserRecord, name: string, topic: string | undefined, isPrivate: boolean): Promise<RoomInfo> {
@@ -53,38 +57,50 @@ export class Rooms {
     }
     const key = roomKey(name);
     if (key === LOBBY) throw new ProtocolError('ROOM_EXISTS', '#lobby exists: everyone is in it');
-    try {
-      const room = await this.store.createRoom({
-        key,
-        name: `#${name.slice(1).normalize('NFC')}`,
-        topic: cleanTopic(topic ?? ''),
-        private: isPrivate,
-        ownerId: me.id,
-        createdAt: Date.now(),
-      });
-      // Every node's cache knows before the reply: the creator's next message reaches them here.
-      await this.bus.publish({ kind: 'room-member', room: key, userKey: me.key, joined: true });
-      return info(room, 1, true);
-    } catch (err) {
-      if (err instanceof DuplicateRoomError) throw new ProtocolError('ROOM_EXISTS', `${name} exists; join it or pick another name`);
-      throw err;
-    }
+    const clean = cleanTopic(topic ?? '');
+    return this.caps.inTurn(me.key, async () => {
+      await this.caps.check(me, { owns: true, joins: true }, true);
+      try {
+        const room = await this.store.createRoom({
+          key,
+          name: `#${name.slice(1).normalize('NFC')}`,
+          topic: clean,
+          private: isPrivate,
+          ownerId: me.id,
+          createdAt: Date.now(),
+        });
+        // Every node's cache knows before the reply: the creator's next message reaches them here.
+        await this.bus.publish({ kind: 'room-member', room: key, userKey: me.key, joined: true });
+        return info(room, 1, true);
+      } catch (err) {
+        if (err instanceof DuplicateRoomError) throw new ProtocolError('ROOM_EXISTS', `${name} exists; join it or pick another name`);
+        throw err;
+      }
+    });
   }
 
-  async list(me: UserRecord): Promise<RoomInfo[]> {
-    return (await this.store.listRooms(me.id)).map((r) => info(r, r.memberCount, r.joined));
+  /** One page of rooms in key order; `next` (the last key listed) if more follow. */
+  async list(me: UserRecord, page: { after?: string; limit?: number; joined?: boolean }): Promise<{ rooms: RoomInfo[]; next?: string }> {
+    const limit = Math.min(page.limit ?? MAX_ROOMS_LIMIT, MAX_ROOMS_LIMIT);
+    // A room's name works as a cursor too: it stands for its key.
+    const after = page.after !== undefined && isValidRoomName(page.after) ? roomKey(page.after) : page.after;
+    // One more than the page: whether it exists says if there is a next page.
+    const rows = await this.store.listRooms(me.id, { after, limit: limit + 1, joinedOnly: page.joined === true });
+    const rooms = rows.slice(0, limit).map((r) => info(r, r.memberCount, r.joined));
+    return rows.length > limit ? { rooms, next: rows[limit - 1]!.key } : { rooms };
   }
 
   async join(me: UserRecord, name: string): Promise<RoomInfo> {
     const room = await this.find(name);
-    const member = await this.store.findMember(room.key, me.id);
-    if (!member) {
+    await this.caps.inTurn(me.key, async () => {
+      if (await this.store.findMember(room.key, me.id)) return;
       // The owner may come back to a private room they left; the administrator goes anywhere.
       if (room.private && room.ownerId !== me.id && me.role !== 'admin') {
         throw new ProtocolError('NOT_A_MEMBER', `${room.name} is private: its owner can invite you`);
       }
+      await this.caps.check(me, { joins: true }, true);
       if (await this.store.addMember(room.key, me.id, Date.now())) await this.announce(room, me, true);
-    }
+    });
     return info(room, await this.store.memberCount(room.key), true);
   }
 
@@ -97,7 +113,11 @@ export class Rooms {
   async invite(me: UserRecord, name: string, user: string): Promise<{ room: string; user: string }> {
     const room = await this.asOwner(me, name, 'invite');
     const target = await this.user(user);
-    if (await this.store.addMember(room.key, target.id, Date.now())) await this.announce(room, target, true, me);
+    await this.caps.inTurn(target.key, async () => {
+      if (await this.store.findMember(room.key, target.id)) return; // inviting a member changes nothing
+      await this.caps.check(target, { joins: true }, false);
+      if (await this.store.addMember(room.key, target.id, Date.now())) await this.announce(room, target, true, me);
+    });
     return { room: room.name, user: target.name };
   }
 
@@ -124,7 +144,10 @@ export class Rooms {
     if (!(await this.store.findMember(room.key, target.id))) {
       throw new ProtocolError('NOT_A_MEMBER', `${target.name} is not in ${room.name}; invite them first`);
     }
-    await this.store.updateRoom(room.key, { ownerId: target.id });
+    await this.caps.inTurn(target.key, async () => {
+      if (target.id !== room.ownerId) await this.caps.check(target, { owns: true }, false);
+      await this.store.updateRoom(room.key, { ownerId: target.id });
+    });
     await this.toRoom(room.key, encodeEvent('owner', { room: room.name, owner: target.name, by: me.name }));
     return { room: room.name, owner: target.name };
   }

@@ -74,8 +74,11 @@ export interface Store {
   createRoom(room: NewRoom): Promise<RoomRecord>;
   findRoom(key: string): Promise<RoomRecord | null>;
   updateRoom(key: string, patch: RoomPatch): Promise<void>;
-  /** Public rooms and the private rooms the user is a member of, by name key. */
-  listRooms(userId: number): Promise<RoomListing[]>;
+  /**
+   * Public rooms and the private rooms the user is a member of (only the rooms they are a member
+   * of with `joinedOnly`), in key order, with keys after `page.after`, at most `page.limit`.
+   */
+  listRooms(userId: number, page: RoomPage): Promise<RoomListing[]>;
   /** Adds a member; false (and nothing changes) if they already were one. */
   addMember(room: string, userId: number, joinedAt: number): Promise<boolean>;
   /** Removes a member; false if they were not one. */
@@ -88,6 +91,8 @@ export interface Store {
   setMemberMute(room: string, userId: number, until: MutedUntil): Promise<void>;
   /** The rooms a user is a member of, with their conversation's newest seq and ts. */
   roomsOf(userId: number): Promise<RoomSummary[]>;
+  /** How many rooms the user owns, and how many they are a member of (for the per-user caps). */
+  roomCounts(userId: number): Promise<RoomCounts>;
   // moderation
   addAudit(entry: AuditEntry): Promise<void>;
   listAudit(limit: number): Promise<AuditRecord[]>;
@@ -193,6 +198,18 @@ export interface RoomMember {
   key: string;
   joinedAt: number;
   mutedUntil: MutedUntil;
+}
+
+export interface RoomPage {
+  /** Only keys after this one (in the store's order of keys); absent: from the first. */
+  after?: string;
+  limit: number;
+  joinedOnly?: boolean;
+}
+
+export interface RoomCounts {
+  owned: number;
+  joined: number;
 }
 
 export interface RoomSummary {

@@ -182,6 +182,7 @@ export const en = {
     mine: 'member',
     empty: 'There are no public rooms to join.',
     loading: 'Loading…',
+    more: 'More rooms…',
     panel: 'Room details',
     leave: 'Leave room',
     leaveConfirm: 'Leave {{room}}?',

@@ -184,6 +184,7 @@ export const zh: Messages = {
     mine: '成员',
     empty: '没有可加入的公开聊天室。',
     loading: '加载中…',
+    more: '更多聊天室…',
     panel: '聊天室详情',
     leave: '退出聊天室',
     leaveConfirm: '退出 {{room}}？',

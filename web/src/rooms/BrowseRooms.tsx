@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RoomInfo } from '../../../src/protocol/messages.js';
 import type { ChatStore } from '../app/chat-store.js';
@@ -6,19 +6,39 @@ import { Icon } from '../app/icons.js';
 import { Modal } from './Modal.js';
 import { runRoomAction } from './room-actions.js';
 
+/** Rooms fetched at once; "More rooms…" fetches the next page. */
+const PAGE = 100;
+
 /** The public rooms (and the user's own), as the server lists them, with Join or Open. */
 export function BrowseRooms({ store, onClose, onOpen }: { store: ChatStore; onClose: () => void; onOpen: (room: string) => void }) {
   const { t } = useTranslation();
   const [rooms, setRooms] = useState<RoomInfo[] | undefined>();
+  const [next, setNext] = useState<string | undefined>();
+  const [fetching, setFetching] = useState(false);
   const [error, setError] = useState<string | undefined>();
-  useEffect(() => {
-    let live = true;
-    store.session.request('rooms', {}).then(
-      (r) => live && setRooms(r.rooms),
-      (err: unknown) => live && setError(err instanceof Error ? err.message : String(err)),
+  const live = useRef(true);
+  /** Fetches the page after `after` (the first without it) and adds it to the list. */
+  const fetchPage = (after: string | undefined) => {
+    setFetching(true);
+    store.session.request('rooms', after === undefined ? { limit: PAGE } : { limit: PAGE, after }).then(
+      (r) => {
+        if (!live.current) return;
+        setRooms((shown) => (after === undefined ? r.rooms : [...(shown ?? []), ...r.rooms]));
+        setNext(r.next);
+        setFetching(false);
+      },
+      (err: unknown) => {
+        if (!live.current) return;
+        setError(err instanceof Error ? err.message : String(err));
+        setFetching(false);
+      },
     );
+  };
+  useEffect(() => {
+    live.current = true;
+    fetchPage(undefined);
     return () => {
-      live = false;
+      live.current = false;
     };
   }, [store]);
   return (
@@ -61,6 +81,11 @@ export function BrowseRooms({ store, onClose, onOpen }: { store: ChatStore; onCl
           </li>
         ))}
       </ul>
+      {next !== undefined && (
+        <button type="button" className="small-button browse-more" disabled={fetching} onClick={() => fetchPage(next)}>
+          {t('rooms.more')}
+        </button>
+      )}
     </Modal>
   );
 }

@@ -145,4 +145,9 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX room_members_by_user ON room_members(user_id, room);
   `,
+  // v4: the rooms a user owns are counted at each create and hand-over (the per-user cap; the
+  // SQLite adapter's v5).
+  `
+  CREATE INDEX rooms_by_owner ON rooms(owner_id);
+  `,
 ];

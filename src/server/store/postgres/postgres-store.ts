@@ -8,6 +8,8 @@ import {
   type MessageChange,
   type NewRoom,
   type ReadMarker,
+  type RoomCounts,
+  type RoomPage,
   type RoomListing,
   type RoomMember,
   type RoomPatch,
@@ -65,7 +67,8 @@ const TYPES = {
  * and a batch is one call of the banter_append function (migration v2), one round trip. It locks
  * the batch's conversation rows (in key order, so two nodes cannot deadlock), then numbers each
  * message from last_seq: the row lock makes writers on different nodes take turns per
- * conversation, so seq stays gap-free and strictly increasing.
+ * conversation, so seq stays gap-free and strictly increasing. A batch that fails for good runs
+ * again one write at a time, so a bad write is the only one rejected.
  */
 export class PostgresStore implements Store {
   private pending: PendingAppend[] = [];
@@ -205,7 +208,8 @@ export class PostgresStore implements Store {
         try {
           results = await this.commitBatch(batch.map((p) => p.message));
         } catch (err) {
-          for (const p of batch) p.reject(err);
+          if (batch.length > 1 && isBadRow(err)) await this.oneByOne(batch);
+          else for (const p of batch) p.reject(err);
           continue;
         }
         for (let i = 0; i < batch.length; i++) batch[i]!.resolve(results[i]!);
@@ -226,6 +230,26 @@ export class PostgresStore implements Store {
         const { code, constraint } = err as { code?: string; constraint?: string };
         const retry = RETRYABLE.has(code ?? '') || (code === '23505' && constraint === 'messages_by_cid');
         if (attempt >= 5 || !retry) throw err;
+      }
+    }
+  }
+
+  /**
+   * The batch failed for good on a bad write (a constraint, a value PostgreSQL refuses) and rolled
+   * back whole. Each write runs again on its own, in order, so only the bad one is rejected and
+   * the others take their seqs gap-free, as the SQLite store's careful batch does. Any other
+   * failure meanwhile (the database gone) fails the rest at once rather than write by write.
+   */
+  private async oneByOne(batch: PendingAppend[]): Promise<void> {
+    for (let i = 0; i < batch.length; i++) {
+      try {
+        batch[i]!.resolve((await this.commitBatch([batch[i]!.message]))[0]!);
+      } catch (err) {
+        batch[i]!.reject(err);
+        if (!isBadRow(err)) {
+          for (const p of batch.slice(i + 1)) p.reject(err);
+          return;
+        }
       }
     }
   }
@@ -447,16 +471,21 @@ export class PostgresStore implements Store {
     await this.pool.query(`UPDATE rooms SET ${sets.join(', ')} WHERE key = $${columns.length + 1}`, [...columns.map(([, v]) => v), key]);
   }
 
-  async listRooms(userId: number): Promise<RoomListing[]> {
-    const { rows } = await this.pool.query<RoomRow & { member_count: number; joined: boolean }>(
-      `SELECT r.*, u.name AS owner_name,
-         (SELECT count(*) FROM room_members m WHERE m.room = r.key) AS member_count,
-         EXISTS (SELECT 1 FROM room_members m WHERE m.room = r.key AND m.user_id = $1) AS joined
-       FROM rooms r JOIN users u ON u.id = r.owner_id
-       WHERE NOT r.private OR EXISTS (SELECT 1 FROM room_members m WHERE m.room = r.key AND m.user_id = $1)
-       ORDER BY r.key`,
-      [userId],
-    );
+  async listRooms(userId: number, page: RoomPage): Promise<RoomListing[]> {
+    // Keys compare and sort in the database's collation, both here and for the cursor.
+    const sql = page.joinedOnly
+      ? `SELECT r.*, u.name AS owner_name,
+           (SELECT count(*) FROM room_members c WHERE c.room = r.key) AS member_count, TRUE AS joined
+         FROM room_members m JOIN rooms r ON r.key = m.room JOIN users u ON u.id = r.owner_id
+         WHERE m.user_id = $1 AND m.room > $2
+         ORDER BY m.room LIMIT $3`
+      : `SELECT r.*, u.name AS owner_name,
+           (SELECT count(*) FROM room_members m WHERE m.room = r.key) AS member_count,
+           EXISTS (SELECT 1 FROM room_members m WHERE m.room = r.key AND m.user_id = $1) AS joined
+         FROM rooms r JOIN users u ON u.id = r.owner_id
+         WHERE r.key > $2 AND (NOT r.private OR EXISTS (SELECT 1 FROM room_members m WHERE m.room = r.key AND m.user_id = $1))
+         ORDER BY r.key LIMIT $3`;
+    const { rows } = await this.pool.query<RoomRow & { member_count: number; joined: boolean }>(sql, [userId, page.after ?? '', page.limit]);
     return rows.map((r) => ({ ...toRoom(r), memberCount: r.member_count, joined: r.joined }));
   }
 
@@ -502,6 +531,14 @@ export class PostgresStore implements Store {
       [userId],
     );
     return rows.map((r) => ({ room: toRoom(r), lastSeq: r.last_seq ?? 0, lastTs: r.last_ts }));
+  }
+
+  async roomCounts(userId: number): Promise<RoomCounts> {
+    const { rows } = await this.pool.query<RoomCounts>(
+      'SELECT (SELECT count(*) FROM rooms WHERE owner_id = $1) AS owned, (SELECT count(*) FROM room_members WHERE user_id = $1) AS joined',
+      [userId],
+    );
+    return rows[0]!;
   }
 
   async conversationsOf(userKey: string): Promise<ConversationSummary[]> {
@@ -565,6 +602,16 @@ export class PostgresStore implements Store {
     await this.draining;
     await this.pool.end();
   }
+}
+
+/**
+ * An error about the data of a write (SQLSTATE class 22, data exception, or 23, integrity
+ * constraint violation), as opposed to one about the connection or the server: only then may the
+ * other writes of its batch succeed on their own.
+ */
+function isBadRow(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
 }
 
 async function migrate(pool: pg.Pool, schema: string | undefined): Promise<void> {

@@ -108,4 +108,8 @@ export const MIGRATIONS: string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX room_members_by_user ON room_members(user_id, room);
   `,
+  // v5: the rooms a user owns are counted at each create and hand-over (the per-user cap).
+  `
+  CREATE INDEX rooms_by_owner ON rooms(owner_id);
+  `,
 ];

@@ -9,6 +9,8 @@ import {
   type MessageChange,
   type NewRoom,
   type ReadMarker,
+  type RoomCounts,
+  type RoomPage,
   type RoomListing,
   type RoomMember,
   type RoomPatch,
@@ -168,8 +170,15 @@ export class SqliteStore implements Store {
           (SELECT count(*) FROM room_members m WHERE m.room = r.key) AS member_count,
           EXISTS (SELECT 1 FROM room_members m WHERE m.room = r.key AND m.user_id = @userId) AS joined
         FROM rooms r JOIN users u ON u.id = r.owner_id
-        WHERE r.private = 0 OR EXISTS (SELECT 1 FROM room_members m WHERE m.room = r.key AND m.user_id = @userId)
-        ORDER BY r.key`),
+        WHERE r.key > @after AND (r.private = 0 OR EXISTS (SELECT 1 FROM room_members m WHERE m.room = r.key AND m.user_id = @userId))
+        ORDER BY r.key LIMIT @limit`),
+      // From the user's memberships (room_members_by_user), however many public rooms there are.
+      listJoinedRooms: db.prepare(`
+        SELECT r.*, u.name AS owner_name,
+          (SELECT count(*) FROM room_members c WHERE c.room = r.key) AS member_count, 1 AS joined
+        FROM room_members m JOIN rooms r ON r.key = m.room JOIN users u ON u.id = r.owner_id
+        WHERE m.user_id = @userId AND m.room > @after
+        ORDER BY m.room LIMIT @limit`),
       addMember: db.prepare('INSERT INTO room_members (room, user_id, joined_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
       removeMember: db.prepare('DELETE FROM room_members WHERE room = ? AND user_id = ?'),
       member: db.prepare(
@@ -185,6 +194,9 @@ export class SqliteStore implements Store {
         JOIN rooms r ON r.key = m.room JOIN users u ON u.id = r.owner_id
         LEFT JOIN conversations c ON c.key = r.key
         WHERE m.user_id = ? ORDER BY r.key`),
+      roomCounts: db.prepare(`
+        SELECT (SELECT count(*) FROM rooms WHERE owner_id = @userId) AS owned,
+          (SELECT count(*) FROM room_members WHERE user_id = @userId) AS joined`),
     };
     this.stmt.ensureConv.run('#lobby', null, null);
     this.knownConvs.add('#lobby');
@@ -496,8 +508,9 @@ export class SqliteStore implements Store {
     });
   }
 
-  async listRooms(userId: number): Promise<RoomListing[]> {
-    const rows = this.stmt.listRooms.all({ userId }) as (RoomRow & { member_count: number; joined: number })[];
+  async listRooms(userId: number, page: RoomPage): Promise<RoomListing[]> {
+    const params = { userId, after: page.after ?? '', limit: page.limit };
+    const rows = (page.joinedOnly ? this.stmt.listJoinedRooms : this.stmt.listRooms).all(params) as (RoomRow & { member_count: number; joined: number })[];
     return rows.map((r) => ({ ...toRoom(r), memberCount: r.member_count, joined: r.joined !== 0 }));
   }
 
@@ -529,6 +542,10 @@ export class SqliteStore implements Store {
   async roomsOf(userId: number): Promise<RoomSummary[]> {
     const rows = this.stmt.roomsOf.all(userId) as (RoomRow & { last_seq: number | null; last_ts: number | null })[];
     return rows.map((r) => ({ room: toRoom(r), lastSeq: r.last_seq ?? 0, lastTs: r.last_ts }));
+  }
+
+  async roomCounts(userId: number): Promise<RoomCounts> {
+    return this.stmt.roomCounts.get({ userId }) as RoomCounts;
   }
 
   async conversationsOf(userKey: string): Promise<ConversationSummary[]> {

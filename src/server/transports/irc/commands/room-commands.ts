@@ -138,6 +138,11 @@ export async function namesRoom(s: IrcSession, name: string): Promise<void> {
 
 /** 322 lines for every room `rooms` lists: the public ones and the private ones the user is in. */
 export async function listRooms(s: IrcSession): Promise<void> {
-  const { rooms } = await s.request('rooms', {});
-  for (const r of rooms) s.numeric(RPL.LIST, r.room, String(r.members), `${r.private ? '[+int] ' : '[+nt] '}${r.topic}`);
+  // Page by page: one `rooms` reply lists at most MAX_ROOMS_LIMIT.
+  let after: string | undefined;
+  do {
+    const { rooms, next } = await s.request('rooms', after === undefined ? {} : { after });
+    for (const r of rooms) s.numeric(RPL.LIST, r.room, String(r.members), `${r.private ? '[+int] ' : '[+nt] '}${r.topic}`);
+    after = next;
+  } while (after !== undefined);
 }
