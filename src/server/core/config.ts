@@ -22,6 +22,8 @@ export interface CoreConfig {
   /** Rooms with more members than this get their joins and leaves batched, one event per roomBatchMs. */
   roomQuietSize: number;
   roomBatchMs: number;
+  /** How long the signed file links of `file_url` work (a little longer: expiries are rounded up to the hour). */
+  fileLinkTtlMs: number;
 }
 
 export const DEFAULT_CORE_CONFIG: CoreConfig = {
@@ -38,6 +40,7 @@ export const DEFAULT_CORE_CONFIG: CoreConfig = {
   maxConnections: 20_000,
   roomQuietSize: 500,
   roomBatchMs: 1000,
+  fileLinkTtlMs: 4 * 3600_000,
 };
 
 /** The slice of a pino logger the core uses. */

@@ -145,4 +145,11 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX room_members_by_user ON room_members(user_id, room);
   `,
+  // v4: server secrets, generated at first start: the key that signs file links, one for every node.
+  `
+  CREATE TABLE secrets (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  `,
 ];

@@ -108,4 +108,11 @@ export const MIGRATIONS: string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX room_members_by_user ON room_members(user_id, room);
   `,
+  `
+  -- Server secrets, generated at first start: the key that signs file links.
+  CREATE TABLE secrets (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];
