@@ -150,6 +150,23 @@ describe('signed file links', () => {
     assert.equal((await get(link.url)).status, 200);
   });
 
+  it('no longer opens a file for a session token in the URL (?token=), not even with a valid header beside it', async () => {
+    const up = await upload(alice, PNG, 'token.png');
+    await alice.client.request('send', { to: `@${bob.name}`, file: { id: up.id } });
+    for (const path of [`/api/files/${up.id}`, `/api/files/${up.id}/thumb`]) {
+      const res = await fetch(`${base}${path}?token=${encodeURIComponent(bob.token)}`);
+      const err = await errorOf(res);
+      assert.deepEqual([err.status, err.code], [401, 'NOT_AUTHENTICATED'], path);
+      assert.match(err.message, /\(\?token=\) is no longer accepted.*Authorization: Bearer.*file_url/);
+      const both = await fetch(`${base}${path}?token=${encodeURIComponent(bob.token)}`, { headers: { authorization: `Bearer ${bob.token}` } });
+      assert.equal(both.status, 401, `${path} with a header too`);
+      // The header alone still works for API clients.
+      const header = await fetch(base + path, { headers: { authorization: `Bearer ${bob.token}` } });
+      assert.equal(header.status, 200, path);
+      assert.equal(header.headers.get('cache-control'), 'private, no-cache');
+    }
+  });
+
   it('keeps the links valid across a restart: the key is stored with the data', async () => {
     const dataDir = tempDir();
     let node = await startTestServer({}, dataDir);

@@ -152,8 +152,11 @@ export function fileRoutes(options: FileRoutesOptions) {
       if (!file) refuse(request, reply, 404, 'NO_SUCH_FILE', 'no such file');
       return file;
     }
-    // Deprecated: the web client still uses it; it goes once the client uses signed links.
-    const user = token !== undefined && request.headers.authorization === undefined && typeof token === 'string' ? await accounts.authenticate(token) : await authenticate(request);
+    if (token !== undefined) {
+      refuse(request, reply, 401, 'NOT_AUTHENTICATED', 'a session token in the URL (?token=) is no longer accepted: it leaks through history, logs and Referer; send Authorization: Bearer <token>, or use a signed link (the file_url operation)');
+      return null;
+    }
+    const user = await authenticate(request);
     if (!user) {
       refuse(request, reply, 401, 'NOT_AUTHENTICATED', 'a valid session token (Authorization: Bearer <token>) or a signed link (?exp=…&sig=…) is required');
       return null;
