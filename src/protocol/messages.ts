@@ -77,6 +77,9 @@ export const REQUEST_SCHEMAS = {
   room_unmute: z.strictObject({ room, user }),
   sessions: z.strictObject({}),
   stats: z.strictObject({}),
+  // files
+  // `file`, not `id`: a request's `id` is its envelope's (§2.1).
+  file_url: z.strictObject({ file: z.string().min(1).max(200) }),
 } as const;
 
 export type Op = keyof typeof REQUEST_SCHEMAS;
@@ -180,6 +183,8 @@ export interface ReplyResults {
   room_mute: { room: string; user: string; until: Exclude<MutedUntil, null> };
   room_unmute: { room: string; user: string };
   sessions: { sessions: SessionInfo[] };
+  /** Signed links (paths, resolved against the HTTP base) to a file and its thumbnail; `expires` in ms. */
+  file_url: { file: string; url: string; thumb_url: string; expires: number };
   stats: ServerStats;
 }
 

@@ -45,6 +45,13 @@ export const SETTINGS = {
     schema: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }).optional(),
     describe: 'how users reach the HTTP port, for file links sent to IRC (default http(s)://<host>:<http-port>)',
   },
+  fileLinkDays: {
+    flag: '--file-link-days <n>',
+    env: 'BANTER_FILE_LINK_DAYS',
+    default: 7,
+    schema: positive,
+    describe: 'days the signed file links sent to IRC keep working (IRC users keep logs)',
+  },
   data: { flag: '--data <dir>', env: 'BANTER_DATA', default: './data', schema: z.string().min(1), describe: 'data folder: the SQLite database, uploads' },
   logLevel: {
     flag: '--log-level <level>',

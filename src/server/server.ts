@@ -10,6 +10,7 @@ import type { Bus, Presence } from './bus/port.js';
 import { BusUnavailableError, openRedis } from './bus/redis/connect.js';
 import { ChatService } from './core/chat-service.js';
 import { DEFAULT_CORE_CONFIG, type CoreConfig } from './core/config.js';
+import { FILE_LINK_SECRET, FileLinks, newFileLinkKey } from './core/file-links.js';
 import type { Peer } from './core/peer.js';
 import { createMetrics } from './metrics.js';
 import { ProtocolError } from '../protocol/index.js';
@@ -46,21 +47,24 @@ export async function startServer(config: ServerConfig, logger: PinoLogger): Pro
   const dataDir = prepareDataDir(config.data);
   const store = await openStore(dataDir, config);
   let bus: Bus, presence: Presence;
+  let fileLinks: FileLinks;
   try {
+    // In the store, not a file: every node of a shared database signs and checks with one key.
+    fileLinks = new FileLinks(await store.secret(FILE_LINK_SECRET, newFileLinkKey()));
     ({ bus, presence } = await openBus(config, logger));
   } catch (err) {
     await store.close();
     throw err;
   }
   const metrics = createMetrics(() => ({ tcp: tcp.connections, ws: websocket.connections, irc: irc?.connections ?? 0 }));
-  const chat = new ChatService({ store, bus, presence, config: coreConfig(config), logger, metrics: metrics.chat });
+  const chat = new ChatService({ store, bus, presence, config: coreConfig(config), logger, metrics: metrics.chat, fileLinks });
   const connect = (peer: Peer) => chat.connect(peer);
   const maxOutboundBytes = config.maxOutboundKib * 1024;
   const tcp = new TcpTransport(connect, { host: config.host, port: config.port, maxOutboundBytes, tls }, logger);
   const websocket = new WebSocketTransport(connect, { maxOutboundBytes }, logger);
   const blobs = new DiskFileStore(join(dataDir, 'files'));
   const files = fileRoutes({
-    accounts: chat.accounts, files: chat.files, blobs, maxUploadBytes: Math.floor(config.maxUploadMib * 1024 * 1024),
+    accounts: chat.accounts, files: chat.files, fileLinks, blobs, maxUploadBytes: Math.floor(config.maxUploadMib * 1024 * 1024),
     quotaBytes: Math.floor(config.uploadQuotaMib * 1024 * 1024),
     uploadsPerMinute: config.uploadsPerMinute,
     logger,
@@ -82,7 +86,9 @@ export async function startServer(config: ServerConfig, logger: PinoLogger): Pro
     chat.httpPort = httpAddress.port;
     if (config.ircPort !== undefined) {
       const publicUrl = config.publicUrl ?? `${tls ? 'https' : 'http'}://${urlHost(config.host)}:${httpAddress.port}`;
-      irc = new IrcGateway(chat, { host: config.host, port: config.ircPort, maxOutboundBytes, publicUrl, version: VERSION, tls }, logger);
+      const ircLinkMs = config.fileLinkDays * 24 * 3600_000;
+      const fileLink = (id: string): string => `${publicUrl.replace(/\/+$/, '')}${fileLinks.link(id, 'file', ircLinkMs).path}`;
+      irc = new IrcGateway(chat, { host: config.host, port: config.ircPort, maxOutboundBytes, fileLink, version: VERSION, tls }, logger);
       ircAddress = await irc.listen().catch((err: unknown) => Promise.reject(listenError(err, config.host, config.ircPort!, '--irc-port / BANTER_IRC_PORT')));
     }
     if (!config.skipAdminBootstrap) await bootstrapAdmin(chat, config, logger);

@@ -197,6 +197,7 @@ const SHAPES: Partial<Record<Op, fc.Arbitrary<Record<string, unknown>>>> = {
   owner: fc.record({ room: roomName, user: nameish }),
   room_mute: fc.record({ room: roomName, user: nameish, minutes: opt(fc.double({ min: 0.01, max: 1e5, noNaN: true })) }),
   room_unmute: fc.record({ room: roomName, user: nameish }),
+  file_url: fc.record({ file: fc.oneof(fc.string({ minLength: 1, maxLength: 30 }), fc.constantFrom('../../etc/passwd', '%00', 'x'.repeat(200))) }),
 };
 
 /** A request of a real op with mostly well-formed fields, sometimes with one thing broken. */

@@ -585,6 +585,24 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
         }));
     });
 
+    describe('secrets', () => {
+      it('stores the first value given for a name and keeps it: later ones are ignored, across a reopen too', () =>
+        withStore(async ({ store, reopen }) => {
+          assert.equal(await store.secret('file-links', 'first'), 'first');
+          assert.equal(await store.secret('file-links', 'second'), 'first');
+          assert.equal(await store.secret('other', 'x'), 'x', 'names are separate');
+          await store.close();
+          const again = await reopen();
+          assert.equal(await again.secret('file-links', 'third'), 'first');
+        }));
+
+      it('gives every caller the same value when several ask at once', () =>
+        withStore(async ({ store }) => {
+          const values = await Promise.all(['a', 'b', 'c', 'd'].map((v) => store.secret('raced', v)));
+          assert.equal(new Set(values).size, 1);
+        }));
+    });
+
     describe('persistence', () => {
       it('keeps everything across close and reopen', () =>
         withStore(async ({ store, reopen }) => {

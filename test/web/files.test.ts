@@ -95,6 +95,9 @@ describe(suite, { skip: browserSkip(suite) }, () => {
       .composite([{ input: Buffer.from('<svg width="900" height="600"><circle cx="450" cy="300" r="200" fill="#fbbf24"/></svg>') }])
       .png()
       .toBuffer();
+    const loaded: string[] = [];
+    const onRequest = (r: { url(): string }) => void loaded.push(r.url());
+    bob.page.on('request', onRequest);
     await alice.page.getByTestId('file-input').setInputFiles([
       { name: 'sunrise.png', mimeType: 'image/png', buffer: png },
       { name: 'tone.wav', mimeType: 'audio/wav', buffer: wav() },
@@ -102,7 +105,8 @@ describe(suite, { skip: browserSkip(suite) }, () => {
     const img = bob.page.locator('.row.msg .file-image img[alt="sunrise.png"]');
     await img.waitFor();
     await until(async () => (await prop<number>(img, 'naturalWidth')) > 0, 'the thumbnail to load');
-    assert.match((await img.getAttribute('src')) ?? '', /\/thumb\?token=/);
+    // A signed link: the session token is in no URL the page loads.
+    assert.match((await img.getAttribute('src')) ?? '', /\/api\/files\/[\w-]+\/thumb\?exp=\d+&sig=[\w-]{22}$/);
     const width = await prop<number>(img, 'naturalWidth');
     assert.ok(width > 0 && width <= 320, `a thumbnail, ${width} px wide`);
     const audio = bob.page.locator('.row.msg .file-audio audio');
@@ -111,6 +115,10 @@ describe(suite, { skip: browserSkip(suite) }, () => {
     const duration = await prop<number>(audio, 'duration');
     assert.ok(Math.abs(duration - 1) < 0.1, `the tone plays for ${duration} s`);
     await screenshot(bob.page, 'files-inline');
+    bob.page.off('request', onRequest);
+    const files = loaded.filter((u) => u.includes('/api/files/'));
+    assert.ok(files.length >= 2, files.join('\n'));
+    assert.deepEqual(files.filter((u) => !/\?exp=\d+&sig=[\w-]{22}$/.test(u) || /token/i.test(u)), [], 'every file is loaded through a signed link');
     await img.click();
     const full = bob.page.locator('.lightbox img');
     await full.waitFor();

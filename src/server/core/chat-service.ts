@@ -5,6 +5,7 @@ import { Accounts, type LoginOutcome } from './accounts.js';
 import { BroadcastJournal } from './broadcast-journal.js';
 import { ClientSession } from './client-session.js';
 import type { CoreConfig, Logger } from './config.js';
+import type { FileLinks } from './file-links.js';
 import { Files } from './files.js';
 import { MessageChanges } from './message-changes.js';
 import { MessageRate } from './message-rate.js';
@@ -31,6 +32,8 @@ export interface ChatServiceDeps {
   config: CoreConfig;
   logger: Logger;
   metrics?: ChatMetrics;
+  /** Signs file links; its key comes from the store (Store.secret), so every node signs alike. */
+  fileLinks: FileLinks;
 }
 
 /**
@@ -46,6 +49,7 @@ export class ChatService {
   readonly metrics: ChatMetrics;
   readonly accounts: Accounts;
   readonly files: Files;
+  readonly fileLinks: FileLinks;
   readonly messages: Messages;
   readonly moderation: Moderation;
   readonly online: OnlineUsers<ClientSession>;
@@ -67,6 +71,7 @@ export class ChatService {
   constructor(deps: ChatServiceDeps) {
     ({ store: this.store, bus: this.bus, presence: this.presence, config: this.config, logger: this.logger } = deps);
     this.metrics = deps.metrics ?? NO_METRICS;
+    this.fileLinks = deps.fileLinks;
     this.accounts = new Accounts(this.store, this.config);
     this.files = new Files(this.store);
     this.moderation = new Moderation(this.store, this.bus);

@@ -27,6 +27,8 @@ export interface CoreConfig {
   /** Rooms one user may own (the administrator: any number), and be a member of. */
   maxRoomsOwned: number;
   maxRoomsJoined: number;
+  /** How long the signed file links of `file_url` work (a little longer: expiries are rounded up to the hour). */
+  fileLinkTtlMs: number;
 }
 
 export const DEFAULT_CORE_CONFIG: CoreConfig = {
@@ -45,6 +47,7 @@ export const DEFAULT_CORE_CONFIG: CoreConfig = {
   roomBatchMs: 1000,
   maxRoomsOwned: DEFAULT_MAX_ROOMS_OWNED,
   maxRoomsJoined: DEFAULT_MAX_ROOMS_JOINED,
+  fileLinkTtlMs: 4 * 3600_000,
 };
 
 /** The slice of a pino logger the core uses. */

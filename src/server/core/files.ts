@@ -49,6 +49,11 @@ export class Files {
     return file;
   }
 
+  /** The record, whoever asks: for a signed link, whose signature already says who may read it. */
+  async find(id: string): Promise<FileRecord | null> {
+    return this.store.findFile(id);
+  }
+
   /** Records that a file went to a conversation, which lets its members download it. */
   async shared(fileId: string, convKey: string): Promise<void> {
     await this.store.shareFile(fileId, convKey);

@@ -96,6 +96,12 @@ export interface Store {
   // moderation
   addAudit(entry: AuditEntry): Promise<void>;
   listAudit(limit: number): Promise<AuditRecord[]>;
+  // server secrets (the key that signs file links), shared by every node of one database
+  /**
+   * The secret stored under `name`; if there is none yet, `fresh` is stored and returned. Nodes
+   * starting together all get the one value that was stored first.
+   */
+  secret(name: string, fresh: string): Promise<string>;
   close(): Promise<void>;
 }
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Accounts } from '../core/accounts.js';
+import type { FileLinks, FileVariant } from '../core/file-links.js';
 import type { Files } from '../core/files.js';
 import type { FileRecord, UserRecord } from '../store/port.js';
 import { BlobAbortedError, BlobTooLargeError, type DiskFileStore } from '../store/files/disk-file-store.js';
@@ -7,6 +8,8 @@ import { BlobAbortedError, BlobTooLargeError, type DiskFileStore } from '../stor
 export interface FileRoutesOptions {
   accounts: Accounts;
   files: Files;
+  /** Checks the signed links (`?exp=…&sig=…`) that open a file without a session. */
+  fileLinks: FileLinks;
   blobs: DiskFileStore;
   maxUploadBytes: number;
   /** Total bytes one user may have uploaded (every file record counts). */
@@ -50,13 +53,18 @@ export class UploadRateLimiter {
   }
 }
 
+type DownloadRequest = FastifyRequest<{ Params: { id: string }; Querystring: { exp?: unknown; sig?: unknown; token?: unknown } }>;
+
 /**
  * File transfer over HTTP: `POST /api/files` (the raw body is the file) and `GET /api/files/:id`
- * (with Range). Both take the session token of `login`, as `Authorization: Bearer <token>`; the
- * download also as `?token=` (for `<img src>`). Register it on the HTTP app as a plugin.
+ * (with Range). The upload takes the session token of `login` as `Authorization: Bearer <token>`;
+ * a download takes it too (API clients), or a signed link (`?exp=…&sig=…`, from the `file_url`
+ * op or an IRC message) for `<img src>`, players and links, which cannot send headers. A session
+ * token in the URL (`?token=`, accepted once) is refused: URLs leak into history, logs and
+ * Referer, and that token is the whole account. Register it on the HTTP app as a plugin.
  */
 export function fileRoutes(options: FileRoutesOptions) {
-  const { accounts, files, blobs, maxUploadBytes, quotaBytes } = options;
+  const { accounts, files, fileLinks, blobs, maxUploadBytes, quotaBytes } = options;
   const rate = new UploadRateLimiter(options.uploadsPerMinute);
 
   return async function plugin(app: FastifyInstance): Promise<void> {
@@ -69,7 +77,7 @@ export function fileRoutes(options: FileRoutesOptions) {
     app.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
 
     app.post('/api/files', async (request, reply) => {
-      const user = await authenticate(request, false);
+      const user = await authenticate(request);
       if (!user) return refuse(request, reply, 401, 'NOT_AUTHENTICATED', 'a valid session token is required (Authorization: Bearer <token>)');
       const wait = rate.take(user.id);
       if (wait > 0) {
@@ -99,11 +107,9 @@ export function fileRoutes(options: FileRoutesOptions) {
       return reply.code(201).send({ id: record.id, name: record.name, size: record.size, mime: record.mime, sha256: record.sha256, thumb });
     });
 
-    app.get<{ Params: { id: string }; Querystring: { token?: string } }>('/api/files/:id/thumb', async (request, reply) => {
-      const user = await authenticate(request, true);
-      if (!user) return refuse(request, reply, 401, 'NOT_AUTHENTICATED', 'a valid session token is required (Authorization: Bearer <token> or ?token=)');
-      const file = await files.readable(user, request.params.id);
-      if (!file) return refuse(request, reply, 404, 'NO_SUCH_FILE', 'no such file');
+    app.get('/api/files/:id/thumb', async (request: DownloadRequest, reply) => {
+      const file = await downloadable(request, reply, 'thumb');
+      if (!file) return reply;
       const size = await blobs.thumbnailSizeOf(file.sha256);
       if (size === null) return refuse(request, reply, 404, 'NO_THUMBNAIL', 'this file has no thumbnail');
       reply
@@ -112,19 +118,63 @@ export function fileRoutes(options: FileRoutesOptions) {
         .header('content-disposition', contentDisposition(`${file.name}.thumb.webp`).replace(/^attachment/, 'inline'))
         .header('x-content-type-options', 'nosniff')
         .header('content-security-policy', "default-src 'none'; sandbox")
-        .header('cache-control', 'private, no-cache')
+        .header('cache-control', cacheControl(request))
         .header('etag', `"${file.sha256}-thumb"`);
       return reply.send(blobs.readThumbnail(file.sha256));
     });
 
-    app.get<{ Params: { id: string }; Querystring: { token?: string } }>('/api/files/:id', async (request, reply) => {
-      const user = await authenticate(request, true);
-      if (!user) return refuse(request, reply, 401, 'NOT_AUTHENTICATED', 'a valid session token is required (Authorization: Bearer <token> or ?token=)');
-      const file = await files.readable(user, request.params.id);
-      if (!file) return refuse(request, reply, 404, 'NO_SUCH_FILE', 'no such file');
+    app.get('/api/files/:id', async (request: DownloadRequest, reply) => {
+      const file = await downloadable(request, reply, 'file');
+      if (!file) return reply;
       return sendFile(request, reply, file);
     });
   };
+
+  /**
+   * The file a download may have, or null once the refusal is sent. A signed link is checked
+   * alone (whoever holds it may download, until it expires); otherwise the session token in
+   * the Authorization header, with the access rules of Files.readable.
+   */
+  async function downloadable(request: DownloadRequest, reply: FastifyReply, variant: FileVariant): Promise<FileRecord | null> {
+    const { id } = request.params;
+    const { exp, sig, token } = request.query;
+    if (exp !== undefined || sig !== undefined) {
+      const check = fileLinks.check(id, variant, exp, sig);
+      if (check === 'bad') {
+        refuse(request, reply, 403, 'BAD_SIGNATURE', `this link is not valid for ${variant === 'thumb' ? "this file's thumbnail" : 'this file'} (altered, or signed for another file or variant)`);
+        return null;
+      }
+      if (check === 'expired') {
+        refuse(request, reply, 403, 'LINK_EXPIRED', `this link expired at ${new Date(Number(exp) * 1000).toISOString()}; get a new one (the file_url operation)`);
+        return null;
+      }
+      const file = await files.find(id);
+      if (!file) refuse(request, reply, 404, 'NO_SUCH_FILE', 'no such file');
+      return file;
+    }
+    if (token !== undefined) {
+      refuse(request, reply, 401, 'NOT_AUTHENTICATED', 'a session token in the URL (?token=) is no longer accepted: it leaks through history, logs and Referer; send Authorization: Bearer <token>, or use a signed link (the file_url operation)');
+      return null;
+    }
+    const user = await authenticate(request);
+    if (!user) {
+      refuse(request, reply, 401, 'NOT_AUTHENTICATED', 'a valid session token (Authorization: Bearer <token>) or a signed link (?exp=…&sig=…) is required');
+      return null;
+    }
+    const file = await files.readable(user, id);
+    if (!file) refuse(request, reply, 404, 'NO_SUCH_FILE', 'no such file');
+    return file;
+  }
+
+  /**
+   * A file id always names the same bytes, so a signed link's answer may be kept (privately)
+   * until the link expires; with a session token it is checked again each time (access may change).
+   */
+  function cacheControl(request: DownloadRequest): string {
+    const { exp } = request.query;
+    if (typeof exp !== 'string') return 'private, no-cache';
+    return `private, max-age=${Math.max(0, Math.floor(Number(exp) - Date.now() / 1000))}`;
+  }
 
   function tooLarge(): string {
     return `a file may have at most ${maxUploadBytes} bytes (${maxUploadBytes / (1024 * 1024)} MiB)`;
@@ -135,14 +185,9 @@ export function fileRoutes(options: FileRoutesOptions) {
     return `upload quota exceeded: a user may upload at most ${quotaBytes} bytes (${mib(quotaBytes)}) in all; ${Math.max(0, left)} bytes (${mib(Math.max(0, left))}) left`;
   }
 
-  async function authenticate(request: FastifyRequest, allowQuery: boolean): Promise<UserRecord | null> {
+  async function authenticate(request: FastifyRequest): Promise<UserRecord | null> {
     const header = request.headers.authorization;
-    const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
-    let token = match?.[1];
-    if (token === undefined && header === undefined && allowQuery) {
-      const q = (request.query as { token?: unknown }).token;
-      if (typeof q === 'string') token = q;
-    }
+    const token = header === undefined ? undefined : /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
     return token === undefined ? null : accounts.authenticate(token);
   }
 
@@ -157,7 +202,7 @@ export function fileRoutes(options: FileRoutesOptions) {
       .header('content-disposition', contentDisposition(file.name))
       .header('x-content-type-options', 'nosniff')
       .header('content-security-policy', "default-src 'none'; sandbox")
-      .header('cache-control', 'private, no-cache')
+      .header('cache-control', cacheControl(request as DownloadRequest))
       .header('etag', `"${file.sha256}"`)
       .header('accept-ranges', 'bytes');
     const range = parseRange(request.headers.range, size);

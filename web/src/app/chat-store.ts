@@ -2,7 +2,9 @@ import { BanterError } from '../../../src/client/errors.js';
 import type { ChatSession, ConnectionState, Content } from '../../../src/client/session.js';
 import { LOBBY, MAX_HISTORY_LIMIT } from '../../../src/protocol/limits.js';
 import type { ChatMessage, MutedUntil, OnlineUser, Role, RoomInfo } from '../../../src/protocol/messages.js';
+import { FileLinks } from '../files/file-links.js';
 import { roomEventText } from '../rooms/room-events.js';
+import { serverUrls } from './connection.js';
 import { mergeItems, messageItem, oldestSeq, pendingItem, removeItem, systemItem, updateItem, type Item } from './timeline.js';
 
 export interface ConvState {
@@ -74,6 +76,8 @@ export class ChatStore {
   /** When this user last said they were typing (reset by a send: what comes next is news). */
   private lastTyping = 0;
   private atBottom = true;
+  /** Signed links to the files on screen (file_url), for <img src>, players and downloads. */
+  readonly fileLinks: FileLinks;
 
   constructor(
     readonly session: ChatSession,
@@ -93,6 +97,7 @@ export class ChatStore {
       refusal: undefined,
       ended: undefined,
     };
+    this.fileLinks = new FileLinks((file) => session.request('file_url', { file }), () => serverUrls().http);
     this.conv(LOBBY);
     this.offs.push(
       session.on('message', (m) => this.onMessage(m)),

@@ -37,7 +37,6 @@ export function ChatScreen({ store, onLogout }: { store: ChatStore; onLogout: ()
   const [confirm, setConfirm] = useState<Confirmation | undefined>();
   const chatWindow = useRef<HTMLElement>(null);
   const conv = s.convs[s.current] ?? { conv: s.current, items: [], loaded: false, loadingOlder: false, hasOlder: true, typing: [] };
-  const token = store.session.sessionToken ?? '';
 
   const open = useCallback(
     (c: string) => {
@@ -203,7 +202,7 @@ export function ChatScreen({ store, onLogout }: { store: ChatStore; onLogout: ()
           }}
         >
           <MessageActionsContext.Provider value={actions}>
-            <MessageList conv={conv} me={s.user} token={token} onLoadOlder={() => void store.loadOlder(s.current)} onOpenImage={(src, name) => setLightbox({ src, name })} onAtBottom={(b) => store.setAtBottom(b)} />
+            <MessageList conv={conv} me={s.user} links={store.fileLinks} onLoadOlder={() => void store.loadOlder(s.current)} onOpenImage={(src, name) => setLightbox({ src, name })} onAtBottom={(b) => store.setAtBottom(b)} />
           </MessageActionsContext.Provider>
           <div className="typing-line" aria-live="polite">
             {typing.length > 0 && (

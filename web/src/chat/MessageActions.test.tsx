@@ -2,6 +2,7 @@ import { cleanup, fireEvent, render } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ChatMessage } from '../../../src/protocol/messages.js';
 import { messageItem } from '../app/timeline.js';
+import { FileLinks } from '../files/file-links.js';
 import { initI18n } from '../i18n/index.js';
 import { MessageActionsContext, type MessageActionsApi } from './message-actions-context.js';
 import { MessageRow } from './MessageRow.js';
@@ -10,12 +11,14 @@ beforeAll(() => void initI18n('en'));
 afterEach(cleanup);
 const base: ChatMessage = { conv: '#r', seq: 3, ts: Date.UTC(2026, 0, 1, 12), from: 'alice', text: 'hello' };
 const noop = () => undefined;
+// No file rows here: a file's link is never asked for.
+const links = new FileLinks(() => Promise.reject(new Error('no files in these tests')), () => 'http://chat.test');
 
 function renderRow(m: ChatMessage, api: Partial<MessageActionsApi> = {}) {
   const full: MessageActionsApi = { me: 'alice', canModerate: false, react: vi.fn(), edit: vi.fn(() => Promise.resolve()), remove: vi.fn(), ...api };
   const r = render(
     <MessageActionsContext.Provider value={full}>
-      <MessageRow item={messageItem(m)} head me={full.me} token="t" onOpenImage={noop} />
+      <MessageRow item={messageItem(m)} head me={full.me} links={links} onOpenImage={noop} />
     </MessageActionsContext.Provider>,
   );
   return { ...r, api: full };

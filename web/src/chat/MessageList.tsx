@@ -3,12 +3,13 @@ import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConvState } from '../app/chat-store.js';
 import { startsDay, startsGroup } from '../app/timeline.js';
+import type { FileLinks } from '../files/file-links.js';
 import { MessageRow } from './MessageRow.js';
 
 interface Props {
   conv: ConvState;
   me: string;
-  token: string;
+  links: FileLinks;
   onLoadOlder: () => void;
   onOpenImage: (src: string, name: string) => void;
   /** Whether the reader is at the newest message (read markers move only then). */
@@ -21,7 +22,7 @@ interface Props {
  * while the reader is at the bottom, keeps the reader's place when older pages arrive above, and
  * asks for the next older page when the reader nears the top.
  */
-export function MessageList({ conv, me, token, onLoadOlder, onOpenImage, onAtBottom }: Props) {
+export function MessageList({ conv, me, links, onLoadOlder, onOpenImage, onAtBottom }: Props) {
   const { t } = useTranslation();
   const scroller = useRef<HTMLDivElement>(null);
   const items = conv.items;
@@ -70,7 +71,7 @@ export function MessageList({ conv, me, token, onLoadOlder, onOpenImage, onAtBot
           const item = items[r.index]!;
           return (
             <div key={r.key} data-index={r.index} ref={virtualizer.measureElement} className="row-slot" style={{ transform: `translateY(${r.start}px)` }}>
-              <MessageRow item={item} head={startsGroup(items[r.index - 1], item) || startsDay(items[r.index - 1], item) || r.index === firstUnread} day={startsDay(items[r.index - 1], item)} unreadDivider={r.index === firstUnread} me={me} token={token} onOpenImage={onOpenImage} />
+              <MessageRow item={item} head={startsGroup(items[r.index - 1], item) || startsDay(items[r.index - 1], item) || r.index === firstUnread} day={startsDay(items[r.index - 1], item)} unreadDivider={r.index === firstUnread} me={me} links={links} onOpenImage={onOpenImage} />
             </div>
           );
         })}

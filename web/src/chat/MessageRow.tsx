@@ -2,6 +2,7 @@ import { memo, useContext, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { STICKERS, isSticker } from '../../../src/protocol/stickers.js';
 import type { Item } from '../app/timeline.js';
+import type { FileLinks } from '../files/file-links.js';
 import { FileMessage } from '../files/FileMessage.js';
 import { STICKER_ART } from '../stickers/sticker-art.js';
 import { dayLabel, initial, messageTime, nameHue } from './format.js';
@@ -20,7 +21,8 @@ export interface RowProps {
   /** The first unread message: a "new messages" divider goes above it. */
   unreadDivider?: boolean;
   me: string;
-  token: string;
+  /** Signed download links of the files shown (never the session token in a URL). */
+  links: FileLinks;
   onOpenImage: (src: string, name: string) => void;
 }
 
@@ -47,7 +49,7 @@ export const MessageRow = memo(function MessageRow({ day, unreadDivider, ...prop
   );
 });
 
-function Row({ item, head, me, token, onOpenImage }: Omit<RowProps, 'day'>) {
+function Row({ item, head, me, links, onOpenImage }: Omit<RowProps, 'day'>) {
   const { t, i18n } = useTranslation();
   const api = useContext(MessageActionsContext);
   const [editing, setEditing] = useState(false);
@@ -77,7 +79,7 @@ function Row({ item, head, me, token, onOpenImage }: Omit<RowProps, 'day'>) {
     content = <img className="sticker" src={STICKER_ART[body.sticker]} alt={t('sticker.alt', { name: body.sticker, emoji: STICKERS[body.sticker] })} width={96} height={96} />;
   } else if (item.kind === 'msg' && item.m.file) {
     kind = 'file';
-    content = <FileMessage file={item.m.file} token={token} onOpenImage={onOpenImage} />;
+    content = <FileMessage file={item.m.file} links={links} onOpenImage={onOpenImage} />;
   } else if (item.kind === 'pending' && 'file' in item.content) {
     kind = 'file';
     content = <span className="file-pending">{t('file.sending', { name: item.fileName ?? '' })}</span>;

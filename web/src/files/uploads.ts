@@ -75,8 +75,3 @@ export class Uploads {
     for (const l of this.listeners) l();
   }
 }
-
-/** A download (and <img>/<video> source) address: the token rides in the query (docs/protocol.md §10.2). */
-export function fileUrl(id: string, token: string, thumb = false): string {
-  return `${serverUrls().http}/api/files/${encodeURIComponent(id)}${thumb ? '/thumb' : ''}?token=${encodeURIComponent(token)}`;
-}

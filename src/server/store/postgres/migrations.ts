@@ -150,4 +150,11 @@ export const MIGRATIONS: string[] = [
   `
   CREATE INDEX rooms_by_owner ON rooms(owner_id);
   `,
+  // v5: server secrets, generated at first start: the key that signs file links, one for every node.
+  `
+  CREATE TABLE secrets (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  `,
 ];

@@ -593,6 +593,13 @@ export class PostgresStore implements Store {
     return (await this.pool.query<AuditRecord>('SELECT id, ts, actor, action, target, detail FROM audit ORDER BY id DESC LIMIT $1', [limit])).rows;
   }
 
+  async secret(name: string, fresh: string): Promise<string> {
+    await this.pool.query('INSERT INTO secrets (name, value) VALUES ($1, $2) ON CONFLICT DO NOTHING', [name, fresh]);
+    // A later statement: it sees the row whoever stored it (the insert waited for a racing node's commit).
+    const { rows } = await this.pool.query<{ value: string }>('SELECT value FROM secrets WHERE name = $1', [name]);
+    return rows[0]!.value;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

@@ -112,4 +112,11 @@ export const MIGRATIONS: string[] = [
   `
   CREATE INDEX rooms_by_owner ON rooms(owner_id);
   `,
+  // v6: server secrets, generated at first start: the key that signs file links.
+  `
+  CREATE TABLE secrets (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];

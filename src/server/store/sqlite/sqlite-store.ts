@@ -136,6 +136,8 @@ export class SqliteStore implements Store {
       fileConvs: db.prepare('SELECT conv FROM file_shares WHERE file_id = ?').pluck(),
       insertAudit: db.prepare('INSERT INTO audit (ts, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)'),
       listAudit: db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ?'),
+      insertSecret: db.prepare('INSERT OR IGNORE INTO secrets (name, value) VALUES (?, ?)'),
+      secret: db.prepare('SELECT value FROM secrets WHERE name = ?').pluck(),
       // read markers
       marker: db.prepare('SELECT seq FROM read_markers WHERE user_id = ? AND conv = ?').pluck(),
       setMarker: db.prepare('INSERT INTO read_markers (user_id, conv, seq) VALUES (?, ?, ?) ON CONFLICT (user_id, conv) DO UPDATE SET seq = excluded.seq'),
@@ -597,6 +599,11 @@ export class SqliteStore implements Store {
   /** The worker checkpointing the log, if any (for tests and diagnostics). */
   get checkpointsInBackground(): boolean {
     return this.checkpointer !== undefined;
+  }
+
+  async secret(name: string, fresh: string): Promise<string> {
+    this.stmt.insertSecret.run(name, fresh);
+    return this.stmt.secret.get(name) as string;
   }
 
   async close(): Promise<void> {

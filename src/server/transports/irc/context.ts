@@ -8,8 +8,8 @@ export interface GatewayContext {
   logger: Logger;
   /** The server's name on IRC: the source of its numerics and notices. */
   serverName: string;
-  /** Where the HTTP API is reached from outside, for file links: `https://host:8080`. */
-  publicUrl: string;
+  /** A file's download link for IRC users: absolute, signed, long-lived (IRC users keep logs). */
+  fileLink(id: string): string;
   version: string;
   createdAt: Date;
   /** AWAY messages by user key, set from IRC (Banter's other clients have no away state). */

@@ -49,8 +49,8 @@ export interface IrcGatewayOptions {
   host: string;
   port: number;
   maxOutboundBytes: number;
-  /** Where the HTTP API is reached from outside, for file links (`https://chat.example.org:8080`). */
-  publicUrl: string;
+  /** A file's signed download link, absolute (`https://chat.example.org:8080/api/files/…?exp=…&sig=…`). */
+  fileLink(id: string): string;
   version: string;
   /** PEM key and certificate: IRC over TLS (conventionally port 6697). */
   tls?: { key: Buffer; cert: Buffer };
@@ -71,7 +71,7 @@ export class IrcGateway {
       chat,
       logger,
       serverName: 'irc.banter',
-      publicUrl: options.publicUrl.replace(/\/+$/, ''),
+      fileLink: options.fileLink,
       version: `banter-${options.version}`,
       createdAt: new Date(),
       away: new Map(),

@@ -49,7 +49,7 @@ export function ircTarget(m: ChatMessage, viewerName: string): string {
  * One Banter message as IRC PRIVMSG lines (NOTICE for what an IRC user sent as one): one per text line, each cut to fit the 512-byte line
  * (tags aside), files and stickers as text with a link. `batch` tags history replays.
  */
-export function renderMessage(m: ChatMessage, viewerName: string, style: LineStyle, publicUrl: string, batch?: string): string {
+export function renderMessage(m: ChatMessage, viewerName: string, style: LineStyle, fileLink: (id: string) => string, batch?: string): string {
   const source = userSource(m.from);
   const target = ircTarget(m, viewerName);
   const command = m.cid !== undefined && NOTICE_CID.test(m.cid) ? 'NOTICE' : 'PRIVMSG';
@@ -60,7 +60,7 @@ export function renderMessage(m: ChatMessage, viewerName: string, style: LineSty
   if (style.messageTags) tags.push(['msgid', messageId(m, viewerName)]);
   let out = '';
   let first = true;
-  for (const line of messageTexts(m, publicUrl)) {
+  for (const line of messageTexts(m, fileLink)) {
     const action = line.startsWith('/me ');
     const budget = 512 - overhead - (action ? 9 : 0);
     for (const piece of splitBytes(action ? line.slice(4) : line, budget)) {

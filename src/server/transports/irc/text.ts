@@ -22,15 +22,16 @@ export function fromIrcText(text: string): string | undefined {
 }
 
 /** The text lines one Banter message becomes on IRC, before splitting at the line limit. */
-export function messageTexts(m: ChatMessage, publicUrl: string): string[] {
+export function messageTexts(m: ChatMessage, fileLink: (id: string) => string): string[] {
   if (m.sticker !== undefined) return [`${STICKERS[m.sticker]} [sticker: ${m.sticker}]`];
-  if (m.file !== undefined) return [fileText(m.file, publicUrl)];
+  if (m.file !== undefined) return [fileText(m.file, fileLink)];
   return (m.text ?? '').split('\n').filter((line) => line.trim() !== '');
 }
 
-function fileText(f: FileRef, publicUrl: string): string {
+/** The link is signed (server.ts): it downloads without a session, as IRC users have none over HTTP. */
+function fileText(f: FileRef, fileLink: (id: string) => string): string {
   const kind = f.mime.startsWith('image/') ? 'image' : f.mime.startsWith('audio/') ? 'audio' : f.mime.startsWith('video/') ? 'video' : 'file';
-  return `[${kind}] ${f.name} (${formatSize(f.size)}, ${f.mime}) ${publicUrl}/api/files/${encodeURIComponent(f.id)}`;
+  return `[${kind}] ${f.name} (${formatSize(f.size)}, ${f.mime}) ${fileLink(f.id)}`;
 }
 
 export function formatSize(bytes: number): string {

@@ -26,7 +26,7 @@ export function translateEvent(s: IrcSession, data: Buffer): void {
       // of the same user do: that is how a bouncer shows what you said elsewhere).
       if (!s.caps.has('echo-message') && e.cid?.startsWith(s.cidPrefix)) return;
       const m: ChatMessage = e;
-      s.peer.send(renderShared(data, s.style, () => renderMessage(m, s.nick, s.style, s.ctx.publicUrl)));
+      s.peer.send(renderShared(data, s.style, () => renderMessage(m, s.nick, s.style, s.ctx.fileLink)));
       return;
     }
     case 'presence': {

@@ -9,7 +9,7 @@ const BARS = 48;
 /**
  * An inline player for a voice message: play/pause, the duration, and a waveform decoded from
  * the audio itself (decodeAudioData), which also shows progress and seeks on a click.
- * `src` is the file's download URL (with its token); for a recording still in memory give its
+ * `src` is the file's download URL (a signed link); for a recording still in memory give its
  * `blob` as well (the page's policy lets media play blob: URLs but not fetch them).
  */
 export function VoicePlayer(props: { src: string; blob?: Blob; name?: string }) {

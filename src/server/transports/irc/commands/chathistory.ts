@@ -43,7 +43,7 @@ export const chathistoryCommands: IrcCommandTable = {
         const limit = parseLimit(m.params[need - 1]!, m.params);
         const refs = m.params.slice(2, need - 1).map((p) => parseRef(p, sub === 'LATEST', m.params));
         const messages = await select(s, sub, conv, refs, limit);
-        sendBatch(s, 'chathistory', [target], (batch) => messages.map((msg) => renderMessage(msg, s.nick, s.style, s.ctx.publicUrl, batch)).join(''));
+        sendBatch(s, 'chathistory', [target], (batch) => messages.map((msg) => renderMessage(msg, s.nick, s.style, s.ctx.fileLink, batch)).join(''));
       } catch (err) {
         if (err instanceof HistoryError) return s.line(s.ctx.serverName, 'FAIL', ['CHATHISTORY', err.code, ...err.params]);
         if (err instanceof ProtocolError && ['NO_SUCH_USER', 'BAD_REQUEST', 'NO_SUCH_ROOM', 'NOT_A_MEMBER'].includes(err.code)) {
