@@ -1,75 +1,36 @@
-import type { CommandTable } from './command.js';
+import type { Op, ReplyResults, RequestBody } from '../../../protocol/index.js';
+import type { UserRecord } from '../../store/port.js';
+import type { Rooms } from '../rooms.js';
+import type { Command, CommandTable } from './command.js';
 import { takeAllowance } from './guards.js';
 
 type RoomOps = 'rooms' | 'create' | 'join' | 'leave' | 'invite' | 'remove' | 'topic' | 'members' | 'owner' | 'room_mute' | 'room_unmute';
 
+/**
+ * A room op for a logged-in user that takes a token of the send allowance first: each one is
+ * announced to the room (joins, leaves, invites, topics, mutes, hand-overs), and flood control
+ * keeps a loop of them, or a script holding an owner's token, from spamming its members.
+ */
+function announced<O extends Op>(run: (rooms: Rooms, me: UserRecord, body: RequestBody<O>) => Promise<ReplyResults[O]>): Command<O> {
+  return {
+    auth: 'user',
+    run: (s, b) => {
+      takeAllowance(s);
+      return run(s.chat.rooms, s.user!.record, b);
+    },
+  };
+}
+
 export const roomCommands: CommandTable<RoomOps> = {
   rooms: { auth: 'user', run: (s, b) => s.chat.rooms.list(s.user!.record, b) },
-  create: {
-    auth: 'user',
-    run: (s, b) => {
-      takeAllowance(s);
-      return s.chat.rooms.create(s.user!.record, b.room, b.topic, b.private ?? false);
-    },
-  },
-  // Joins and leaves are announced to the room: flood control keeps a join/leave loop from spamming it.
-  join: {
-    auth: 'user',
-    run: (s, b) => {
-      takeAllowance(s);
-      return s.chat.rooms.join(s.user!.record, b.room);
-    },
-  },
-  leave: {
-    auth: 'user',
-    run: (s, b) => {
-      takeAllowance(s);
-      return s.chat.rooms.leave(s.user!.record, b.room);
-    },
-  },
-  // Each owner op fans an event out to every member: the same allowance keeps an owner (or a
-  // script holding their token) from flooding the room with topics, mutes or invites.
-  invite: {
-    auth: 'user',
-    run: (s, b) => {
-      takeAllowance(s);
-      return s.chat.rooms.invite(s.user!.record, b.room, b.user);
-    },
-  },
-  remove: {
-    auth: 'user',
-    run: (s, b) => {
-      takeAllowance(s);
-      return s.chat.rooms.remove(s.user!.record, b.room, b.user);
-    },
-  },
-  topic: {
-    auth: 'user',
-    run: (s, b) => {
-      takeAllowance(s);
-      return s.chat.rooms.setTopic(s.user!.record, b.room, b.topic);
-    },
-  },
   members: { auth: 'user', run: (s, b) => s.chat.rooms.members(s.user!.record, b.room) },
-  owner: {
-    auth: 'user',
-    run: (s, b) => {
-      takeAllowance(s);
-      return s.chat.rooms.handOver(s.user!.record, b.room, b.user);
-    },
-  },
-  room_mute: {
-    auth: 'user',
-    run: (s, b) => {
-      takeAllowance(s);
-      return s.chat.rooms.mute(s.user!.record, b.room, b.user, b.minutes);
-    },
-  },
-  room_unmute: {
-    auth: 'user',
-    run: (s, b) => {
-      takeAllowance(s);
-      return s.chat.rooms.unmute(s.user!.record, b.room, b.user);
-    },
-  },
+  create: announced((rooms, me, b) => rooms.create(me, b.room, b.topic, b.private ?? false)),
+  join: announced((rooms, me, b) => rooms.join(me, b.room)),
+  leave: announced((rooms, me, b) => rooms.leave(me, b.room)),
+  invite: announced((rooms, me, b) => rooms.invite(me, b.room, b.user)),
+  remove: announced((rooms, me, b) => rooms.remove(me, b.room, b.user)),
+  topic: announced((rooms, me, b) => rooms.setTopic(me, b.room, b.topic)),
+  owner: announced((rooms, me, b) => rooms.handOver(me, b.room, b.user)),
+  room_mute: announced((rooms, me, b) => rooms.mute(me, b.room, b.user, b.minutes)),
+  room_unmute: announced((rooms, me, b) => rooms.unmute(me, b.room, b.user)),
 };
