@@ -124,4 +124,20 @@ describe('rooms on three nodes', { skip: unavailable }, () => {
     await waitUntil(() => seen.every((s) => s.length === total), 'every edit at every member');
     for (const s of seen) assert.deepEqual(s.map((u) => u.useq), Array.from({ length: total }, (_, i) => i + 1), 'gap-free, in order, on every node');
   });
+
+  it("members lists a member online on another node as online", async () => {
+    const [owner, onB, gone] = [await user(0), await user(1), await user(2)];
+    const name = `#${uniqueName('room')}`;
+    await owner.client.request('create', { room: name });
+    await onB.client.request('join', { room: name });
+    await gone.client.request('join', { room: name });
+    gone.client.close();
+    await waitUntil(() => !nodes[2]!.chat.online.get(gone.name.toLowerCase()), 'the third member gone');
+    // Asked on node A, about sessions on nodes A and B (and none anywhere).
+    const expected = { [owner.name]: true, [onB.name]: true, [gone.name]: false };
+    const matches = async () => (await owner.client.request('members', { room: name })).members.every((m) => m.online === expected[m.user]);
+    for (const until = Date.now() + 5000; !(await matches()) && Date.now() < until; ) await new Promise((r) => setTimeout(r, 100));
+    const { members } = await owner.client.request('members', { room: name });
+    assert.deepEqual(Object.fromEntries(members.map((m) => [m.user, m.online])), expected, 'online as presence says, whichever node holds the session');
+  });
 });

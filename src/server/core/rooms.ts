@@ -45,7 +45,8 @@ export class Rooms {
     private readonly bus: Bus,
     readonly membership: RoomMembership,
     private readonly config: RoomsConfig,
-    private readonly isOnline: (userKey: string) => boolean,
+    /** Keys of the users online on any node (presence, not just this node's sessions). */
+    private readonly onlineKeys: () => Promise<ReadonlySet<string>>,
   ) {
     this.batcher = new MemberBatcher(bus, config.batchIntervalMs);
     this.caps = new RoomCaps(store, config);
@@ -172,10 +173,10 @@ export class Rooms {
 
   async members(me: UserRecord, name: string): Promise<{ room: string; members: RoomMemberInfo[] }> {
     const { room } = await this.access(me, name);
-    const list = await this.store.roomMembers(room.key);
+    const [list, online] = await Promise.all([this.store.roomMembers(room.key), this.onlineKeys()]);
     return {
       room: room.name,
-      members: list.map((m) => ({ user: m.name, owner: m.userId === room.ownerId, online: this.isOnline(m.key), muted_until: activeMute(m.mutedUntil) })),
+      members: list.map((m) => ({ user: m.name, owner: m.userId === room.ownerId, online: online.has(m.key), muted_until: activeMute(m.mutedUntil) })),
     };
   }
 
