@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { browserSkip, launchBrowser, screenshot, WEB_ROOT } from '../helpers/browser.js';
+import { roomKey } from '../../src/protocol/index.js';
 import { connect, newUser, PASSWORD, record, refusal, uniqueName } from '../helpers/clients.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { loginInUi, messageRow, newWebUser, openApp, sendText, until, type WebUser } from '../helpers/web-ui.js';
@@ -210,8 +211,11 @@ describe(suite, { skip: browserSkip(suite) }, () => {
     // A mute within the room: bob's message is refused with the reason; the lobby still hears him.
     await alice.page.getByRole('button', { name: 'Room details' }).click();
     await alice.page.getByTestId('member-list').locator(`[data-user="${bob.name}"]`).getByRole('button', { name: 'Mute here' }).click();
+    await alice.page.locator('.confirm-dialog').getByLabel('Duration').selectOption({ label: '1 hour' });
     await alice.page.locator('.confirm-dialog').getByRole('button', { name: 'Mute here' }).click();
     await toast(alice.page, `${bob.name} is muted in this room.`).waitFor();
+    const stored = (await server.chat.store.roomMembers(roomKey(garden))).find((m) => m.name === bob.name)?.mutedUntil;
+    assert.ok(typeof stored === 'number' && Math.abs(stored - Date.now() - 3600_000) < 60_000, `muted for the hour chosen (until ${String(stored)})`);
     await alice.page.getByTestId('member-list').locator(`[data-user="${bob.name}"]`).getByText('muted', { exact: true }).waitFor();
     await alice.page.keyboard.press('Escape');
     await sendText(bob.page, 'Can I still talk?');

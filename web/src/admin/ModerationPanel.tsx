@@ -2,19 +2,16 @@ import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChatStore } from '../app/chat-store.js';
 import type { Confirmation } from './ConfirmDialog.js';
+import { DEFAULT_MUTE_MINUTES, DurationField } from './DurationField.js';
 import type { RunFn } from './AdminConsole.js';
 
 export type ModAction = 'mute' | 'unmute' | 'kick' | 'ban' | 'unban';
 
-/** Mute durations offered, in minutes (undefined: until unmuted). */
-const DURATIONS: (number | undefined)[] = [5, 10, 60, 24 * 60, undefined];
-
 /** The moderation buttons for one user; each asks for a confirmation first. */
 export function ModerationPanel({ user, onConfirm, run, store, all = false }: { user: string; onConfirm: (c: Confirmation) => void; run: RunFn; store: ChatStore; all?: boolean }) {
   const { t } = useTranslation();
-  const minutes = useRef<number | undefined>(10);
+  const minutes = useRef<number | undefined>(DEFAULT_MUTE_MINUTES);
   const reason = useRef('');
-  const label = (m: number | undefined) => (m === undefined ? t('admin.forever') : m < 60 ? t('admin.minutes', { count: m }) : m < 24 * 60 ? t('admin.hours', { count: m / 60 }) : t('admin.day'));
   const reasonField = (
     <label className="dialog-field">
       {t('admin.reason')}
@@ -24,7 +21,7 @@ export function ModerationPanel({ user, onConfirm, run, store, all = false }: { 
   const withReason = () => (reason.current.trim() ? { reason: reason.current.trim() } : {});
 
   const mute = () => {
-    minutes.current = 10;
+    minutes.current = DEFAULT_MUTE_MINUTES;
     reason.current = '';
     onConfirm({
       text: t('admin.confirmMute', { user }),
@@ -32,16 +29,7 @@ export function ModerationPanel({ user, onConfirm, run, store, all = false }: { 
       danger: true,
       body: (
         <>
-          <label className="dialog-field">
-            {t('admin.duration')}
-            <select name="duration" defaultValue="10" onChange={(e) => (minutes.current = e.target.value === 'forever' ? undefined : Number(e.target.value))}>
-              {DURATIONS.map((m) => (
-                <option key={m ?? 'forever'} value={m ?? 'forever'}>
-                  {label(m)}
-                </option>
-              ))}
-            </select>
-          </label>
+          <DurationField onChange={(m) => (minutes.current = m)} />
           {reasonField}
         </>
       ),

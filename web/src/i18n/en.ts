@@ -197,7 +197,7 @@ export const en = {
     removeConfirm: 'Remove {{user}} from {{room}}?',
     removed: '{{user}} was removed.',
     mute: 'Mute here',
-    muteConfirm: 'Mute {{user}} in {{room}} for 10 minutes?',
+    muteConfirm: 'Mute {{user}} in {{room}}?',
     muted: '{{user}} is muted in this room.',
     unmute: 'Unmute here',
     unmuted: '{{user}} can speak here again.',

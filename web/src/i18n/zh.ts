@@ -199,7 +199,7 @@ export const zh: Messages = {
     removeConfirm: '把 {{user}} 移出 {{room}}？',
     removed: '已移出 {{user}}。',
     mute: '在此禁言',
-    muteConfirm: '在 {{room}} 中禁言 {{user}} 10 分钟？',
+    muteConfirm: '在 {{room}} 中禁言 {{user}}？',
     muted: '{{user}} 已在此聊天室被禁言。',
     unmute: '解除禁言',
     unmuted: '{{user}} 可以在此发言了。',

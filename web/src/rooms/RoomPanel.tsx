@@ -1,13 +1,12 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RoomInfo, RoomMemberInfo } from '../../../src/protocol/messages.js';
 import { ConfirmDialog, type Confirmation } from '../admin/ConfirmDialog.js';
+import { DEFAULT_MUTE_MINUTES, DurationField } from '../admin/DurationField.js';
 import type { ChatStore } from '../app/chat-store.js';
 import { initial, nameHue } from '../chat/format.js';
 import { Modal } from './Modal.js';
 import { canManageRoom, runRoomAction } from './room-actions.js';
-
-const ROOM_MUTE_MINUTES = 10;
 
 /**
  * A room's details: topic, members (online or not) and Leave; for its owner (or an admin) also
@@ -19,6 +18,7 @@ export function RoomPanel({ store, room, me, role, onClose }: { store: ChatStore
   const [topic, setTopic] = useState(room.topic);
   const [invitee, setInvitee] = useState('');
   const [confirm, setConfirm] = useState<Confirmation | undefined>();
+  const muteMinutes = useRef<number | undefined>(DEFAULT_MUTE_MINUTES);
   const manage = canManageRoom(room, me, role);
   const name = room.room;
   const refresh = useCallback(() => {
@@ -33,6 +33,15 @@ export function RoomPanel({ store, room, me, role, onClose }: { store: ChatStore
       if (ok) refresh();
       return ok;
     });
+  const muteAsked = (user: string) => {
+    muteMinutes.current = DEFAULT_MUTE_MINUTES;
+    setConfirm({
+      text: t('rooms.muteConfirm', { user, room: name }),
+      action: t('rooms.mute'),
+      body: <DurationField onChange={(m) => (muteMinutes.current = m)} />,
+      run: () => run(() => store.session.request('room_mute', { room: name, user, ...(muteMinutes.current !== undefined ? { minutes: muteMinutes.current } : {}) }), t('rooms.muted', { user })).then(() => undefined),
+    });
+  };
 
   useEffect(() => {
     refresh();
@@ -121,7 +130,7 @@ export function RoomPanel({ store, room, me, role, onClose }: { store: ChatStore
                         {t('rooms.unmute')}
                       </button>
                     ) : (
-                      <button type="button" className="small-button" onClick={() => setConfirm({ text: t('rooms.muteConfirm', { user: m.user, room: name }), action: t('rooms.mute'), run: () => run(() => store.session.request('room_mute', { room: name, user: m.user, minutes: ROOM_MUTE_MINUTES }), t('rooms.muted', { user: m.user })).then(() => undefined) })}>
+                      <button type="button" className="small-button" onClick={() => muteAsked(m.user)}>
                         {t('rooms.mute')}
                       </button>
                     )}
