@@ -27,7 +27,8 @@ export interface Conversation {
   lastUseq: number;
 }
 
-export type MessageUpdate = EventBodies['update'];
+/** An `update` event, or a change replayed from history after a reconnect (without `change`: only the state is known then). */
+export type MessageUpdate = Omit<EventBodies['update'], 'change'> & { change?: EventBodies['update']['change'] };
 
 export interface SessionEvents {
   /** Every message exactly once per conversation, in seq order, across reconnects. */

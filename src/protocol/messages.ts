@@ -104,6 +104,12 @@ export interface FileRef {
 }
 
 /** A stored chat message, as `msg` events and `history` carry it. */
+/**
+ * What an `update` changed, for clients that show changes as they happen (an IRC client shows a
+ * reaction as a reaction, an edit as a correction): `by` is the user who made it.
+ */
+export type MessageChangeInfo = { kind: 'edit'; by: string } | { kind: 'delete'; by: string } | { kind: 'react'; by: string; emoji: string; added: boolean };
+
 export interface ChatMessage {
   /** "#lobby", or "@name" of the other party as the receiving user sees it. */
   conv: string;
@@ -257,8 +263,8 @@ export interface EventBodies {
   error: { error: ErrorBody };
   /** The user's read marker moved (to every session of the user). */
   read: { conv: string; seq: number };
-  /** A message was edited, deleted or reacted to: its whole new state. */
-  update: ChatMessage & { useq: number };
+  /** A message was edited, deleted or reacted to: its whole new state, and what changed. */
+  update: ChatMessage & { useq: number; change: MessageChangeInfo };
   joined: { room: string; user: string; by?: string };
   left: { room: string; user: string; by?: string };
   /** Joins and leaves of a big room, batched (see --room-quiet-size). */

@@ -32,6 +32,18 @@ describe('edits, deletes and reactions', () => {
     for (const list of seen) {
       await waitUntil(() => list.length === 6, 'six updates for every member');
       assert.deepEqual(list.map((u) => u.useq), [1, 2, 3, 4, 5, 6], 'in order, none missing');
+      assert.deepEqual(
+        list.map((u) => u.change),
+        [
+          { kind: 'edit', by: alice!.name },
+          { kind: 'react', by: bob!.name, emoji: '👍', added: true },
+          { kind: 'react', by: carol!.name, emoji: '👍', added: true },
+          { kind: 'react', by: bob!.name, emoji: '👍', added: false },
+          { kind: 'react', by: carol!.name, emoji: '👨‍👩‍👧', added: true },
+          { kind: 'delete', by: bob!.name },
+        ],
+        'each says what changed and who changed it',
+      );
       const first = list[0]!;
       assert.equal(first.text, 'first');
       assert.equal(typeof first.edited_ts, 'number');

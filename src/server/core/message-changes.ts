@@ -1,4 +1,4 @@
-import { MAX_REACTION_EMOJIS, ProtocolError, isEmoji } from '../../protocol/index.js';
+import { MAX_REACTION_EMOJIS, ProtocolError, isEmoji, type MessageChangeInfo } from '../../protocol/index.js';
 import type { StoredMessage, Store, UserRecord, MessageChange } from '../store/port.js';
 import { checkText, type Messages, type ResolvedConversation } from './messages.js';
 
@@ -52,7 +52,8 @@ export class MessageChanges {
     if (!changed) throw new ProtocolError('NO_SUCH_MESSAGE', `no message ${seq} in ${conv.asSeenBy}`);
     if (changed.refused) throw new ProtocolError('BAD_REQUEST', `a message has at most ${MAX_REACTION_EMOJIS} different reactions`);
     const stored = changed.message;
-    await this.messages.fanOutUpdate(stored, conv, me);
+    const info: MessageChangeInfo = change.kind === 'react' ? { kind: 'react', by: me.name, emoji: change.emoji, added: changed.added } : { kind: change.kind, by: me.name };
+    await this.messages.fanOutUpdate(stored, conv, me, info);
     return changed;
   }
 }

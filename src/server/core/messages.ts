@@ -9,6 +9,7 @@ import {
   isSticker,
   type ChatMessage,
   type FileRef,
+  type MessageChangeInfo,
   type RequestBody,
 } from '../../protocol/index.js';
 import type { Audience, Bus, Delivery } from '../bus/port.js';
@@ -94,9 +95,9 @@ export class Messages {
    * bus's ordered path like messages, by useq: every node delivers a conversation's updates in
    * useq order, so the last update a client gets is the message's current state.
    */
-  fanOutUpdate(stored: StoredMessage, conv: ResolvedConversation, actor: UserRecord): Promise<void> {
+  fanOutUpdate(stored: StoredMessage, conv: ResolvedConversation, actor: UserRecord, change: MessageChangeInfo): Promise<void> {
     const useq = stored.useq!;
-    const deliveries = this.deliveries(conv, actor, (asSeenBy) => encodeEvent('update', { ...toChatMessage(stored, asSeenBy), useq }));
+    const deliveries = this.deliveries(conv, actor, (asSeenBy) => encodeEvent('update', { ...toChatMessage(stored, asSeenBy), useq, change }));
     return this.bus.publish({ kind: 'update', conv: stored.conv, useq, deliveries });
   }
 
