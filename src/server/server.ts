@@ -82,7 +82,7 @@ export async function startServer(config: ServerConfig, logger: PinoLogger): Pro
     chat.httpPort = httpAddress.port;
     if (config.ircPort !== undefined) {
       const publicUrl = config.publicUrl ?? `${tls ? 'https' : 'http'}://${urlHost(config.host)}:${httpAddress.port}`;
-      irc = new IrcGateway(chat, { host: config.host, port: config.ircPort, maxOutboundBytes, publicUrl, version: VERSION, tls }, logger);
+      irc = new IrcGateway(chat, { host: config.host, port: config.ircPort, maxOutboundBytes, publicUrl, version: VERSION, serverName: config.ircServerName, tls }, logger);
       ircAddress = await irc.listen().catch((err: unknown) => Promise.reject(listenError(err, config.host, config.ircPort!, '--irc-port / BANTER_IRC_PORT')));
     }
     if (!config.skipAdminBootstrap) await bootstrapAdmin(chat, config, logger);

@@ -52,6 +52,8 @@ export interface IrcGatewayOptions {
   /** Where the HTTP API is reached from outside, for file links (`https://chat.example.org:8080`). */
   publicUrl: string;
   version: string;
+  /** The server name IRC clients see (`:irc.banter 001 …`): --irc-server-name. */
+  serverName: string;
   /** PEM key and certificate: IRC over TLS (conventionally port 6697). */
   tls?: { key: Buffer; cert: Buffer };
 }
@@ -70,7 +72,7 @@ export class IrcGateway {
     this.ctx = {
       chat,
       logger,
-      serverName: 'irc.banter',
+      serverName: options.serverName,
       publicUrl: options.publicUrl.replace(/\/+$/, ''),
       version: `banter-${options.version}`,
       createdAt: new Date(),
