@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../../src/server/config.js';
-import { PASSWORD, newUser, waitUntil } from '../helpers/clients.js';
-import { IrcTestClient } from '../helpers/irc-client.js';
+import { PASSWORD, newUser, uniqueName, waitUntil } from '../helpers/clients.js';
+import { IrcTestClient, type IrcLine } from '../helpers/irc-client.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 // What the real irctest suite (test/irc/irctest/, docs/irc.md "Conformance") found wrong in the
@@ -23,6 +23,16 @@ describe('IRC gateway: irctest findings', () => {
     return { irc: await IrcTestClient.login(port, name, PASSWORD), name };
   }
 
+  const room = (): string => `#${uniqueName('r')}`;
+
+  /** The lines from the JOIN echo of `channel` to its 366. */
+  async function joinBurst(irc: IrcTestClient, name: string, channel: string): Promise<IrcLine[]> {
+    irc.send(`JOIN ${channel}`);
+    const join = await irc.expect((l) => l.command === 'JOIN' && l.params[0] === channel && l.source?.startsWith(`${name}!`) === true);
+    const end = await irc.expectCommand('366', name, channel);
+    return irc.lines.slice(irc.lines.indexOf(join), irc.lines.indexOf(end) + 1);
+  }
+
   it('--irc-server-name names the server in its lines (irctest expects My.Little.Server); a bad name is refused', async () => {
     const { irc, name } = await ircUser();
     assert.equal(irc.lines[0]!.source, 'irc.example.test');
@@ -36,4 +46,67 @@ describe('IRC gateway: irctest findings', () => {
     }
     irc.close();
   });
+
+  it('JOIN of a channel without a topic sends no RPL_NOTOPIC; TOPIC then does (topic.py testUnsetTopicResponses)', async () => {
+    const { irc, name } = await ircUser();
+    const r = room();
+    const burst = await joinBurst(irc, name, r);
+    assert.deepEqual(
+      burst.map((l) => l.command),
+      ['JOIN', '353', '366'],
+      `JOIN burst of a new room:\n${burst.map((l) => l.raw).join('\n')}`,
+    );
+    irc.send(`TOPIC ${r}`);
+    await irc.expectCommand('331', name, r);
+    irc.send(`TOPIC ${r} :set now`);
+    await irc.expect((l) => l.command === 'TOPIC' && l.params[1] === 'set now');
+    const { irc: other, name: otherName } = await ircUser();
+    const second = await joinBurst(other, otherName, r);
+    assert.ok(second.some((l) => l.command === '332' && l.params[2] === 'set now'), 'a topic that is set is sent on JOIN');
+    irc.close();
+    other.close();
+  });
+
+  it('LIST <channels> lists those channels only; a channel that does not exist lists nothing (list.py testListNonexistent)', async () => {
+    const { irc, name } = await ircUser();
+    const [r1, r2] = [room(), room()];
+    await joinBurst(irc, name, r1);
+    await joinBurst(irc, name, r2);
+    const list = async (args: string): Promise<string[]> => {
+      irc.send(`LIST ${args}`);
+      await irc.expectCommand('321', name);
+      const end = await irc.expectCommand('323', name);
+      const start = irc.lines.findLastIndex((l, i) => l.command === '321' && i < irc.lines.indexOf(end));
+      return irc.lines.slice(start + 1, irc.lines.indexOf(end)).map((l) => `${l.command} ${l.params[1]}`);
+    };
+    assert.deepEqual(await list('#nosuchroom'), []);
+    assert.deepEqual(await list(r2), [`322 ${r2}`]);
+    assert.deepEqual(await list(`${r1.toUpperCase()},#nosuchroom`), [`322 ${r1}`]);
+    assert.deepEqual(await list('#lobby'), ['322 #lobby']);
+    const all = await list('');
+    for (const c of ['#lobby', r1, r2]) assert.ok(all.includes(`322 ${c}`), `${c} in a LIST without arguments`);
+    irc.close();
+  });
+
+  it('INVITE of a member is 443; INVITE by a user not in the channel is 442, not 482 (invite.py)', async () => {
+    const { irc: owner, name: ownerName } = await ircUser();
+    const { irc: member, name: memberName } = await ircUser();
+    const { irc: outsider, name: outsiderName } = await ircUser();
+    const r = room();
+    await joinBurst(owner, ownerName, r);
+    await joinBurst(member, memberName, r);
+    owner.send(`INVITE ${memberName} ${r}`);
+    const already = await owner.expectCommand('443', ownerName, memberName, r);
+    assert.equal(already.params.length, 4);
+    outsider.send(`INVITE ${memberName} ${r}`);
+    await outsider.expectCommand('442', outsiderName, r);
+    // The owner may still invite someone new: 341, and the invitee is in.
+    owner.send(`INVITE ${outsiderName} ${r}`);
+    await owner.expectCommand('341', ownerName, outsiderName, r);
+    await outsider.expect((l) => l.command === 'INVITE' && l.params[1] === r);
+    owner.close();
+    member.close();
+    outsider.close();
+  });
+
 });

@@ -1,4 +1,4 @@
-import { ProtocolError, isValidRoomName, nameKey, roomKey, type RoomInfo } from '../../../../protocol/index.js';
+import { ProtocolError, isValidName, isValidRoomName, nameKey, roomKey, type RoomInfo } from '../../../../protocol/index.js';
 import { ERR, RPL } from '../numerics.js';
 import { USER_HOST } from '../render.js';
 import { roomBurst, roomNames, roomRefused, roomTopic, shownName, viewOf } from '../rooms.js';
@@ -73,10 +73,18 @@ export async function topicCommand(s: IrcSession, name: string, text: string | u
 /** INVITE nick #room: Banter `invite` (owner), which makes the user a member at once. */
 export async function inviteCommand(s: IrcSession, nick: string, name: string): Promise<void> {
   if (!isValidRoomName(name)) return s.numeric(ERR.NOSUCHCHANNEL, name, BAD_ROOM);
+  const inRoom = s.rooms.has(roomKey(name));
+  // Banter's invite of a member changes nothing and says so to no one; IRC says 443 (Modern).
+  if (inRoom && isValidName(nick)) {
+    const members = await s.request('members', { room: name }).then((r) => r.members, () => []);
+    if (members.some((m) => nameKey(m.user) === nameKey(nick))) return s.numeric(ERR.USERONCHANNEL, nick, shownName(s, name), 'is already on channel');
+  }
   try {
     const r = await s.request('invite', { room: name, user: nick });
     s.numeric(RPL.INVITING, r.user, shownName(s, r.room));
   } catch (err) {
+    // Not being in the channel comes before not being its operator (RFC 2812 §3.2.7, Modern).
+    if (err instanceof ProtocolError && err.code === 'FORBIDDEN' && !inRoom) return s.numeric(ERR.NOTONCHANNEL, name, "You're not on that channel");
     roomRefused(s, name, err, nick);
   }
 }
@@ -136,8 +144,8 @@ export async function namesRoom(s: IrcSession, name: string): Promise<void> {
   await roomNames(s, name);
 }
 
-/** 322 lines for every room `rooms` lists: the public ones and the private ones the user is in. */
-export async function listRooms(s: IrcSession): Promise<void> {
+/** 322 lines for the rooms `rooms` lists (the public ones and the private ones the user is in), or those of them whose keys are given. */
+export async function listRooms(s: IrcSession, only?: ReadonlySet<string>): Promise<void> {
   const { rooms } = await s.request('rooms', {});
-  for (const r of rooms) s.numeric(RPL.LIST, r.room, String(r.members), `${r.private ? '[+int] ' : '[+nt] '}${r.topic}`);
+  for (const r of rooms) if (!only || only.has(roomKey(r.room))) s.numeric(RPL.LIST, r.room, String(r.members), `${r.private ? '[+int] ' : '[+nt] '}${r.topic}`);
 }
