@@ -88,6 +88,48 @@ describe('IRC gateway: irctest findings', () => {
     irc.close();
   });
 
+  it("a PART reason reaches the room's other members (part.py testPartMessage)", async () => {
+    const { irc: a, name: aName } = await ircUser();
+    const { irc: b, name: bName } = await ircUser();
+    const r = room();
+    await joinBurst(a, aName, r);
+    await joinBurst(b, bName, r);
+    a.send(`PART ${r} :bye everyone`);
+    const seen = await b.expect((l) => l.command === 'PART' && l.source?.startsWith(`${aName}!`) === true);
+    assert.deepEqual(seen.params, [r, 'bye everyone']);
+    const own = await a.expect((l) => l.command === 'PART' && l.params[0] === r);
+    assert.deepEqual(own.params, [r, 'bye everyone']);
+    // Without a reason, none.
+    await joinBurst(a, aName, r);
+    a.send(`PART ${r}`);
+    const plain = await b.expect((l) => l.command === 'PART' && l.source?.startsWith(`${aName}!`) === true);
+    assert.deepEqual(plain.params, [r]);
+    a.close();
+    b.close();
+  });
+
+  it("a KICK comment reaches the members; without one it is the kicker's nick (kick.py)", async () => {
+    const { irc: owner, name: ownerName } = await ircUser();
+    const { irc: b, name: bName } = await ircUser();
+    const { irc: c, name: cName } = await ircUser();
+    const r = room();
+    await joinBurst(owner, ownerName, r);
+    await joinBurst(b, bName, r);
+    await joinBurst(c, cName, r);
+    owner.send(`KICK ${r} ${bName} :bye`);
+    for (const watcher of [b, c]) {
+      const kick = await watcher.expectCommand('KICK', r, bName);
+      assert.equal(kick.params[2], 'bye');
+      assert.ok(kick.source?.startsWith(`${ownerName}!`));
+    }
+    owner.send(`KICK ${r} ${cName}`);
+    const kick = await c.expectCommand('KICK', r, cName);
+    assert.equal(kick.params[2], ownerName, 'RFC 2812: the default comment is the nick of the user issuing the KICK');
+    owner.close();
+    b.close();
+    c.close();
+  });
+
   it('INVITE of a member is 443; INVITE by a user not in the channel is 442, not 482 (invite.py)', async () => {
     const { irc: owner, name: ownerName } = await ircUser();
     const { irc: member, name: memberName } = await ircUser();
@@ -109,4 +151,17 @@ describe('IRC gateway: irctest findings', () => {
     outsider.close();
   });
 
+  it('a QUIT message reaches the IRC users who see the user leave (quit.py testQuit)', async () => {
+    const { irc: a, name: aName } = await ircUser();
+    const { irc: b } = await ircUser();
+    a.send('QUIT :qux out');
+    const quit = await b.expect((l) => l.command === 'QUIT' && l.source?.startsWith(`${aName}!`) === true);
+    assert.deepEqual(quit.params, ['Quit: qux out']);
+    // A connection that just goes away is still "Offline".
+    const { irc: d, name: dName } = await ircUser();
+    d.close();
+    const gone = await b.expect((l) => l.command === 'QUIT' && l.source?.startsWith(`${dName}!`) === true);
+    assert.deepEqual(gone.params, ['Offline']);
+    b.close();
+  });
 });

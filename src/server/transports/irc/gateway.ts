@@ -42,6 +42,7 @@ import { SocketListener, socketConduit } from '../socket-listener.js';
 import type { GatewayContext } from './context.js';
 import { IrcPeer } from './irc-peer.js';
 import { IrcLineReader } from './line-reader.js';
+import { ReasonMemory } from './reasons.js';
 import { IrcSession } from './session.js';
 import { updateMemory } from './updates.js';
 
@@ -79,6 +80,7 @@ export class IrcGateway {
       away: new Map(),
       sessions: new Set(),
       updates: updateMemory(),
+      reasons: new ReasonMemory(),
     };
     this.listener = new SocketListener({ ...options, label: 'IRC' }, (socket) => this.accept(socket), logger);
   }

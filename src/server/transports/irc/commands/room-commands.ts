@@ -1,5 +1,6 @@
 import { ProtocolError, isValidName, isValidRoomName, nameKey, roomKey, type RoomInfo } from '../../../../protocol/index.js';
 import { ERR, RPL } from '../numerics.js';
+import { kickKey, partKey } from '../reasons.js';
 import { USER_HOST } from '../render.js';
 import { roomBurst, roomNames, roomRefused, roomTopic, shownName, viewOf } from '../rooms.js';
 import type { IrcSession } from '../session.js';
@@ -47,11 +48,17 @@ async function joinOrCreate(s: IrcSession, name: string): Promise<RoomInfo> {
 export async function partRoom(s: IrcSession, name: string, reason: string | undefined): Promise<void> {
   if (!isValidRoomName(name)) return s.numeric(ERR.NOSUCHCHANNEL, name, BAD_ROOM);
   const key = roomKey(name);
-  if (reason) s.partReasons.set(key, reason);
+  const reasonKey = partKey(key, nameKey(s.nick));
+  // For the other members' sessions on this node (reasons.ts); none given, none shown.
+  if (reason) {
+    s.partReasons.set(key, reason);
+    s.ctx.reasons.set(reasonKey, reason);
+  } else s.ctx.reasons.delete(reasonKey);
   try {
     await s.request('leave', { room: name });
   } catch (err) {
     s.partReasons.delete(key);
+    s.ctx.reasons.delete(reasonKey);
     roomRefused(s, name, err);
   }
 }
@@ -89,10 +96,21 @@ export async function inviteCommand(s: IrcSession, nick: string, name: string): 
   }
 }
 
-/** KICK #room nick: Banter `remove` (owner or administrator); the KICK line comes with `left`. */
-export async function kickFromRoom(s: IrcSession, name: string, nick: string): Promise<void> {
+/**
+ * KICK #room nick [:comment]: Banter `remove` (owner or administrator); the KICK line comes with
+ * `left`, with the comment for this node's IRC sessions (reasons.ts).
+ */
+export async function kickFromRoom(s: IrcSession, name: string, nick: string, comment: string | undefined): Promise<void> {
   if (!isValidRoomName(name)) return s.numeric(ERR.NOSUCHCHANNEL, name, BAD_ROOM);
-  await s.request('remove', { room: name, user: nick }).catch((err: unknown) => roomRefused(s, name, err, nick));
+  const reasonKey = isValidName(nick) ? kickKey(roomKey(name), nameKey(nick)) : undefined;
+  if (reasonKey) {
+    if (comment) s.ctx.reasons.set(reasonKey, comment);
+    else s.ctx.reasons.delete(reasonKey);
+  }
+  await s.request('remove', { room: name, user: nick }).catch((err: unknown) => {
+    if (reasonKey) s.ctx.reasons.delete(reasonKey);
+    roomRefused(s, name, err, nick);
+  });
 }
 
 /** MODE #room: +i shows a private room; +q/-q nick [minutes] room mute; +o nick hands the room over. */
