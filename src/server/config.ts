@@ -38,6 +38,15 @@ export const SETTINGS = {
     schema: port.optional(),
     describe: 'IRC gateway port (off unless set; conventionally 6667, or 6697 with TLS; 0 picks a free port)',
   },
+  ircServerName: {
+    flag: '--irc-server-name <name>',
+    env: 'BANTER_IRC_SERVER_NAME',
+    default: 'irc.banter',
+    // IRC server names look like host names: a dot tells them apart from nicks, and they go
+    // unescaped into every line's prefix (no space, colon or control character).
+    schema: z.string().max(63).regex(/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/, { error: 'expected a host-like name such as irc.example.org' }),
+    describe: 'the IRC gateway\'s server name, the source of its numerics and notices',
+  },
   publicUrl: {
     flag: '--public-url <url>',
     env: 'BANTER_PUBLIC_URL',

@@ -88,7 +88,7 @@ export async function startServer(config: ServerConfig, logger: PinoLogger): Pro
       const publicUrl = config.publicUrl ?? `${tls ? 'https' : 'http'}://${urlHost(config.host)}:${httpAddress.port}`;
       const ircLinkMs = config.fileLinkDays * 24 * 3600_000;
       const fileLink = (id: string): string => `${publicUrl.replace(/\/+$/, '')}${fileLinks.link(id, 'file', ircLinkMs).path}`;
-      irc = new IrcGateway(chat, { host: config.host, port: config.ircPort, maxOutboundBytes, fileLink, version: VERSION, tls }, logger);
+      irc = new IrcGateway(chat, { host: config.host, port: config.ircPort, maxOutboundBytes, fileLink, version: VERSION, serverName: config.ircServerName, tls }, logger);
       ircAddress = await irc.listen().catch((err: unknown) => Promise.reject(listenError(err, config.host, config.ircPort!, '--irc-port / BANTER_IRC_PORT')));
     }
     if (!config.skipAdminBootstrap) await bootstrapAdmin(chat, config, logger);

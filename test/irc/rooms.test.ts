@@ -29,8 +29,8 @@ describe('IRC gateway: rooms are channels', () => {
     const r = room();
     irc.send(`JOIN ${r}`);
     await irc.expect((l) => l.command === 'JOIN' && l.params[0] === r && l.source === `${name}!${name}@banter`);
-    await irc.expectCommand('331', name, r);
     const names = await irc.expectCommand('353', name, '=', r);
+    assert.ok(!irc.lines.some((l) => l.command === '331' && l.params[1] === r), 'no RPL_NOTOPIC in the JOIN burst (Modern)');
     assert.equal(names.params[3], `@${name}`, 'the creator is the owner, shown as @');
     await irc.expectCommand('366', name, r);
     const { rooms } = await v1.client.request('rooms', {});
@@ -244,8 +244,9 @@ describe('IRC gateway: rooms are channels', () => {
     assert.deepEqual(inv.params, [friendName, a]);
     await friend.expectCommand('366', friendName, a);
     await waitUntil(() => irc.lines.some((l) => l.command === 'JOIN' && l.params[0] === a && l.source === `${friendName}!${friendName}@banter`), 'the owner to see the JOIN');
+    // Not in the room: 442 comes before the lack of rights (RFC 2812 §3.2.7).
     friend.send(`INVITE ${name} ${b}`);
-    await friend.expectCommand('482', friendName, b);
+    await friend.expectCommand('442', friendName, b);
     irc.send(`WHOIS ${friendName}`);
     const channels = await irc.expectCommand('319', name, friendName);
     assert.deepEqual(channels.params[2]!.split(' '), ['#lobby', a], 'WHOIS lists the rooms both are in');

@@ -42,6 +42,7 @@ import { SocketListener, socketConduit } from '../socket-listener.js';
 import type { GatewayContext } from './context.js';
 import { IrcPeer } from './irc-peer.js';
 import { IrcLineReader } from './line-reader.js';
+import { ReasonMemory } from './reasons.js';
 import { IrcSession } from './session.js';
 import { updateMemory } from './updates.js';
 
@@ -52,6 +53,8 @@ export interface IrcGatewayOptions {
   /** A file's signed download link, absolute (`https://chat.example.org:8080/api/files/…?exp=…&sig=…`). */
   fileLink(id: string): string;
   version: string;
+  /** The server name IRC clients see (`:irc.banter 001 …`): --irc-server-name. */
+  serverName: string;
   /** PEM key and certificate: IRC over TLS (conventionally port 6697). */
   tls?: { key: Buffer; cert: Buffer };
 }
@@ -70,13 +73,14 @@ export class IrcGateway {
     this.ctx = {
       chat,
       logger,
-      serverName: 'irc.banter',
+      serverName: options.serverName,
       fileLink: options.fileLink,
       version: `banter-${options.version}`,
       createdAt: new Date(),
       away: new Map(),
       sessions: new Set(),
       updates: updateMemory(),
+      reasons: new ReasonMemory(),
     };
     this.listener = new SocketListener({ ...options, label: 'IRC' }, (socket) => this.accept(socket), logger);
   }

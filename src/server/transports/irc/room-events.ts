@@ -1,4 +1,5 @@
-import { roomKey } from '../../../protocol/index.js';
+import { nameKey, roomKey } from '../../../protocol/index.js';
+import { kickKey, partKey } from './reasons.js';
 import { userSource } from './render.js';
 import { roomArrived } from './rooms.js';
 import type { IrcSession } from './session.js';
@@ -13,6 +14,9 @@ export function roomEvent(s: IrcSession, e: RoomEvent): void {
   const server = s.ctx.serverName;
   switch (e.ev) {
     case 'joined':
+      // In again: an old PART reason or KICK comment must not explain a later leave.
+      s.ctx.reasons.delete(partKey(key, nameKey(e.user)));
+      s.ctx.reasons.delete(kickKey(key, nameKey(e.user)));
       if (!s.isMe(e.user)) return s.line(userSource(e.user), 'JOIN', [e.room]);
       if (e.by !== undefined && !s.isMe(e.by)) s.line(userSource(e.by), 'INVITE', [s.nick, e.room]);
       // This connection's own JOIN shows the burst from its reply; anything else (another device,
@@ -26,10 +30,16 @@ export function roomEvent(s: IrcSession, e: RoomEvent): void {
       if (s.isMe(e.user)) {
         if (!s.rooms.delete(key)) return;
       }
-      // The reason of this connection's PART (the event may come after the `leave` reply).
-      const reason = removed ? `Removed by ${e.by}` : s.isMe(e.user) ? s.partReasons.get(key) : undefined;
+      const userKey = nameKey(e.user);
+      if (removed) {
+        // The KICK comment given on this node, else RFC 2812's default: the kicker's nick.
+        const comment = s.ctx.reasons.get(kickKey(key, userKey)) ?? e.by!;
+        return s.line(userSource(e.by!), 'KICK', [e.room, e.user, comment]);
+      }
+      // The reason of this connection's PART (the event may come after the `leave` reply), or
+      // of another member's PART given on this node (reasons.ts).
+      const reason = s.isMe(e.user) ? s.partReasons.get(key) : s.ctx.reasons.get(partKey(key, userKey));
       if (s.isMe(e.user)) s.partReasons.delete(key);
-      if (removed) return s.line(userSource(e.by!), 'KICK', [e.room, e.user, reason!]);
       return s.line(userSource(e.user), 'PART', reason ? [e.room, reason] : [e.room]);
     }
     case 'members':

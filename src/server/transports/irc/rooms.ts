@@ -35,10 +35,16 @@ export function shownName(s: IrcSession, name: string): string {
 export async function roomBurst(s: IrcSession, view: RoomView): Promise<void> {
   s.rooms.set(roomKey(view.name), view);
   s.line(userSource(s.nick), 'JOIN', [view.name]);
-  roomTopic(s, view);
+  joinTopic(s, view);
   await roomNames(s, view.name);
 }
 
+/** The topic in a JOIN burst: RPL_TOPIC, and nothing when there is none (Modern, JOIN). */
+function joinTopic(s: IrcSession, view: RoomView): void {
+  if (view.topic !== '') s.numeric(RPL.TOPIC, view.name, view.topic);
+}
+
+/** TOPIC #room: RPL_TOPIC, or RPL_NOTOPIC when there is none. */
 export function roomTopic(s: IrcSession, view: RoomView): void {
   if (view.topic === '') s.numeric(RPL.NOTOPIC, view.name, 'No topic is set');
   else s.numeric(RPL.TOPIC, view.name, view.topic);
@@ -87,7 +93,7 @@ export async function roomArrived(s: IrcSession, room: string): Promise<void> {
   if (!info || !s.rooms.has(key)) return;
   const view = viewOf(info);
   s.rooms.set(key, view);
-  roomTopic(s, view);
+  joinTopic(s, view);
   await roomNames(s, room);
 }
 

@@ -3,6 +3,7 @@ import { formatMessage, formatTags } from './message.js';
 import { decodeShared, renderMessage, renderShared, userSource } from './render.js';
 import type { IrcSession } from './session.js';
 import { splitBytes } from './text.js';
+import { quitKey } from './reasons.js';
 import { roomEvent } from './room-events.js';
 import { rememberMessage, updateEvent } from './updates.js';
 
@@ -33,8 +34,14 @@ export function translateEvent(s: IrcSession, data: Buffer): void {
       if (s.isMe(e.user)) return;
       if (!e.online) s.ctx.away.delete(nameKey(e.user));
       if (!s.joined) return;
-      if (e.online) s.line(userSource(e.user), 'JOIN', [LOBBY]);
-      else s.line(userSource(e.user), 'QUIT', ['Offline']);
+      if (e.online) {
+        // Back online: an old QUIT message must not explain a later disconnection.
+        s.ctx.reasons.delete(quitKey(nameKey(e.user)));
+        return s.line(userSource(e.user), 'JOIN', [LOBBY]);
+      }
+      // The QUIT message of the user's last connection, when it was given on this node.
+      const reason = s.ctx.reasons.get(quitKey(nameKey(e.user)));
+      s.line(userSource(e.user), 'QUIT', [reason === undefined ? 'Offline' : `Quit: ${reason}`]);
       return;
     }
     case 'notice': {

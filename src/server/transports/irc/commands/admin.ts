@@ -17,7 +17,7 @@ export const adminCommands: IrcCommandTable = {
     registered: true,
     run: async (s, m) => {
       const [channel, nick, reason] = m.params as [string, string, string | undefined];
-      if (isRoomChannel(channel)) return kickFromRoom(s, channel, nick);
+      if (isRoomChannel(channel)) return kickFromRoom(s, channel, nick, reason);
       if (!isLobby(channel)) return noSuchChannel(s, channel);
       await moderate(s, nick, () => s.request('kick', reason ? { user: nick, reason } : { user: nick }), 'channel');
     },

@@ -1,4 +1,4 @@
-import { LOBBY, isValidName, nameKey } from '../../../../protocol/index.js';
+import { LOBBY, isValidName, isValidRoomName, nameKey, roomKey } from '../../../../protocol/index.js';
 import { ERR, RPL } from '../numerics.js';
 import { USER_HOST, userSource } from '../render.js';
 import type { IrcSession } from '../session.js';
@@ -59,11 +59,16 @@ export const channelCommands: IrcCommandTable = {
   LIST: {
     minParams: 0,
     registered: true,
-    run: async (s) => {
-      const { users } = await s.request('who', {});
+    run: async (s, m) => {
+      // LIST #a,#b lists those channels only (RFC 2812 §3.2.6); names no channel has match nothing.
+      const wanted = m.params[0]?.split(',');
+      const rooms = wanted && new Set(wanted.filter((n) => !isLobby(n) && isValidRoomName(n)).map(roomKey));
       s.numeric(RPL.LISTSTART, 'Channel', 'Users  Name');
-      s.numeric(RPL.LIST, LOBBY, String(users.length), TOPIC);
-      await listRooms(s);
+      if (!wanted || wanted.some(isLobby)) {
+        const { users } = await s.request('who', {});
+        s.numeric(RPL.LIST, LOBBY, String(users.length), TOPIC);
+      }
+      if (!rooms || rooms.size > 0) await listRooms(s, rooms);
       s.numeric(RPL.LISTEND, 'End of /LIST');
     },
   },

@@ -1,5 +1,6 @@
 import { ProtocolError, isValidName, nameKey } from '../../../../protocol/index.js';
 import { ERR, RPL } from '../numerics.js';
+import { quitKey } from '../reasons.js';
 import { userSource } from '../render.js';
 import type { IrcSession } from '../session.js';
 import type { IrcCommandTable } from './command.js';
@@ -48,7 +49,20 @@ export const registrationCommands: IrcCommandTable = {
   },
   PING: { minParams: 1, registered: false, run: (s, m) => s.line(s.ctx.serverName, 'PONG', [s.ctx.serverName, m.params[0]!]) },
   PONG: { minParams: 0, registered: false, run: () => undefined },
-  QUIT: { minParams: 0, registered: false, run: (s, m) => s.quit(m.params[0] ? `Quit: ${m.params[0]}` : 'Quit') },
+  QUIT: {
+    minParams: 0,
+    registered: false,
+    run: (s, m) => {
+      const reason = m.params[0];
+      // Shown to this node's IRC users with the presence event that follows (reasons.ts).
+      const user = s.core.user?.record.key;
+      if (user !== undefined) {
+        if (reason) s.ctx.reasons.set(quitKey(user), reason);
+        else s.ctx.reasons.delete(quitKey(user));
+      }
+      s.quit(reason ? `Quit: ${reason}` : 'Quit');
+    },
+  },
   REGISTER: { minParams: 3, registered: false, run: register },
 };
 

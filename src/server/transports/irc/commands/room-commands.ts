@@ -1,5 +1,6 @@
-import { ProtocolError, isValidRoomName, nameKey, roomKey, type RoomInfo } from '../../../../protocol/index.js';
+import { ProtocolError, isValidName, isValidRoomName, nameKey, roomKey, type RoomInfo } from '../../../../protocol/index.js';
 import { ERR, RPL } from '../numerics.js';
+import { kickKey, partKey } from '../reasons.js';
 import { USER_HOST } from '../render.js';
 import { roomBurst, roomNames, roomRefused, roomTopic, shownName, viewOf } from '../rooms.js';
 import type { IrcSession } from '../session.js';
@@ -47,11 +48,17 @@ async function joinOrCreate(s: IrcSession, name: string): Promise<RoomInfo> {
 export async function partRoom(s: IrcSession, name: string, reason: string | undefined): Promise<void> {
   if (!isValidRoomName(name)) return s.numeric(ERR.NOSUCHCHANNEL, name, BAD_ROOM);
   const key = roomKey(name);
-  if (reason) s.partReasons.set(key, reason);
+  const reasonKey = partKey(key, nameKey(s.nick));
+  // For the other members' sessions on this node (reasons.ts); none given, none shown.
+  if (reason) {
+    s.partReasons.set(key, reason);
+    s.ctx.reasons.set(reasonKey, reason);
+  } else s.ctx.reasons.delete(reasonKey);
   try {
     await s.request('leave', { room: name });
   } catch (err) {
     s.partReasons.delete(key);
+    s.ctx.reasons.delete(reasonKey);
     roomRefused(s, name, err);
   }
 }
@@ -73,18 +80,37 @@ export async function topicCommand(s: IrcSession, name: string, text: string | u
 /** INVITE nick #room: Banter `invite` (owner), which makes the user a member at once. */
 export async function inviteCommand(s: IrcSession, nick: string, name: string): Promise<void> {
   if (!isValidRoomName(name)) return s.numeric(ERR.NOSUCHCHANNEL, name, BAD_ROOM);
+  const inRoom = s.rooms.has(roomKey(name));
+  // Banter's invite of a member changes nothing and says so to no one; IRC says 443 (Modern).
+  if (inRoom && isValidName(nick)) {
+    const members = await s.request('members', { room: name }).then((r) => r.members, () => []);
+    if (members.some((m) => nameKey(m.user) === nameKey(nick))) return s.numeric(ERR.USERONCHANNEL, nick, shownName(s, name), 'is already on channel');
+  }
   try {
     const r = await s.request('invite', { room: name, user: nick });
     s.numeric(RPL.INVITING, r.user, shownName(s, r.room));
   } catch (err) {
+    // Not being in the channel comes before not being its operator (RFC 2812 §3.2.7, Modern).
+    if (err instanceof ProtocolError && err.code === 'FORBIDDEN' && !inRoom) return s.numeric(ERR.NOTONCHANNEL, name, "You're not on that channel");
     roomRefused(s, name, err, nick);
   }
 }
 
-/** KICK #room nick: Banter `remove` (owner or administrator); the KICK line comes with `left`. */
-export async function kickFromRoom(s: IrcSession, name: string, nick: string): Promise<void> {
+/**
+ * KICK #room nick [:comment]: Banter `remove` (owner or administrator); the KICK line comes with
+ * `left`, with the comment for this node's IRC sessions (reasons.ts).
+ */
+export async function kickFromRoom(s: IrcSession, name: string, nick: string, comment: string | undefined): Promise<void> {
   if (!isValidRoomName(name)) return s.numeric(ERR.NOSUCHCHANNEL, name, BAD_ROOM);
-  await s.request('remove', { room: name, user: nick }).catch((err: unknown) => roomRefused(s, name, err, nick));
+  const reasonKey = isValidName(nick) ? kickKey(roomKey(name), nameKey(nick)) : undefined;
+  if (reasonKey) {
+    if (comment) s.ctx.reasons.set(reasonKey, comment);
+    else s.ctx.reasons.delete(reasonKey);
+  }
+  await s.request('remove', { room: name, user: nick }).catch((err: unknown) => {
+    if (reasonKey) s.ctx.reasons.delete(reasonKey);
+    roomRefused(s, name, err, nick);
+  });
 }
 
 /** MODE #room: +i shows a private room; +q/-q nick [minutes] room mute; +o nick hands the room over. */
@@ -136,13 +162,13 @@ export async function namesRoom(s: IrcSession, name: string): Promise<void> {
   await roomNames(s, name);
 }
 
-/** 322 lines for every room `rooms` lists: the public ones and the private ones the user is in. */
-export async function listRooms(s: IrcSession): Promise<void> {
+/** 322 lines for the rooms `rooms` lists (the public ones and the private ones the user is in), or those of them whose keys are given. */
+export async function listRooms(s: IrcSession, only?: ReadonlySet<string>): Promise<void> {
   // Page by page: one `rooms` reply lists at most MAX_ROOMS_LIMIT.
   let after: string | undefined;
   do {
     const { rooms, next } = await s.request('rooms', after === undefined ? {} : { after });
-    for (const r of rooms) s.numeric(RPL.LIST, r.room, String(r.members), `${r.private ? '[+int] ' : '[+nt] '}${r.topic}`);
+    for (const r of rooms) if (!only || only.has(roomKey(r.room))) s.numeric(RPL.LIST, r.room, String(r.members), `${r.private ? '[+int] ' : '[+nt] '}${r.topic}`);
     after = next;
   } while (after !== undefined);
 }
