@@ -63,4 +63,26 @@ describe('a storm of logins', () => {
     ws.close();
     irc.close();
   });
+
+  it("gives an IRC client the presence it has not had before the gateway's own replies (NAMES, WHO), so no reply lists a user whose JOIN comes after it", { timeout: 30_000 }, async () => {
+    const [watcher, comer] = await Promise.all([newUser(server.tcpPort), newUser(server.tcpPort)]);
+    for (const u of [watcher, comer]) u.client.close();
+    await waitUntil(() => [watcher, comer].every((u) => !server.chat.online.get(u.name.toLowerCase())), 'both offline');
+    const irc = await IrcTestClient.login(server.ircPort!, watcher.name, PASSWORD);
+    const tcp = await RawSocket.open(server.tcpPort);
+    // Once the login is answered its presence is on its way to everyone (it may wait for the journal's turn).
+    assert.equal((await tcp.request({ id: 1, op: 'login', token: comer.token })).ok, true);
+    const from = irc.lines.length;
+    irc.send('NAMES #lobby');
+    irc.send('WHO #lobby');
+    await irc.expect((l) => l.command === '315', 5000, 'the end of WHO');
+    const lines = irc.lines.slice(from);
+    const join = lines.findIndex((l) => l.command === 'JOIN' && l.source?.split('!')[0] === comer.name);
+    const names = lines.findIndex((l) => l.command === '353' && l.params.at(-1)!.split(' ').includes(comer.name));
+    const who = lines.findIndex((l) => l.command === '352' && l.params[2] === comer.name);
+    assert.ok(names !== -1 && who !== -1, 'NAMES and WHO list the comer');
+    assert.ok(join !== -1 && join < names && join < who, `the comer's JOIN comes before the replies that list them:\n${lines.map((l) => l.raw).join('\n')}`);
+    tcp.destroy();
+    irc.close();
+  });
 });

@@ -86,7 +86,15 @@ export class ClientSession implements PeerHandler {
     if (body instanceof ProtocolError) return Promise.reject(body);
     const refused = this.refusal(op);
     if (refused) return Promise.reject(refused);
-    return new Promise((resolve, reject) => this.start(op, body, (value, error) => (error ? reject(error) : resolve(value as ReplyResults[O]))));
+    return new Promise((resolve, reject) =>
+      this.start(op, body, (value, error) => {
+        // The gateway writes its reply itself: the broadcast lines this session has not had yet
+        // go first, as they do before a v1 reply (write), so a reply never overtakes them.
+        if (!this.isClosed) this.chat.catchUp(this);
+        if (error) reject(error);
+        else resolve(value as ReplyResults[O]);
+      }),
+    );
   }
 
   /** The checks before a handler, in protocol order: login, role, requests in progress. */

@@ -26,6 +26,22 @@ export function viewOf(info: RoomInfo): RoomView {
   return { name: info.room, owner: info.owner, private: info.private, topic: info.topic };
 }
 
+/**
+ * Every room `rooms` lists for this session's user (with `joined`, only the rooms they are in),
+ * page by page: one reply lists at most MAX_ROOMS_LIMIT, and a room past the first page is as
+ * real as any other.
+ */
+export async function allRooms(s: IrcSession, joined = false): Promise<RoomInfo[]> {
+  const all: RoomInfo[] = [];
+  let after: string | undefined;
+  do {
+    const page = await s.request('rooms', { ...(joined ? { joined } : {}), ...(after === undefined ? {} : { after }) });
+    all.push(...page.rooms);
+    after = page.next;
+  } while (after !== undefined);
+  return all;
+}
+
 /** The room's display name if this session shows it, else the name as given. */
 export function shownName(s: IrcSession, name: string): string {
   return isValidRoomName(name) ? (s.rooms.get(roomKey(name))?.name ?? name) : name;
@@ -88,8 +104,7 @@ export async function roomArrived(s: IrcSession, room: string): Promise<void> {
   if (s.rooms.has(key)) return;
   s.rooms.set(key, { name: room, owner: '', private: false, topic: '' });
   s.line(userSource(s.nick), 'JOIN', [room]);
-  const { rooms } = await s.request('rooms', {});
-  const info = rooms.find((r) => roomKey(r.room) === key);
+  const info = (await allRooms(s, true)).find((r) => roomKey(r.room) === key);
   if (!info || !s.rooms.has(key)) return;
   const view = viewOf(info);
   s.rooms.set(key, view);

@@ -1,5 +1,5 @@
 import { LOBBY, MAX_NAME_CHARS, MAX_REASON_CHARS, MAX_TOPIC_CHARS, roomKey } from '../../../protocol/index.js';
-import { roomBurst, viewOf } from './rooms.js';
+import { allRooms, roomBurst, viewOf } from './rooms.js';
 import { MAX_HISTORY_PAGE } from './commands/chathistory.js';
 import { ERR, RPL } from './numerics.js';
 import { userSource } from './render.js';
@@ -53,8 +53,7 @@ export async function welcome(s: IrcSession): Promise<void> {
 
 /** A JOIN burst for every room the user is a member of: on IRC as in Banter, they are in them. */
 async function joinMyRooms(s: IrcSession): Promise<void> {
-  const { rooms } = await s.request('rooms', {});
-  for (const r of rooms) if (r.joined && !s.rooms.has(roomKey(r.room))) await roomBurst(s, viewOf(r));
+  for (const r of await allRooms(s, true)) if (!s.rooms.has(roomKey(r.room))) await roomBurst(s, viewOf(r));
 }
 
 export async function lusers(s: IrcSession): Promise<void> {
@@ -63,7 +62,7 @@ export async function lusers(s: IrcSession): Promise<void> {
   s.numeric(RPL.LUSERCLIENT, `There are ${users.length} users and 0 invisible on 1 servers`);
   s.numeric(RPL.LUSEROP, String(admins), 'operator(s) online');
   // #lobby and the rooms this user can see (private rooms of others are not told).
-  const { rooms } = await s.request('rooms', {});
+  const rooms = await allRooms(s);
   s.numeric(RPL.LUSERCHANNELS, String(rooms.length + 1), 'channels formed');
   s.numeric(RPL.LUSERME, `I have ${users.length} clients and 1 servers`);
 }

@@ -2,7 +2,7 @@ import { ProtocolError, isValidName, isValidRoomName, nameKey, roomKey, type Roo
 import { ERR, RPL } from '../numerics.js';
 import { kickKey, partKey } from '../reasons.js';
 import { USER_HOST } from '../render.js';
-import { roomBurst, roomNames, roomRefused, roomTopic, shownName, viewOf } from '../rooms.js';
+import { allRooms, roomBurst, roomNames, roomRefused, roomTopic, shownName, viewOf } from '../rooms.js';
 import type { IrcSession } from '../session.js';
 
 const BAD_ROOM = 'No such channel: a room name is # and 1-32 letters, digits, _ . -';
@@ -69,8 +69,7 @@ export async function topicCommand(s: IrcSession, name: string, text: string | u
   if (text === undefined) {
     const view = s.rooms.get(roomKey(name));
     if (view) return roomTopic(s, view);
-    const { rooms } = await s.request('rooms', {});
-    const info = rooms.find((r) => roomKey(r.room) === roomKey(name));
+    const info = (await allRooms(s)).find((r) => roomKey(r.room) === roomKey(name));
     if (!info) return s.numeric(ERR.NOSUCHCHANNEL, name, 'No such channel');
     return roomTopic(s, viewOf(info));
   }
@@ -120,8 +119,7 @@ export async function roomMode(s: IrcSession, name: string, change: string | und
   if (change === undefined) {
     let view = s.rooms.get(roomKey(name));
     if (!view) {
-      const { rooms } = await s.request('rooms', {});
-      const info = rooms.find((r) => roomKey(r.room) === roomKey(name));
+      const info = (await allRooms(s)).find((r) => roomKey(r.room) === roomKey(name));
       if (!info) return s.numeric(ERR.NOSUCHCHANNEL, name, 'No such channel');
       view = viewOf(info);
     }
