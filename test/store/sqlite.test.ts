@@ -212,6 +212,24 @@ describe('SqliteStore specifics', () => {
     assert.equal(countMessages(file), 10_000, 'all there after close');
   });
 
+  it('checkpoints inside commits again when the worker is gone', async () => {
+    const file = join(tempDir(), 'fallback.db');
+    const store = new SqliteStore(file, { backgroundCheckpoints: true, synchronous: 'normal' });
+    try {
+      // As if the thread had died (it exits after 20 failed checkpoints in a row).
+      await (store as unknown as { checkpointer: { terminate(): Promise<number> } }).checkpointer.terminate();
+      const until = Date.now() + 2000;
+      while (store.checkpointsInBackground && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+      assert.equal(store.checkpointsInBackground, false);
+      const before = statSync(file).size;
+      // Well past SQLite's 1000-page automatic checkpoint (4 MiB of log).
+      for (let turn = 0; turn < 40; turn++) await Promise.all(Array.from({ length: 500 }, (_, i) => store.appendMessage({ ...lobby(turn * 500 + i), body: 'x'.repeat(500) })));
+      assert.ok(statSync(file).size > before + 1_000_000, 'commits checkpointed the log into the file');
+    } finally {
+      await store.close();
+    }
+  });
+
   it('keeps seqs gap-free and unique when two stores (two processes) append to one file', async () => {
     const file = join(tempDir(), 'two.db');
     const a = new SqliteStore(file);

@@ -85,6 +85,8 @@ export interface Presence {
   depart(userKey: string): Promise<void>;
   /** Everyone online on any node. */
   list(): Promise<OnlineUser[]>;
+  /** Those of these user keys that are online on any node (a room's members: no walk of everyone). */
+  onlineOf(userKeys: string[]): Promise<Set<string>>;
   /** Leaves: this node's users are offline unless another node has them. */
   close(): Promise<void>;
 }

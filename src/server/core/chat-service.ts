@@ -1,4 +1,4 @@
-import { ProtocolError, encodeEvent, nameKey, type MutedUntil } from '../../protocol/index.js';
+import { ProtocolError, encodeEvent, type MutedUntil } from '../../protocol/index.js';
 import type { Audience, Bus, BusMessage, Presence } from '../bus/port.js';
 import type { Store, UserRecord } from '../store/port.js';
 import { Accounts, type LoginOutcome } from './accounts.js';
@@ -82,8 +82,7 @@ export class ChatService {
       maxOwned: this.config.maxRoomsOwned,
       maxJoined: this.config.maxRoomsJoined,
     };
-    const onlineKeys = async () => new Set((await this.presence.list()).map((u) => nameKey(u.user)));
-    this.rooms = new Rooms(this.store, this.bus, new RoomMembership(), roomsConfig, onlineKeys);
+    this.rooms = new Rooms(this.store, this.bus, new RoomMembership(), roomsConfig, (keys) => this.presence.onlineOf(keys));
     this.messages = new Messages(this.store, this.bus, this.files, this.rooms);
     this.readMarkers = new ReadMarkers(this.store, this.bus);
     this.changes = new MessageChanges(this.store, this.messages);

@@ -45,8 +45,8 @@ export class Rooms {
     private readonly bus: Bus,
     readonly membership: RoomMembership,
     private readonly config: RoomsConfig,
-    /** Keys of the users online on any node (presence, not just this node's sessions). */
-    private readonly onlineKeys: () => Promise<ReadonlySet<string>>,
+    /** Which of these users are online on any node (presence, not just this node's sessions). */
+    private readonly onlineOf: (userKeys: string[]) => Promise<ReadonlySet<string>>,
   ) {
     this.batcher = new MemberBatcher(bus, config.batchIntervalMs);
     this.caps = new RoomCaps(store, config);
@@ -173,7 +173,8 @@ export class Rooms {
 
   async members(me: UserRecord, name: string): Promise<{ room: string; members: RoomMemberInfo[] }> {
     const { room } = await this.access(me, name);
-    const [list, online] = await Promise.all([this.store.roomMembers(room.key), this.onlineKeys()]);
+    const list = await this.store.roomMembers(room.key);
+    const online = await this.onlineOf(list.map((m) => m.key));
     return {
       room: room.name,
       members: list.map((m) => ({ user: m.name, owner: m.userId === room.ownerId, online: online.has(m.key), muted_until: activeMute(m.mutedUntil) })),
@@ -193,16 +194,16 @@ export class Rooms {
 
   /** The rooms a user is in, for this node's cache, when the user comes online here. */
   async load(user: UserRecord): Promise<void> {
-    this.membership.begin(user.key);
+    const read = this.membership.begin(user.key);
     const rooms = await this.store.roomsOf(user.id);
-    this.membership.loaded(user.key, rooms.map((r) => r.room.key));
+    this.membership.loaded(user.key, read, rooms.map((r) => r.room.key));
   }
 
   /** Reads a user's rooms again, replacing what this node's cache holds (the bus may have missed changes). */
   async reload(user: UserRecord): Promise<void> {
-    this.membership.begin(user.key);
+    const read = this.membership.begin(user.key);
     const rooms = await this.store.roomsOf(user.id);
-    this.membership.loaded(user.key, rooms.map((r) => r.room.key), true);
+    this.membership.loaded(user.key, read, rooms.map((r) => r.room.key), true);
   }
 
   close(): void {

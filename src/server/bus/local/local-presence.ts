@@ -24,6 +24,10 @@ export class LocalPresence implements Presence {
     return [...this.online.values()].map(({ entry: { user, role, since } }) => ({ user, role, since }));
   }
 
+  async onlineOf(userKeys: string[]): Promise<Set<string>> {
+    return new Set(userKeys.filter((k) => this.online.has(k)));
+  }
+
   async close(): Promise<void> {
     // Everyone leaves with the process: telling each the others are leaving would be n² writes.
     this.online.clear();

@@ -98,6 +98,12 @@ export class RedisPresence implements Presence {
     return values.map((v) => JSON.parse(v) as OnlineUser).sort((a, b) => a.since - b.since);
   }
 
+  async onlineOf(userKeys: string[]): Promise<Set<string>> {
+    if (userKeys.length === 0) return new Set();
+    const values = await this.redis.hmget(this.keys.online, ...userKeys);
+    return new Set(userKeys.filter((_, i) => values[i] !== null));
+  }
+
   private async heartbeat(): Promise<void> {
     if (this.closed) return;
     try {

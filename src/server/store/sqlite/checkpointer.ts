@@ -27,12 +27,19 @@ db.pragma(`synchronous = ${synchronous}`);
  */
 const MAX_LOG_PAGES = 16_384;
 
+/** Checkpoints failing in a row before this thread gives up, so the server checkpoints itself again. */
+const MAX_FAILURES = 20;
+let failures = 0;
+
 const timer = setInterval(() => {
   try {
     const [result] = db.pragma('wal_checkpoint(PASSIVE)') as { log: number; checkpointed: number }[];
     if (result && result.log > MAX_LOG_PAGES) db.pragma('wal_checkpoint(TRUNCATE)');
-  } catch {
-    // Busy or I/O trouble this time: the next interval tries again.
+    failures = 0;
+  } catch (err) {
+    // Busy or I/O trouble this time: the next interval tries again; but a log that can never be
+    // checkpointed here would grow without end.
+    if (++failures >= MAX_FAILURES) throw err;
   }
 }, intervalMs);
 

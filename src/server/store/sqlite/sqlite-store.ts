@@ -589,11 +589,15 @@ export class SqliteStore implements Store {
     this.db.pragma('wal_autocheckpoint = 0');
     this.checkpointer = worker;
     worker.unref();
-    worker.on('error', () => {
+    // It failed (to start, or to checkpoint MAX_FAILURES times in a row) or ended: unless the
+    // store is closing, SQLite's own checkpoints take over again.
+    const gone = (): void => {
       if (this.checkpointer !== worker) return;
       this.checkpointer = undefined;
       if (!this.closed) this.db.pragma('wal_autocheckpoint = 1000');
-    });
+    };
+    worker.on('error', gone);
+    worker.on('exit', gone);
   }
 
   /** The worker checkpointing the log, if any (for tests and diagnostics). */

@@ -1,7 +1,6 @@
 import type { ChatService } from '../../core/chat-service.js';
 import type { Logger } from '../../core/config.js';
 import type { ReasonMemory } from './reasons.js';
-import type { UpdateMemory } from './updates.js';
 
 /** What every IRC session of one gateway shares. */
 export interface GatewayContext {
@@ -17,8 +16,6 @@ export interface GatewayContext {
   away: Map<string, string>;
   /** QUIT, PART and KICK reasons given on this node, until their events arrive (reasons.ts). */
   reasons: ReasonMemory;
-  /** What the gateway knows of recent messages, to show what an `update` event changed. */
-  updates: UpdateMemory;
   /** Every IRC session of this node, for away-notify. */
   sessions: Set<{ awayChanged(userName: string, message: string | undefined): void }>;
 }

@@ -44,7 +44,6 @@ import { IrcPeer } from './irc-peer.js';
 import { IrcLineReader } from './line-reader.js';
 import { ReasonMemory } from './reasons.js';
 import { IrcSession } from './session.js';
-import { updateMemory } from './updates.js';
 
 export interface IrcGatewayOptions {
   host: string;
@@ -79,7 +78,6 @@ export class IrcGateway {
       createdAt: new Date(),
       away: new Map(),
       sessions: new Set(),
-      updates: updateMemory(),
       reasons: new ReasonMemory(),
     };
     this.listener = new SocketListener({ ...options, label: 'IRC' }, (socket) => this.accept(socket), logger);

@@ -5,7 +5,7 @@ import type { IrcSession } from './session.js';
 import { splitBytes } from './text.js';
 import { quitKey } from './reasons.js';
 import { roomEvent } from './room-events.js';
-import { rememberMessage, updateEvent } from './updates.js';
+import { updateEvent } from './updates.js';
 
 export type Event = { [E in keyof EventBodies]: { ev: E } & EventBodies[E] }[keyof EventBodies];
 
@@ -22,7 +22,6 @@ export function translateEvent(s: IrcSession, data: Buffer): void {
   switch (e.ev) {
     case 'msg': {
       if (e.conv === LOBBY && !s.joined) return;
-      rememberMessage(s, data, e);
       // Without echo-message a client does not get back what it sent itself (other connections
       // of the same user do: that is how a bouncer shows what you said elsewhere).
       if (!s.caps.has('echo-message') && e.cid?.startsWith(s.cidPrefix)) return;
@@ -70,7 +69,7 @@ export function translateEvent(s: IrcSession, data: Buffer): void {
     case 'room_muted':
       return roomEvent(s, e);
     case 'update':
-      return updateEvent(s, data, e);
+      return updateEvent(s, e);
     case 'typing': {
       if (!s.caps.has('message-tags')) return;
       const target = e.conv.startsWith('#') ? e.conv : s.nick;
