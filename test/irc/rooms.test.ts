@@ -344,4 +344,25 @@ describe('IRC gateway: a big room batches its joins and leaves', () => {
     irc.close();
     for (const o of others) o.client.close();
   });
+
+  it('past the cap on rooms, JOIN gets 405 ERR_TOOMANYCHANNELS with the reason', async () => {
+    const capped = await startTestServer({ ircPort: 0, maxRoomsJoined: 2 });
+    try {
+      const { client, name } = await newUser(capped.tcpPort);
+      client.close();
+      await waitUntil(() => !capped.chat.online.get(name.toLowerCase()), 'the registering session to go');
+      const irc = await IrcTestClient.login(capped.ircPort!, name, PASSWORD);
+      const [a, b, c] = [1, 2, 3].map(() => `#${uniqueName('r')}`) as [string, string, string];
+      for (const r of [a, b]) {
+        irc.send(`JOIN ${r}`);
+        await irc.expectCommand('366', name, r);
+      }
+      irc.send(`JOIN ${c}`);
+      const refused = await irc.expectCommand('405', name, c);
+      assert.match(refused.params[2]!, /^You have joined too many channels \(.+\)$/);
+      irc.close();
+    } finally {
+      await capped.dispose();
+    }
+  });
 });

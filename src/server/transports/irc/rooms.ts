@@ -124,6 +124,8 @@ export function roomRefused(s: IrcSession, channel: string, err: unknown, nick?:
       return s.numeric(ERR.CHANOPRIVSNEEDED, shown, `You're not channel operator (${e.message})`);
     case 'NO_SUCH_USER':
       return s.numeric(ERR.NOSUCHNICK, nick ?? channel, 'No such nick/channel');
+    case 'TOO_MANY_ROOMS':
+      return s.numeric(ERR.TOOMANYCHANNELS, shown, `You have joined too many channels (${e.message})`);
     case 'NOT_A_MEMBER':
       if (nick !== undefined && !s.isMe(nick) && s.rooms.has(roomKey(channel))) return s.numeric(ERR.USERNOTINCHANNEL, nick, shown, "They aren't on that channel");
       return s.numeric(ERR.NOTONCHANNEL, shown, "You're not on that channel");
