@@ -143,4 +143,20 @@ describe('IRC gateway: IRCv3', () => {
     away.close();
     watcher.close();
   });
+
+  it('a user who logs in and goes away at once is seen joining before going away', async () => {
+    const { irc: watcher } = await ircUser(['away-notify']);
+    const { client, name } = await newUser(server.tcpPort);
+    client.close();
+    await waitUntil(() => !server.chat.online.get(name.toLowerCase()), 'the registering session to go');
+    // Registration and AWAY in one write: the JOIN may still be waiting to go out (presence waits up to 50 ms).
+    const c = await IrcTestClient.open(port);
+    c.send(`PASS ${PASSWORD}\r\nNICK ${name}\r\nUSER ${name} 0 * :x\r\nAWAY :gone at once`);
+    await watcher.expect((l) => l.command === 'AWAY' && l.source?.startsWith(`${name}!`) === true);
+    const mine = watcher.lines.filter((l) => l.source?.startsWith(`${name}!`) === true).map((l) => l.command);
+    // (Before: the registering session's JOIN and QUIT.)
+    assert.deepEqual(mine.slice(-2), ['JOIN', 'AWAY'], watcher.lines.filter((l) => l.source?.startsWith(`${name}!`) === true).map((l) => l.raw).join(' | '));
+    c.close();
+    watcher.close();
+  });
 });

@@ -241,6 +241,8 @@ export class IrcSession implements CoreLineSink {
 
   awayChanged(userName: string, message: string | undefined): void {
     if (!this.welcomed || !this.caps.has('away-notify') || this.isMe(userName)) return;
+    // After the presence still waiting for this session: the user's JOIN comes before their AWAY.
+    this.core.chat.catchUp(this.core);
     this.line(userSource(userName), 'AWAY', message === undefined ? [] : [message]);
   }
 
