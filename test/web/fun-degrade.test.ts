@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
-import { browserSkip, CHROMIUM_ARGS, CHROMIUM_PATH, launchBrowser, pageErrors, screenshot } from '../helpers/browser.js';
+import { browserSkip, CHROMIUM_ARGS, CHROMIUM_PATH, pageErrors, screenshot } from '../helpers/browser.js';
 import type { TestServer } from '../helpers/server.js';
-import { openChat, startWebServer } from './fun-support.js';
+import { openChat, withWebAndBrowser } from './fun-support.js';
 
 const SUITE = 'web fun: without the browser APIs';
 
@@ -17,16 +17,9 @@ const OLD_BROWSER = `(() => {
 })()`;
 
 describe(SUITE, { skip: browserSkip(SUITE) }, () => {
-  let server: TestServer;
-  let browser: Browser;
-  before(async () => {
-    server = await startWebServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.dispose();
-  });
+  let server!: TestServer;
+  let browser!: Browser;
+  withWebAndBrowser((s, b) => ([server, browser] = [s, b]));
 
   it('every tool says plainly what is missing, and Snake still plays', async () => {
     const alice = await openChat(browser, server);

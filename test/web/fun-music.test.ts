@@ -1,28 +1,21 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { browserSkip, launchBrowser, pageErrors, screenshot } from '../helpers/browser.js';
+import { browserSkip, pageErrors, screenshot } from '../helpers/browser.js';
 import type { TestServer } from '../helpers/server.js';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newUser, uniqueName } from '../helpers/clients.js';
 import { postFile } from '../helpers/files.js';
-import { openChat, startWebServer, until, writeVoiceWav } from './fun-support.js';
+import { openChat, until, writeVoiceWav, withWebAndBrowser } from './fun-support.js';
 
 const SUITE = 'web fun: music player';
 
 describe(SUITE, { skip: browserSkip(SUITE) }, () => {
-  let server: TestServer;
-  let browser: Browser;
-  before(async () => {
-    server = await startWebServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.dispose();
-  });
+  let server!: TestServer;
+  let browser!: Browser;
+  withWebAndBrowser((s, b) => ([server, browser] = [s, b]));
 
   it('plays the built-in tracks (analyser levels above zero), skips to the next, and keeps playing across conversations', async () => {
     const alice = await openChat(browser, server);

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { ARTIFACTS, browserSkip, launchBrowser, pageErrors, screenshot } from '../helpers/browser.js';
+import { ARTIFACTS, browserSkip, pageErrors, screenshot } from '../helpers/browser.js';
 import type { TestServer } from '../helpers/server.js';
-import { inPage, openChat, rowsFrom, startWebServer, until } from './fun-support.js';
+import { inPage, openChat, rowsFrom, until, withWebAndBrowser } from './fun-support.js';
 
 const SUITE = 'web fun: screenshots';
 
@@ -32,16 +32,9 @@ const PNG_INFO = `async (kind) => {
 }`;
 
 describe(SUITE, { skip: browserSkip(SUITE) }, () => {
-  let server: TestServer;
-  let browser: Browser;
-  before(async () => {
-    server = await startWebServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.dispose();
-  });
+  let server!: TestServer;
+  let browser!: Browser;
+  withWebAndBrowser((s, b) => ([server, browser] = [s, b]));
 
   it('a window screenshot is a PNG of the chat, kept in the Snapshots gallery, sent from there and deleted', async () => {
     const alice = await openChat(browser, server);

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
-import { browserSkip, CHROMIUM_ARGS, CHROMIUM_PATH, launchBrowser, pageErrors, screenshot } from '../helpers/browser.js';
+import { browserSkip, CHROMIUM_ARGS, CHROMIUM_PATH, pageErrors, screenshot } from '../helpers/browser.js';
 import type { TestServer } from '../helpers/server.js';
-import { inPage, openChat, rowsFrom, startWebServer, until } from './fun-support.js';
+import { inPage, openChat, rowsFrom, until, withWebAndBrowser } from './fun-support.js';
 
 const SUITE = 'web fun: selfie';
 
@@ -29,16 +29,9 @@ const COLOURS = `async (src) => {
 }`;
 
 describe(SUITE, { skip: browserSkip(SUITE) }, () => {
-  let server: TestServer;
-  let browser: Browser;
-  before(async () => {
-    server = await startWebServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.dispose();
-  });
+  let server!: TestServer;
+  let browser!: Browser;
+  withWebAndBrowser((s, b) => ([server, browser] = [s, b]));
 
   it('captures a picture with Space, sends it, and another user receives it; the camera stops on close', async () => {
     const alice = await openChat(browser, server);

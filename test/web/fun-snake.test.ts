@@ -1,23 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { browserSkip, launchBrowser, pageErrors, screenshot } from '../helpers/browser.js';
+import { browserSkip, pageErrors, screenshot } from '../helpers/browser.js';
 import type { TestServer } from '../helpers/server.js';
-import { openChat, rowsFrom, startWebServer, until } from './fun-support.js';
+import { openChat, rowsFrom, until, withWebAndBrowser } from './fun-support.js';
 
 const SUITE = 'web fun: Snake';
 
 describe(SUITE, { skip: browserSkip(SUITE) }, () => {
-  let server: TestServer;
-  let browser: Browser;
-  before(async () => {
-    server = await startWebServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.dispose();
-  });
+  let server!: TestServer;
+  let browser!: Browser;
+  withWebAndBrowser((s, b) => ([server, browser] = [s, b]));
 
   it('moves with the keys, ends on a wall, and posts the score to the conversation', async () => {
     const alice = await openChat(browser, server);

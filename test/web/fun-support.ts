@@ -4,12 +4,28 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { newUser, uniqueName } from '../helpers/clients.js';
-import { WEB_ROOT } from '../helpers/browser.js';
+import { after, before } from 'node:test';
+import { WEB_ROOT, launchBrowser } from '../helpers/browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { PASSWORD } from '../helpers/clients.js';
 
 export function startWebServer(): Promise<TestServer> {
   return startTestServer({ webRoot: WEB_ROOT });
+}
+
+/** A suite's server (serving the built web client) and browser, started before its tests and stopped after them. */
+export function withWebAndBrowser(started: (server: TestServer, browser: Browser) => void): void {
+  let server: TestServer | undefined;
+  let browser: Browser | undefined;
+  before(async () => {
+    server = await startWebServer();
+    browser = await launchBrowser();
+    started(server, browser);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.dispose();
+  });
 }
 
 export interface ChatPage {
