@@ -2,6 +2,8 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { StringDecoder } from 'node:string_decoder';
 import { parseMessage, type IrcMessage } from '../../src/server/transports/irc/message.js';
+import { PASSWORD, newUser, waitUntil } from './clients.js';
+import type { TestServer } from './server.js';
 
 export interface IrcLine extends IrcMessage {
   raw: string;
@@ -113,4 +115,15 @@ export class IrcTestClient {
   close(): void {
     this.socket.destroy();
   }
+}
+
+/**
+ * A new account, registered over the line protocol (that session gone again, so the IRC login
+ * is the user's first), logged in over IRC with these capabilities.
+ */
+export async function newIrcUser(server: TestServer, caps: string[] = []): Promise<{ irc: IrcTestClient; name: string }> {
+  const { client, name } = await newUser(server.tcpPort);
+  client.close();
+  await waitUntil(() => !server.chat.online.get(name.toLowerCase()), 'the registering session to go');
+  return { irc: await IrcTestClient.login(server.ircPort!, name, PASSWORD, caps), name };
 }

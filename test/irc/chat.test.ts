@@ -4,7 +4,7 @@ import { WebSocket } from 'ws';
 import { BanterClient, webSocketTransport, type WebSocketConstructor } from '../../src/client/index.js';
 import { PASSWORD, newUser, nextEvent, record, uniqueName, waitUntil } from '../helpers/clients.js';
 import { postFile } from '../helpers/files.js';
-import { IrcTestClient } from '../helpers/irc-client.js';
+import { IrcTestClient, newIrcUser } from '../helpers/irc-client.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const wsImpl = WebSocket as unknown as WebSocketConstructor;
@@ -19,12 +19,7 @@ describe('IRC gateway: chat with TCP and WebSocket clients', () => {
   });
   after(() => server.dispose());
 
-  async function ircUser(caps: string[] = []): Promise<{ irc: IrcTestClient; name: string }> {
-    const { client, name } = await newUser(server.tcpPort);
-    client.close();
-    await waitUntil(() => !server.chat.online.get(name.toLowerCase()), 'the registering session to go');
-    return { irc: await IrcTestClient.login(port, name, PASSWORD, caps), name };
-  }
+  const ircUser = (caps: string[] = []) => newIrcUser(server, caps);
 
   async function wsUser(): Promise<{ client: BanterClient; name: string }> {
     const name = uniqueName('ws');

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { PASSWORD, newUser, waitUntil } from '../helpers/clients.js';
-import { IrcTestClient } from '../helpers/irc-client.js';
+import { IrcTestClient, newIrcUser } from '../helpers/irc-client.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 // Cases ported from the irctest suite (progval/irctest, server_tests/*.py) where they apply to a
@@ -15,12 +14,7 @@ describe('IRC gateway: cases from irctest', () => {
   });
   after(() => server.dispose());
 
-  async function ircUser(caps: string[] = []): Promise<{ irc: IrcTestClient; name: string }> {
-    const { client, name } = await newUser(server.tcpPort);
-    client.close();
-    await waitUntil(() => !server.chat.online.get(name.toLowerCase()), 'the registering session to go');
-    return { irc: await IrcTestClient.login(port, name, PASSWORD, caps), name };
-  }
+  const ircUser = (caps: string[] = []) => newIrcUser(server, caps);
 
   it('messages: testPrivmsg, testPrivmsgToUser, testPrivmsgNonexistentUser, testEmptyPrivmsg, testNotice, testNoticeNonexistentChannel', async () => {
     const { irc: foo, name: fooName } = await ircUser();

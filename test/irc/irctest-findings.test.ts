@@ -1,27 +1,20 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../../src/server/config.js';
-import { PASSWORD, newUser, uniqueName, waitUntil } from '../helpers/clients.js';
-import { IrcTestClient, type IrcLine } from '../helpers/irc-client.js';
+import { uniqueName } from '../helpers/clients.js';
+import { IrcTestClient, type IrcLine, newIrcUser } from '../helpers/irc-client.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 // What the real irctest suite (test/irc/irctest/, docs/irc.md "Conformance") found wrong in the
 // gateway, one case each, so that it stays fixed without Python.
 describe('IRC gateway: irctest findings', () => {
   let server: TestServer;
-  let port: number;
   before(async () => {
     server = await startTestServer({ ircPort: 0, ircServerName: 'irc.example.test' });
-    port = server.ircPort!;
   });
   after(() => server.dispose());
 
-  async function ircUser(): Promise<{ irc: IrcTestClient; name: string }> {
-    const { client, name } = await newUser(server.tcpPort);
-    client.close();
-    await waitUntil(() => !server.chat.online.get(name.toLowerCase()), 'the registering session to go');
-    return { irc: await IrcTestClient.login(port, name, PASSWORD), name };
-  }
+  const ircUser = (caps: string[] = []) => newIrcUser(server, caps);
 
   const room = (): string => `#${uniqueName('r')}`;
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { PASSWORD, newUser, nextEvent, waitUntil } from '../helpers/clients.js';
-import { IrcTestClient, type IrcLine } from '../helpers/irc-client.js';
+import { IrcTestClient, type IrcLine, newIrcUser } from '../helpers/irc-client.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -15,12 +15,7 @@ describe('IRC gateway: IRCv3', () => {
   });
   after(() => server.dispose());
 
-  async function ircUser(caps: string[]): Promise<{ irc: IrcTestClient; name: string }> {
-    const { client, name } = await newUser(server.tcpPort);
-    client.close();
-    await waitUntil(() => !server.chat.online.get(name.toLowerCase()), 'the registering session to go');
-    return { irc: await IrcTestClient.login(port, name, PASSWORD, caps), name };
-  }
+  const ircUser = (caps: string[] = []) => newIrcUser(server, caps);
 
   /** The PRIVMSG lines of one batch, after its BATCH + line. */
   async function batch(irc: IrcTestClient, type: string): Promise<{ start: IrcLine; lines: IrcLine[] }> {

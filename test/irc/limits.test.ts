@@ -1,24 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { PASSWORD, newUser, waitUntil } from '../helpers/clients.js';
-import { IrcTestClient } from '../helpers/irc-client.js';
+import { IrcTestClient, newIrcUser } from '../helpers/irc-client.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 describe('IRC gateway: limits', () => {
   let server: TestServer;
-  let port: number;
   before(async () => {
     server = await startTestServer({ ircPort: 0, sendRate: 1, sendBurst: 3, maxOutboundKib: 64 });
-    port = server.ircPort!;
   });
   after(() => server.dispose());
 
-  async function ircUser(): Promise<{ irc: IrcTestClient; name: string }> {
-    const { client, name } = await newUser(server.tcpPort);
-    client.close();
-    await waitUntil(() => !server.chat.online.get(name.toLowerCase()), 'the registering session to go');
-    return { irc: await IrcTestClient.login(port, name, PASSWORD), name };
-  }
+  const ircUser = (caps: string[] = []) => newIrcUser(server, caps);
 
   it('a line over 512 bytes gets 417 ERR_INPUTTOOLONG and is dropped; the connection goes on', async () => {
     const { irc, name } = await ircUser();

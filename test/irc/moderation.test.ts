@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { BanterClient } from '../../src/client/index.js';
 import { PASSWORD, adminClient, newUser, nextEvent, record, waitUntil } from '../helpers/clients.js';
-import { IrcTestClient } from '../helpers/irc-client.js';
+import { IrcTestClient, newIrcUser } from '../helpers/irc-client.js';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../helpers/server.js';
 
 describe('IRC gateway: moderation', () => {
@@ -19,12 +19,7 @@ describe('IRC gateway: moderation', () => {
     await server.dispose();
   });
 
-  async function ircUser(): Promise<{ irc: IrcTestClient; name: string }> {
-    const { client, name } = await newUser(server.tcpPort);
-    client.close();
-    await waitUntil(() => !server.chat.online.get(name.toLowerCase()), 'the registering session to go');
-    return { irc: await IrcTestClient.login(port, name, PASSWORD), name };
-  }
+  const ircUser = (caps: string[] = []) => newIrcUser(server, caps);
 
   it('a mute set by the admin stops an IRC user: 404 and a NOTICE with the reason; nothing is delivered', async () => {
     const { irc, name } = await ircUser();

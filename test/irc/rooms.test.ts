@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { PASSWORD, newUser, nextEvent, record, uniqueName, waitUntil } from '../helpers/clients.js';
-import { IrcTestClient } from '../helpers/irc-client.js';
+import { IrcTestClient, newIrcUser } from '../helpers/irc-client.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 describe('IRC gateway: rooms are channels', () => {
@@ -13,12 +13,7 @@ describe('IRC gateway: rooms are channels', () => {
   });
   after(() => server.dispose());
 
-  async function ircUser(caps: string[] = []): Promise<{ irc: IrcTestClient; name: string }> {
-    const { client, name } = await newUser(server.tcpPort);
-    client.close();
-    await waitUntil(() => !server.chat.online.get(name.toLowerCase()), 'the registering session to go');
-    return { irc: await IrcTestClient.login(port, name, PASSWORD, caps), name };
-  }
+  const ircUser = (caps: string[] = []) => newIrcUser(server, caps);
 
   const room = (): string => `#${uniqueName('r')}`;
 
@@ -348,10 +343,7 @@ describe('IRC gateway: a big room batches its joins and leaves', () => {
   it('past the cap on rooms, JOIN gets 405 ERR_TOOMANYCHANNELS with the reason', async () => {
     const capped = await startTestServer({ ircPort: 0, maxRoomsJoined: 2 });
     try {
-      const { client, name } = await newUser(capped.tcpPort);
-      client.close();
-      await waitUntil(() => !capped.chat.online.get(name.toLowerCase()), 'the registering session to go');
-      const irc = await IrcTestClient.login(capped.ircPort!, name, PASSWORD);
+      const { irc, name } = await newIrcUser(capped);
       const [a, b, c] = [1, 2, 3].map(() => `#${uniqueName('r')}`) as [string, string, string];
       for (const r of [a, b]) {
         irc.send(`JOIN ${r}`);

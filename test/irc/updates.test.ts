@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { PASSWORD, newUser, waitUntil } from '../helpers/clients.js';
-import { IrcTestClient } from '../helpers/irc-client.js';
+import { newUser } from '../helpers/clients.js';
+import { newIrcUser } from '../helpers/irc-client.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 describe('IRC gateway: changes to messages it never showed', () => {
@@ -14,10 +14,7 @@ describe('IRC gateway: changes to messages it never showed', () => {
   it('shows a reaction, its taking back, an edit and a delete of a message sent before the IRC user came', async () => {
     const v1 = await newUser(server.tcpPort);
     const { seq } = await v1.client.request('send', { to: '#lobby', text: 'sent before anyone was on IRC' });
-    const { client, name } = await newUser(server.tcpPort);
-    client.close();
-    await waitUntil(() => !server.chat.online.get(name.toLowerCase()), 'the registering session to go');
-    const irc = await IrcTestClient.login(server.ircPort!, name, PASSWORD, ['message-tags']);
+    const { irc } = await newIrcUser(server, ['message-tags']);
     const msgid = `lobby~${seq}`;
 
     await v1.client.request('react', { conv: '#lobby', seq, emoji: '👍' });
