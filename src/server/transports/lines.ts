@@ -7,8 +7,8 @@ const cut = new WeakMap<Buffer, Buffer[]>();
  * comes back as it is; several are cut once per buffer and the views shared by every peer.
  */
 export function linesOf(data: Buffer): Buffer[] {
+  if (isOneLine(data)) return [data];
   const nl = data.indexOf(10);
-  if (nl === -1 || nl === data.length - 1) return [data];
   let lines = cut.get(data);
   if (!lines) {
     lines = [];
@@ -21,4 +21,10 @@ export function linesOf(data: Buffer): Buffer[] {
     cut.set(data, lines);
   }
   return lines;
+}
+
+/** True for what the core writes almost always: one line (a hot path: no array for it). */
+export function isOneLine(data: Buffer): boolean {
+  const nl = data.indexOf(10);
+  return nl === -1 || nl === data.length - 1;
 }

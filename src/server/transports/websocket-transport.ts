@@ -4,7 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_LINE_BYTES } from '../../protocol/index.js';
 import type { Logger } from '../core/config.js';
 import type { Peer, PeerHandler } from '../core/peer.js';
-import { linesOf } from './lines.js';
+import { isOneLine, linesOf } from './lines.js';
 import { CLOSE_GRACE_MS, TransportPeer } from './transport-peer.js';
 import { corkForTurn } from './write-coalescer.js';
 
@@ -75,7 +75,8 @@ export class WebSocketTransport {
         // one writev.
         send: (data) => {
           corkForTurn(req.socket);
-          for (const line of linesOf(data)) ws.send(line, { binary: false });
+          if (isOneLine(data)) ws.send(data, { binary: false });
+          else for (const line of linesOf(data)) ws.send(line, { binary: false });
         },
         finish: (last) => {
           if (last) ws.send(last, { binary: false });

@@ -1,6 +1,6 @@
 import type { Logger } from '../../core/config.js';
 import type { Peer } from '../../core/peer.js';
-import { linesOf } from '../lines.js';
+import { isOneLine, linesOf } from '../lines.js';
 import { OutboundLimit } from '../outbound-limit.js';
 import { CLOSE_GRACE_MS } from '../transport-peer.js';
 
@@ -57,7 +57,9 @@ export class IrcPeer implements Peer {
   /** From the core. */
   write(data: Buffer): void {
     // The core may hand several lines at once (presence of a turn); each is an event of its own here.
-    if (!this.closing) for (const line of linesOf(data)) this.sink?.fromCore(line);
+    if (this.closing) return;
+    if (isOneLine(data)) this.sink?.fromCore(data);
+    else for (const line of linesOf(data)) this.sink?.fromCore(line);
   }
 
   /** From the core: kick, ban, timeout, shutdown, a full server. */
