@@ -198,7 +198,7 @@ export interface ReplyResults {
 export interface SessionInfo {
   user: string;
   role: Role;
-  /** "tcp" or "ws". */
+  /** How the connection reaches the server: "tcp" (the line protocol), "ws" (WebSocket) or "irc" (the IRC gateway). */
   transport: string;
   /** The remote IP address the server sees. */
   address: string;
@@ -209,7 +209,7 @@ export interface SessionInfo {
 /** The admin's `stats`: live figures of this server process. */
 export interface ServerStats {
   ts: number;
-  /** Open connections, logged in or not, TCP and WebSocket together. */
+  /** Open connections, logged in or not, TCP, WebSocket and IRC together. */
   connections: number;
   /** Logged-in connections. */
   sessions: number;
