@@ -4,9 +4,9 @@ import type { ChatSession } from '../client/index.js';
 import { ChatStore } from './chat-store.js';
 import { CommandExecutor } from './command-executor.js';
 import { ConversationList } from './conversation-list.js';
-import { ConversationView } from './conversation-view.js';
+import { ConversationView, rowsThatFit } from './conversation-view.js';
 import { LineInput } from './line-input.js';
-import { Banners, Header, StatusLine } from './status-lines.js';
+import { Banners, Header, StatusLine, bannerCount } from './status-lines.js';
 
 interface Props {
   session: ChatSession;
@@ -17,8 +17,8 @@ interface Props {
 }
 
 const PANE_WIDTH = 24;
-/** Lines that are not the conversation: header, banner, borders, input and status lines. */
-const CHROME_ROWS = 7;
+/** Lines that are never the conversation: header, borders, input and status lines. */
+const CHROME_ROWS = 5;
 
 /** The chat screen: the conversation, the conversation list, the input line and the status lines. */
 export function ChatScreen({ session, address, httpBase, onQuit }: Props) {
@@ -31,8 +31,13 @@ export function ChatScreen({ session, address, httpBase, onQuit }: Props) {
   const chat = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const [input, setInput] = useState('');
 
-  const visibleRows = Math.max(3, size.rows - CHROME_ROWS);
   const items = chat.items[chat.current] ?? [];
+  // Banners, the "newer below" hint and a long input line (wrapped; counted in characters, so wide
+  // ones may still push) take lines from the conversation: what is drawn must not outgrow the
+  // terminal, or it scrolls and Ink draws over the header.
+  const banners = bannerCount(chat.connection, chat.ended, chat.mutedUntil);
+  const inputLines = Math.max(1, Math.ceil(([...`[${chat.current}] › ${input} `].length) / Math.max(1, size.columns - 2)));
+  const visibleRows = Math.max(3, size.rows - CHROME_ROWS - banners - (chat.scroll > 0 ? 1 : 0) - (inputLines - 1));
 
   useInput((ch, key) => {
     if (chat.ended) {
@@ -67,7 +72,7 @@ export function ChatScreen({ session, address, httpBase, onQuit }: Props) {
       <Header conv={chat.current} topic={room?.topic} user={chat.user} address={address} connection={chat.connection} />
       <Banners connection={chat.connection} ended={chat.ended} mutedUntil={chat.mutedUntil} />
       <Box flexGrow={1}>
-        <ConversationView rows={items.slice(Math.max(0, end - visibleRows), end)} scroll={chat.scroll} width={size.columns - (chat.pane.open ? PANE_WIDTH : 0)} />
+        <ConversationView rows={rowsThatFit(items, end, visibleRows)} scroll={chat.scroll} width={size.columns - (chat.pane.open ? PANE_WIDTH : 0)} />
         {chat.pane.open && (
           <ConversationList
             entries={store.paneEntries()}
@@ -82,7 +87,9 @@ export function ChatScreen({ session, address, httpBase, onQuit }: Props) {
         )}
       </Box>
       <Box paddingX={1}>
-        <Text color="cyan">[{chat.current}] › </Text>
+        <Box flexShrink={0}>
+          <Text color="cyan">[{chat.current}] › </Text>
+        </Box>
         <LineInput value={input} onChange={onChange} onSubmit={onSubmit} focus={!chat.pane.focus && !chat.ended} />
       </Box>
       <StatusLine transfer={chat.transfer} typers={chat.typing[chat.current] ?? []} />

@@ -10,6 +10,19 @@ interface Props {
   width: number;
 }
 
+/** Lines a row takes on screen: a message with reactions has a second line for them. */
+export function rowHeight(it: Item): number {
+  return it.kind === 'msg' && it.m.reactions ? 2 : 1;
+}
+
+/** The rows before `end` that fit in `lines` screen lines, oldest first (at least the last one). */
+export function rowsThatFit(items: readonly Item[], end: number, lines: number): readonly Item[] {
+  let start = Math.min(end, items.length);
+  let used = 0;
+  while (start > 0 && (used + rowHeight(items[start - 1]!) <= lines || start === end)) used += rowHeight(items[--start]!);
+  return items.slice(start, end);
+}
+
 /** The open conversation: its rows from the bottom up, and a hint when scrolled back. */
 export function ConversationView({ rows, scroll, width }: Props) {
   return (
@@ -20,7 +33,8 @@ export function ConversationView({ rows, scroll, width }: Props) {
   );
 }
 
-function MessageRow({ item: { m } }: { item: Extract<Item, { kind: 'msg' }> }) {
+function MessageRow({ item }: { item: Extract<Item, { kind: 'msg' }> }) {
+  const { m } = item;
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">
@@ -30,7 +44,7 @@ function MessageRow({ item: { m } }: { item: Extract<Item, { kind: 'msg' }> }) {
         </Text>
         <Text dimColor={m.deleted === true}>: {bodyOf(m)}</Text>
       </Text>
-      {m.reactions ? (
+      {rowHeight(item) === 2 ? (
         <Text wrap="truncate-end" color="yellow">
           {'      '}
           {reactionsOf(m)}

@@ -8,7 +8,7 @@ import { printable, progressBar, untilText } from './format.js';
 export function Header({ conv, topic, user, address, connection }: { conv: string; topic: string | undefined; user: string; address: string; connection: ConnectionState }) {
   return (
     <Box justifyContent="space-between" paddingX={1}>
-      <Text bold color="cyan">
+      <Text bold color="cyan" wrap="truncate-end">
         Banter · {conv === LOBBY ? '#lobby' : conv}
         {topic ? <Text color="white"> · {printable(topic, ' ')}</Text> : null} <Text dimColor>— {user}@{address}</Text>
       </Text>
@@ -17,22 +17,30 @@ export function Header({ conv, topic, user, address, connection }: { conv: strin
   );
 }
 
-/** What stands in the way: the connection being back soon, the session over, a mute. */
+const reconnecting = (connection: ConnectionState) => connection !== 'online' && connection !== 'closed';
+const mutedNow = (mutedUntil: MutedUntil) => mutedUntil === 'forever' || (typeof mutedUntil === 'number' && mutedUntil > Date.now());
+
+/** How many lines the banners take. */
+export function bannerCount(connection: ConnectionState, ended: string | undefined, mutedUntil: MutedUntil): number {
+  return Number(reconnecting(connection)) + Number(ended !== undefined) + Number(mutedNow(mutedUntil));
+}
+
+/** What stands in the way: the connection being back soon, the session over, a mute. One line each. */
 export function Banners({ connection, ended, mutedUntil }: { connection: ConnectionState; ended: string | undefined; mutedUntil: MutedUntil }) {
-  const muted = mutedUntil === 'forever' || (typeof mutedUntil === 'number' && mutedUntil > Date.now());
+  const muted = mutedNow(mutedUntil);
   return (
     <>
-      {connection !== 'online' && connection !== 'closed' && (
-        <Text backgroundColor="yellow" color="black">
+      {reconnecting(connection) && (
+        <Text backgroundColor="yellow" color="black" wrap="truncate-end">
           {' '}Connection lost — reconnecting… messages you send wait and go out when it is back.{' '}
         </Text>
       )}
       {ended && (
-        <Text backgroundColor="red" color="white">
+        <Text backgroundColor="red" color="white" wrap="truncate-end">
           {' '}{ended} — press Enter to leave.{' '}
         </Text>
       )}
-      {muted && <Text color="red">You are muted {untilText(mutedUntil as number | 'forever')}.</Text>}
+      {muted && <Text color="red" wrap="truncate-end">You are muted {untilText(mutedUntil as number | 'forever')}.</Text>}
     </>
   );
 }
