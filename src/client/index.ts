@@ -7,3 +7,7 @@ export { Emitter } from './emitter.js';
 export { webSocketTransport, type WebSocketConstructor, type WebSocketLike } from './websocket-transport.js';
 export { downloadFile, uploadFile, type Progress, type UploadOptions, type UploadedFile } from './files.js';
 export { clock, dateTime, formatHostPort, parseHostPort, printable } from './display.js';
+export {
+  itemTime, mergeItems, messageItem, nthLastMessage, oldestSeq, pendingItem, reactionChips, removeItem, startsDay, startsGroup, systemItem, updateItem,
+  type Item, type Tone,
+} from './timeline.js';

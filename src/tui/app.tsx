@@ -36,7 +36,6 @@ export function App({ address: initialAddress, user: initialUser = '' }: AppProp
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const [session, setSession] = useState<ChatSession>();
-  const [notice, setNotice] = useState<string>();
   // What was typed, readable at once: a pasted "name\n" submits before React re-renders.
   const typed = useRef({ address: initialAddress, user: initialUser, password: '', confirm: '' });
   const setField = (name: keyof typeof typed.current, set: (v: string) => void) => (v: string) => {
@@ -83,7 +82,7 @@ export function App({ address: initialAddress, user: initialUser = '' }: AppProp
   };
 
   if (screen === 'chat' && session) {
-    return <ChatScreen session={session} address={address} httpBase={httpBase} onQuit={() => exit()} onEnded={(text) => setNotice(text)} endedText={notice} />;
+    return <ChatScreen session={session} address={address} httpBase={httpBase} onQuit={() => exit()} />;
   }
 
   const common = { busy, error };

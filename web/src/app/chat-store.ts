@@ -5,7 +5,7 @@ import type { ChatMessage, MutedUntil, OnlineUser, Role, RoomInfo } from '../../
 import { FileLinks } from '../files/file-links.js';
 import { roomEventText } from '../rooms/room-events.js';
 import { serverUrls } from './connection.js';
-import { mergeItems, messageItem, oldestSeq, pendingItem, removeItem, systemItem, updateItem, type Item } from './timeline.js';
+import { mergeItems, messageItem, oldestSeq, pendingItem, removeItem, systemItem, updateItem, type Item } from '../../../src/client/timeline.js';
 
 export interface ConvState {
   conv: string;

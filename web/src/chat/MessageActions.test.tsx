@@ -1,7 +1,7 @@
 import { cleanup, fireEvent, render } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ChatMessage } from '../../../src/protocol/messages.js';
-import { messageItem } from '../app/timeline.js';
+import { messageItem } from '../../../src/client/timeline.js';
 import { FileLinks } from '../files/file-links.js';
 import { initI18n } from '../i18n/index.js';
 import { MessageActionsContext, type MessageActionsApi } from './message-actions-context.js';

@@ -2,7 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConvState } from '../app/chat-store.js';
-import { startsDay, startsGroup } from '../app/timeline.js';
+import { startsDay, startsGroup } from '../../../src/client/timeline.js';
 import type { FileLinks } from '../files/file-links.js';
 import { MessageRow } from './MessageRow.js';
 

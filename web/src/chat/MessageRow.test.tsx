@@ -1,6 +1,6 @@
 import { cleanup, render, waitFor } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { messageItem, systemItem } from '../app/timeline.js';
+import { messageItem, systemItem } from '../../../src/client/timeline.js';
 import { FileLinks, type FileUrlReply } from '../files/file-links.js';
 import { initI18n } from '../i18n/index.js';
 import { MessageRow } from './MessageRow.js';

@@ -1,7 +1,7 @@
 import { memo, useContext, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { STICKERS, isSticker } from '../../../src/protocol/stickers.js';
-import type { Item } from '../app/timeline.js';
+import type { Item } from '../../../src/client/timeline.js';
 import type { FileLinks } from '../files/file-links.js';
 import { FileMessage } from '../files/FileMessage.js';
 import { STICKER_ART } from '../stickers/sticker-art.js';

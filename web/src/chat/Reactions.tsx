@@ -1,7 +1,7 @@
 import { useContext } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChatMessage } from '../../../src/protocol/messages.js';
-import { reactionChips } from '../app/timeline.js';
+import { reactionChips } from '../../../src/client/timeline.js';
 import { MessageActionsContext } from './message-actions-context.js';
 
 /** The reactions under a message: one chip per emoji with its count; a click toggles mine. */

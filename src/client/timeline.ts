@@ -1,5 +1,15 @@
-import type { ChatMessage } from '../../../src/protocol/messages.js';
-import type { Content } from '../../../src/client/session.js';
+import type { ChatMessage } from '../protocol/index.js';
+import type { Content } from './session.js';
+
+/**
+ * A conversation as a client shows it (the web and the terminal client alike): stored messages
+ * merged from live events and history pages, kept current by updates (edits, deletes,
+ * reactions), with rows still being sent and system rows (notices, room events, replies to
+ * commands). Pure functions over immutable arrays, so a UI can compare by reference.
+ */
+
+/** How a system row reads: `info` a reply to the user, `notice` news, `warn` a refusal or trouble. */
+export type Tone = 'info' | 'notice' | 'warn';
 
 /**
  * One row of a conversation as the screen shows it. Rows are ordered by `key`: a stored message's
@@ -9,7 +19,7 @@ import type { Content } from '../../../src/client/session.js';
 export type Item =
   | { kind: 'msg'; id: string; key: number; m: ChatMessage }
   | { kind: 'pending'; id: string; key: number; from: string; ts: number; content: Content; fileName?: string }
-  | { kind: 'system'; id: string; key: number; ts: number; text: string; from?: string; tone: 'notice' | 'warn' };
+  | { kind: 'system'; id: string; key: number; ts: number; text: string; from?: string; tone: Tone };
 
 const PENDING_BASE = 2 ** 52;
 
@@ -24,7 +34,7 @@ export function pendingItem(from: string, content: Content, fileName?: string): 
 }
 
 /** A system row placed after the newest stored message of `items`. */
-export function systemItem(items: readonly Item[], text: string, tone: 'notice' | 'warn', ts = Date.now(), from?: string): Item {
+export function systemItem(items: readonly Item[], text: string, tone: Tone, ts = Date.now(), from?: string): Item {
   counter++;
   let last = 0;
   for (let i = items.length - 1; i >= 0; i--) {
@@ -63,6 +73,16 @@ export function removeItem(items: readonly Item[], id: string): readonly Item[] 
 /** The smallest seq of the stored messages shown, for paging back. */
 export function oldestSeq(items: readonly Item[]): number | undefined {
   for (const it of items) if (it.kind === 'msg') return it.m.seq;
+  return undefined;
+}
+
+/** The n-th last stored message shown (1 = the last), optionally only among those that match. */
+export function nthLastMessage(items: readonly Item[], n: number, match: (m: ChatMessage) => boolean = () => true): ChatMessage | undefined {
+  let seen = 0;
+  for (let i = items.length - 1; i >= 0; i--) {
+    const it = items[i]!;
+    if (it.kind === 'msg' && match(it.m) && ++seen === n) return it.m;
+  }
   return undefined;
 }
 
