@@ -1,4 +1,4 @@
-import { ProtocolError, encodeEvent, type MutedUntil } from '../../protocol/index.js';
+import { ProtocolError, type MutedUntil } from '../../protocol/index.js';
 import type { Audience, Bus, BusMessage, Presence } from '../bus/port.js';
 import type { Store, UserRecord } from '../store/port.js';
 import { Accounts, type LoginOutcome } from './accounts.js';
@@ -13,7 +13,8 @@ import { Messages } from './messages.js';
 import { NO_METRICS, type ChatMetrics } from './metrics.js';
 import { Moderation } from './moderation.js';
 import { OnlineUsers, type OnlineUser } from './online-users.js';
-import type { Peer } from './peer.js';
+import { OutboundEvent } from './outbound-event.js';
+import { writeEvent, type Peer } from './peer.js';
 import { ReadMarkers } from './read-markers.js';
 import { RoomMembership } from './room-membership.js';
 import { Rooms } from './rooms.js';
@@ -128,8 +129,8 @@ export class ChatService {
     this.logger.info({ user: user.record.name, peer: session.peer.id, transport: session.peer.transport }, 'logged in');
     const record = user.record;
     if (!first) return Promise.resolve(record);
-    const online = encodeEvent('presence', { user: record.name, online: true, role: record.role, since: user.since });
-    const offline = encodeEvent('presence', { user: record.name, online: false });
+    const online = OutboundEvent.of('presence', { user: record.name, online: true, role: record.role, since: user.since });
+    const offline = OutboundEvent.of('presence', { user: record.name, online: false });
     const entry = { key: record.key, user: record.name, role: record.role, since: user.since };
     return this.presence.arrive(entry, online, offline).then(
       () => record,
@@ -168,17 +169,17 @@ export class ChatService {
     return typeof m === 'number' && m <= Date.now() ? null : m;
   }
 
-  /** Hands a bus message to this node's sessions: one encoded buffer, written to each of them. */
+  /** Hands a bus message to this node's sessions: one event, encoded once per wire format, written to each of them. */
   private deliver(m: BusMessage): void {
     switch (m.kind) {
       case 'deliver':
-        return this.deliverLine(m.audience, m.line, m.lazy === true);
+        return this.deliverEvent(m.audience, m.event, m.lazy === true);
       case 'message':
       case 'update':
-        for (const d of m.deliveries) this.deliverLine(d.audience, d.line);
+        for (const d of m.deliveries) this.deliverEvent(d.audience, d.event);
         return;
       case 'disconnect':
-        return this.disconnectUser(m.userKey, m.line);
+        return this.disconnectUser(m.userKey, m.event);
       case 'user-changed': {
         const user = this.online.get(m.userKey);
         if (user) {
@@ -193,14 +194,13 @@ export class ChatService {
     }
   }
 
-  /** Sends a last line to every session of a user here, then closes them (kick, ban). */
-  private disconnectUser(userKey: string, line: string): void {
+  /** Sends a last event to every session of a user here, then closes them (kick, ban). */
+  private disconnectUser(userKey: string, last: OutboundEvent): void {
     const user = this.online.get(userKey);
     if (!user) return;
-    const bytes = Buffer.from(line);
     for (const s of [...user.sessions]) {
       void this.detach(s);
-      s.peer.close(bytes);
+      s.peer.close(last);
     }
   }
 
@@ -224,7 +224,7 @@ export class ChatService {
     const [fresh] = await Promise.all([this.store.findUserById(user.record.id), this.rooms.reload(user.record)]);
     if (!fresh || this.online.get(fresh.key) !== user) return; // offline meanwhile
     if (fresh.banReason !== null) {
-      return this.disconnectUser(fresh.key, encodeEvent('banned', { reason: fresh.banReason || 'banned by an administrator' }));
+      return this.disconnectUser(fresh.key, OutboundEvent.of('banned', { reason: fresh.banReason || 'banned by an administrator' }));
     }
     // A patch heard while the store was read is at least as new as what it returned.
     if (user.patches === patches) user.record = { ...user.record, mutedUntil: fresh.mutedUntil };
@@ -234,47 +234,43 @@ export class ChatService {
       const token = s.tokenHash && (await this.store.findSession(s.tokenHash));
       if (token && token.revoked && s.user === user) {
         void this.detach(s);
-        s.peer.close(Buffer.from(encodeEvent('kicked', { reason: 'your session was ended while this server was cut off from the others' })));
+        s.peer.close(OutboundEvent.of('kicked', { reason: 'your session was ended while this server was cut off from the others' }));
       }
     }
   }
 
   /** `lazy`: may wait a few ms to share a write with what follows (Peer.write). */
-  private deliverLine(a: Audience, line: string, lazy = false): void {
-    const bytes = Buffer.from(line);
-    if (lazy && a.to === 'all' && a.exceptUser === undefined) return this.toJournal(bytes);
+  private deliverEvent(a: Audience, event: OutboundEvent, lazy = false): void {
+    if (lazy && a.to === 'all' && a.exceptUser === undefined) return this.toJournal(event);
     const started = performance.now();
     let count = 0;
-    if (a.to === 'all') {
-      for (const s of this.online.sessions) {
-        if (s.user?.record.key === a.exceptUser) continue;
-        this.catchUp(s);
-        s.peer.write(bytes, lazy);
-        count++;
-      }
-    } else if (a.to === 'room') {
-      for (const key of this.rooms.membership.membersHere(a.key)) {
-        if (key === a.exceptUser) continue;
-        for (const s of this.online.get(key)?.sessions ?? []) {
-          this.catchUp(s);
-          s.peer.write(bytes, lazy);
-          count++;
-        }
-      }
-    } else {
-      const user = this.online.get(a.key);
-      for (const s of user?.sessions ?? []) {
-        this.catchUp(s);
-        s.peer.write(bytes, lazy);
-        count++;
-      }
-    }
+    this.forEachSession(a, (s) => {
+      this.catchUp(s);
+      writeEvent(s.peer, event, lazy);
+      count++;
+    });
     this.metrics.fannedOut(count, (performance.now() - started) / 1000);
   }
 
-  /** A line for every logged-in session that may wait: kept once, handed out within JOURNAL_MS. */
-  private toJournal(bytes: Buffer): void {
-    this.journal.append(bytes);
+  /** Visits every session on this node that an audience names (a callback, not an iterator: this is the fan-out's hot loop). */
+  private forEachSession(a: Audience, visit: (s: ClientSession) => void): void {
+    if (a.to === 'user') {
+      const user = this.online.get(a.key);
+      if (user) for (const s of user.sessions) visit(s);
+    } else if (a.to === 'all') {
+      for (const s of this.online.sessions) if (s.user?.record.key !== a.exceptUser) visit(s);
+    } else {
+      for (const key of this.rooms.membership.membersHere(a.key)) {
+        if (key === a.exceptUser) continue;
+        const user = this.online.get(key);
+        if (user) for (const s of user.sessions) visit(s);
+      }
+    }
+  }
+
+  /** An event for every logged-in session that may wait: kept once, handed out within JOURNAL_MS. */
+  private toJournal(event: OutboundEvent): void {
+    this.journal.append(event);
     if (this.journalScheduled) return;
     this.journalScheduled = true;
     setTimeout(this.flushJournal, JOURNAL_MS);
@@ -288,10 +284,9 @@ export class ChatService {
     const first = end - this.journal.length;
     let count = 0;
     for (const s of this.online.sessions) {
-      const unread = this.journal.unread(s.journalPos);
-      if (unread) {
+      if (s.journalPos < end) {
         count += end - Math.max(s.journalPos, first);
-        s.peer.write(unread);
+        this.writeUnread(s, false);
       }
       s.journalPos = end;
     }
@@ -304,10 +299,20 @@ export class ChatService {
    * else is written to it, so nothing overtakes a line that came before it.
    */
   catchUp(s: ClientSession): void {
-    if (this.journal.isEmpty || s.user === null) return;
-    const unread = this.journal.unread(s.journalPos);
+    if (this.journal.isEmpty || s.user === null || s.journalPos >= this.journal.end) return;
+    this.writeUnread(s, true);
     s.journalPos = this.journal.end;
-    if (unread) s.peer.write(unread, true);
+  }
+
+  /** What a session has not read of the journal: one shared buffer for v1 peers, the events one by one for the others. */
+  private writeUnread(s: ClientSession, lazy: boolean): void {
+    const peer = s.peer;
+    if (peer.writeEvent === undefined) {
+      const unread = this.journal.unread(s.journalPos);
+      if (unread) peer.write(unread, lazy);
+    } else {
+      for (const event of this.journal.unreadEvents(s.journalPos)) peer.writeEvent(event, lazy);
+    }
   }
 
   /** Pings connections silent for a ping interval; drops those silent for two. */
@@ -320,7 +325,7 @@ export class ChatService {
         s.closeWithError({ code: 'TIMEOUT', message: `nothing heard for ${Math.round(idle / 1000)} s` });
       } else if (idle > interval && !s.pinged) {
         s.pinged = true;
-        s.sendEvent(encodeEvent('ping', {}));
+        s.sendEvent(OutboundEvent.of('ping', {}));
       }
     }
   }
@@ -331,7 +336,7 @@ export class ChatService {
     clearInterval(this.heartbeat);
     this.moderation.close();
     this.rooms.close();
-    const bytes = Buffer.from(encodeEvent('shutdown', { reason }));
-    for (const s of [...this.connections]) s.peer.close(bytes);
+    const last = OutboundEvent.of('shutdown', { reason });
+    for (const s of [...this.connections]) s.peer.close(last);
   }
 }

@@ -1,7 +1,6 @@
 import {
   ProtocolError,
   encodeError,
-  encodeEvent,
   encodeOk,
   parseRequest,
   parseRequestBody,
@@ -13,7 +12,8 @@ import {
 import type { ChatService } from './chat-service.js';
 import { COMMANDS } from './commands/index.js';
 import type { OnlineUser } from './online-users.js';
-import type { Peer, PeerHandler } from './peer.js';
+import { OutboundEvent } from './outbound-event.js';
+import { writeEvent, type Peer, type PeerHandler } from './peer.js';
 
 /**
  * One connection's protocol state: anonymous until login, then bound to an online user.
@@ -142,8 +142,10 @@ export class ClientSession implements PeerHandler {
     this.loggingIn = false;
   }
 
-  sendEvent(line: string): void {
-    if (!this.isClosed) this.write(Buffer.from(line));
+  sendEvent(event: OutboundEvent): void {
+    if (this.isClosed) return;
+    this.chat.catchUp(this);
+    writeEvent(this.peer, event);
   }
 
   /** Writes to the peer after the broadcast lines this session has not had yet, which came first. */
@@ -154,7 +156,7 @@ export class ClientSession implements PeerHandler {
 
   /** Sends an error event and closes; used for protocol violations and timeouts. */
   closeWithError(error: ErrorBody): void {
-    this.peer.close(Buffer.from(encodeEvent('error', { error })));
+    this.peer.close(OutboundEvent.of('error', { error }));
   }
 
   closed(): void {

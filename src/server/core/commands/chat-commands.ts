@@ -1,7 +1,7 @@
-import { encodeEvent } from '../../../protocol/index.js';
 import type { CommandTable } from './command.js';
 import { refuseIfMuted, takeAllowance } from './guards.js';
 import { activeMute } from '../rooms.js';
+import { OutboundEvent } from '../outbound-event.js';
 
 export const chatCommands: CommandTable<'send' | 'history' | 'who' | 'convs' | 'typing'> = {
   send: {
@@ -61,12 +61,12 @@ export const chatCommands: CommandTable<'send' | 'history' | 'who' | 'convs' | '
       // Nor does a member muted within the room type there.
       if (conv.member && activeMute(conv.member.mutedUntil) !== null) return {};
       if (!conv.peer) {
-        const line = encodeEvent('typing', { conv: conv.asSeenBy, user: me.record.name });
+        const event = OutboundEvent.of('typing', { conv: conv.asSeenBy, user: me.record.name });
         const audience = conv.room ? { to: 'room' as const, key: conv.key, exceptUser: me.record.key } : { to: 'all' as const, exceptUser: me.record.key };
-        await s.chat.bus.publish({ kind: 'deliver', audience, line });
+        await s.chat.bus.publish({ kind: 'deliver', audience, event });
       } else if (conv.peer.key !== me.record.key) {
-        const line = encodeEvent('typing', { conv: `@${me.record.name}`, user: me.record.name });
-        await s.chat.bus.publish({ kind: 'deliver', audience: { to: 'user', key: conv.peer.key }, line });
+        const event = OutboundEvent.of('typing', { conv: `@${me.record.name}`, user: me.record.name });
+        await s.chat.bus.publish({ kind: 'deliver', audience: { to: 'user', key: conv.peer.key }, event });
       }
       return {};
     },

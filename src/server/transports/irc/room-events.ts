@@ -1,12 +1,11 @@
-import { nameKey, roomKey } from '../../../protocol/index.js';
+import { nameKey, roomKey, type ServerEvent } from '../../../protocol/index.js';
 import { kickKey, partKey } from './reasons.js';
 import { userSource } from './render.js';
 import { roomArrived } from './rooms.js';
 import type { IrcSession } from './session.js';
-import type { Event } from './translate.js';
 import { untilText } from './translate.js';
 
-type RoomEvent = Extract<Event, { ev: 'joined' | 'left' | 'members' | 'topic' | 'owner' | 'room_muted' }>;
+type RoomEvent = Extract<ServerEvent, { ev: 'joined' | 'left' | 'members' | 'topic' | 'owner' | 'room_muted' }>;
 
 /** A room event as IRC lines: JOIN/PART/KICK from the users concerned, TOPIC, MODE +o/+q. */
 export function roomEvent(s: IrcSession, e: RoomEvent): void {
