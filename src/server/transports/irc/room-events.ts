@@ -22,7 +22,7 @@ export function roomEvent(s: IrcSession, e: RoomEvent): void {
       // an invitation) is shown here.
       if (s.pendingJoins.has(key) || s.rooms.has(key)) return;
       // A failure here is the connection closing meanwhile (the request is refused): nothing to show.
-      void roomArrived(s, e.room).catch((err: unknown) => s.ctx.logger.debug({ err, peer: s.peer.id }, 'IRC room burst not sent'));
+      void roomArrived(s, e.info).catch((err: unknown) => s.ctx.logger.debug({ err, peer: s.peer.id }, 'IRC room burst not sent'));
       return;
     case 'left': {
       const removed = e.by !== undefined && e.by.toLowerCase() !== e.user.toLowerCase();
