@@ -1,9 +1,10 @@
-import { ProtocolError, type MutedUntil } from '../../protocol/index.js';
+import { ProtocolError, type MutedUntil, type ReplyResults } from '../../protocol/index.js';
 import type { Audience, Bus, BusMessage, Presence } from '../bus/port.js';
 import type { Store, UserRecord } from '../store/port.js';
 import { Accounts, type LoginOutcome } from './accounts.js';
 import { BroadcastJournal } from './broadcast-journal.js';
 import { ClientSession } from './client-session.js';
+import type { CommandDomain } from './commands/command.js';
 import type { CoreConfig, Logger } from './config.js';
 import type { FileLinks } from './file-links.js';
 import { Files } from './files.js';
@@ -18,6 +19,7 @@ import { writeEvent, type Peer } from './peer.js';
 import { ReadMarkers } from './read-markers.js';
 import { RoomMembership } from './room-membership.js';
 import { Rooms } from './rooms.js';
+import { Sending } from './sending.js';
 
 /**
  * How long presence for everyone may wait to be handed out with the presence that follows it: in
@@ -41,7 +43,7 @@ export interface ChatServiceDeps {
  * The chat core: transport-agnostic. Transports hand it peers; it hands every event to the bus,
  * and delivers what the bus brings back to this node's sessions.
  */
-export class ChatService {
+export class ChatService implements CommandDomain {
   readonly store: Store;
   readonly bus: Bus;
   readonly presence: Presence;
@@ -52,6 +54,7 @@ export class ChatService {
   readonly files: Files;
   readonly fileLinks: FileLinks;
   readonly messages: Messages;
+  readonly sending: Sending;
   readonly moderation: Moderation;
   readonly online: OnlineUsers<ClientSession>;
   readonly rooms: Rooms;
@@ -87,6 +90,7 @@ export class ChatService {
     this.messages = new Messages(this.store, this.bus, this.files, this.rooms);
     this.readMarkers = new ReadMarkers(this.store, this.bus);
     this.changes = new MessageChanges(this.store, this.messages);
+    this.sending = new Sending(this.store, this.bus, this.messages, this.metrics, this.messageRate);
     this.bus.subscribe((m) => this.deliver(m));
     this.bus.onMissed?.(() => void this.resync());
     this.heartbeat = setInterval(() => this.sweepIdle(), Math.max(50, this.config.pingIntervalMs / 4));
@@ -140,6 +144,53 @@ export class ChatService {
         return record;
       },
     );
+  }
+
+  /**
+   * A login that passed its checks (LoginOutcome): binds the session, loads the user's rooms if
+   * this node did not have them, and reads the user again. Resolves with the login's reply.
+   */
+  async logIn(session: ClientSession, outcome: LoginOutcome): Promise<ReplyResults['login']> {
+    const first = this.online.get(outcome.user.key) === undefined;
+    await this.attach(session, outcome);
+    // This node learns the user's rooms when they come online here (see RoomMembership).
+    if (first) await this.rooms.load(outcome.user);
+    // Online now, so a moderator's action from here on reaches this session; one taken while
+    // the login was in flight is caught by reading the user again.
+    let user;
+    try {
+      user = await this.accounts.recheck(outcome);
+    } catch (err) {
+      await this.detach(session);
+      throw err;
+    }
+    if (session.user) session.user.record = { ...session.user.record, mutedUntil: user.mutedUntil, role: user.role };
+    return { user: user.name, role: user.role, token: outcome.token, muted_until: this.activeMute(user) };
+  }
+
+  /** Ends a session's login: revokes its token and unbinds it (the connection stays). */
+  async logOut(session: ClientSession): Promise<void> {
+    if (session.tokenHash) await this.accounts.logout(session.tokenHash);
+    await this.detach(session);
+  }
+
+  sessions(): ReplyResults['sessions'] {
+    return {
+      sessions: [...this.online.sessions]
+        .filter((x) => x.user)
+        .map((x) => ({ user: x.user!.record.name, role: x.user!.record.role, transport: x.peer.transport, address: x.peer.address, since: x.connectedAt }))
+        .sort((a, b) => a.since - b.since),
+    };
+  }
+
+  stats(): ReplyResults['stats'] {
+    return {
+      ts: Date.now(),
+      connections: this.connectionCount,
+      sessions: this.online.sessions.size,
+      users: this.online.list().length,
+      messages: this.messageRate.lastMinute(),
+    };
   }
 
   /** Unbinds a session; resolves once the user's `presence` offline, if it was their last session anywhere, has gone out. */

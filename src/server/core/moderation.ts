@@ -1,4 +1,4 @@
-import { FORBIDDEN_CONTROL_CHARS, MAX_NOTICE_CHARS, MAX_REASON_CHARS, ProtocolError, nameKey, type MutedUntil } from '../../protocol/index.js';
+import { DEFAULT_HISTORY_LIMIT, FORBIDDEN_CONTROL_CHARS, MAX_HISTORY_LIMIT, MAX_NOTICE_CHARS, MAX_REASON_CHARS, ProtocolError, nameKey, type MutedUntil } from '../../protocol/index.js';
 import type { Bus } from '../bus/port.js';
 import type { Store, UserRecord } from '../store/port.js';
 import { OutboundEvent } from './outbound-event.js';
@@ -91,6 +91,11 @@ export class Moderation {
     await this.store.updateUser(target.id, { mutedUntil: null });
     await this.bus.publish({ kind: 'user-changed', userKey: target.key, patch: { mutedUntil: null } });
     await this.toUser(target, OutboundEvent.of('unmuted', {}));
+  }
+
+  /** The audit log, newest first: at most `limit` entries (DEFAULT_HISTORY_LIMIT if not given, never over MAX_HISTORY_LIMIT). */
+  audit(limit: number | undefined) {
+    return this.store.listAudit(Math.min(limit ?? DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT));
   }
 
   private async target(name: string, verb: string): Promise<UserRecord> {

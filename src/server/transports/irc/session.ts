@@ -243,7 +243,7 @@ export class IrcSession implements CoreEventSink {
   awayChanged(userName: string, message: string | undefined): void {
     if (!this.welcomed || !this.caps.has('away-notify') || this.isMe(userName)) return;
     // After the presence still waiting for this session: the user's JOIN comes before their AWAY.
-    this.core.chat.catchUp(this.core);
+    this.core.willWrite();
     this.line(userSource(userName), 'AWAY', message === undefined ? [] : [message]);
   }
 
