@@ -289,7 +289,8 @@ export class ChatSession extends Emitter<SessionEvents> {
     on('update', (u) => (this.heldUpdates ? this.heldUpdates.push(u) : this.acceptUpdate(u)));
     on('read', (r) => this.onRead(client, r));
     on('joined', (j) => {
-      if (j.user === this.me?.user) void this.refreshRooms(client);
+      // The event carries the room as the joiner sees it: no need to list the rooms again.
+      if (j.user === this.me?.user) this.setRoom(j.info);
       else this.bumpMembers(j.room, 1);
       this.emit('joined', j);
     });
@@ -492,17 +493,6 @@ export class ChatSession extends Emitter<SessionEvents> {
   private roomJoined(info: RoomInfo): RoomInfo {
     this.setRoom(info);
     return info;
-  }
-
-  private async refreshRooms(client: BanterClient): Promise<void> {
-    try {
-      const rooms = await joinedRooms(client);
-      this.joinedRooms.clear();
-      for (const r of rooms) this.joinedRooms.set(r.room, r);
-      this.emit('rooms', this.rooms);
-    } catch {
-      // lost with the connection: the next catch-up reads them again
-    }
   }
 
   private setRoom(info: RoomInfo): void {

@@ -265,7 +265,8 @@ export interface EventBodies {
   read: { conv: string; seq: number };
   /** A message was edited, deleted or reacted to: its whole new state, and what changed. */
   update: ChatMessage & { useq: number; change: MessageChangeInfo };
-  joined: { room: string; user: string; by?: string };
+  /** `info`: the room as its members now see it (the joiner's clients add it from this, no lookup). */
+  joined: { room: string; user: string; by?: string; info: RoomInfo };
   left: { room: string; user: string; by?: string };
   /** Joins and leaves of a big room, batched (see --room-quiet-size). */
   /** `joined`/`left`: at most 50 names together (the latest changes); `more`: changes not listed. */

@@ -58,9 +58,10 @@ describe('rooms', () => {
     assert.ok(!(await stranger.client.request('rooms', {})).rooms.some((r) => r.room === name), 'hidden from non-members');
     const guestJoined = nextEvent(guest.client, 'joined', (j) => j.room === name);
     assert.deepEqual(await owner.client.request('invite', { room: name, user: guest.name }), { room: name, user: guest.name });
-    assert.deepEqual(await guestJoined, { room: name, user: guest.name, by: owner.name }, 'the invitee hears of it');
+    const listing = { room: name, topic: '', private: true, owner: owner.name, members: 2, joined: true };
+    assert.deepEqual(await guestJoined, { room: name, user: guest.name, by: owner.name, info: listing }, 'the invitee hears of it, with the room as it is listed');
     const listed = (await guest.client.request('rooms', {})).rooms.find((r) => r.room === name);
-    assert.deepEqual(listed, { room: name, topic: '', private: true, owner: owner.name, members: 2, joined: true });
+    assert.deepEqual(listed, listing);
     const got = nextEvent(owner.client, 'msg', (m) => m.conv === name);
     await guest.client.request('send', { to: name, text: 'thanks for the invite' });
     assert.equal((await got).from, guest.name);
@@ -171,7 +172,7 @@ describe('rooms', () => {
     await a.client.request('create', { room: name });
     const joined = nextEvent(a.client, 'joined');
     await b.client.request('join', { room: name });
-    assert.deepEqual(await joined, { room: name, user: b.name });
+    assert.deepEqual(await joined, { room: name, user: b.name, info: { room: name, topic: '', private: false, owner: a.name, members: 2, joined: true } });
     const left = nextEvent(a.client, 'left');
     await b.client.request('leave', { room: name });
     assert.deepEqual(await left, { room: name, user: b.name });

@@ -62,4 +62,22 @@ describe('ChatSession: rooms and updates', () => {
       await proxy.close();
     }
   });
+
+  it('shows a room it was invited to from the joined event, as the room is listed', async () => {
+    const alice = await newUser(server.tcpPort);
+    const bob = await newUser(server.tcpPort);
+    bob.client.close();
+    const session = new ChatSession({ connect: tcpTransport('127.0.0.1', server.tcpPort) });
+    try {
+      await session.login(bob.name, PASSWORD);
+      const room = `#${uniqueName('inv')}`;
+      await alice.client.request('create', { room, private: true, topic: 'by invitation' });
+      await alice.client.request('invite', { room, user: bob.name });
+      await waitUntil(() => session.rooms.length === 1, 'the invited room shows');
+      assert.deepEqual(session.rooms, [{ room, topic: 'by invitation', private: true, owner: alice.name, members: 2, joined: true }]);
+    } finally {
+      session.close();
+      alice.client.close();
+    }
+  });
 });

@@ -6,12 +6,18 @@ import type { RedisBus } from '../../src/server/bus/redis/redis-bus.js';
 import type { RedisPresence } from '../../src/server/bus/redis/redis-presence.js';
 import { decodeFrame, encodeFrame } from '../../src/server/bus/redis/frame.js';
 import { encodeEvent } from '../../src/protocol/index.js';
+import { OutboundEvent } from '../../src/server/core/outbound-event.js';
 import { waitUntil } from '../helpers/clients.js';
 import { clusterSpace } from '../helpers/cluster.js';
 import { REDIS_URL, redisUnavailable } from '../helpers/services.js';
 
 const unavailable = await redisUnavailable();
 if (unavailable) console.log(`# skipping the Redis bus tests: ${unavailable}`);
+
+/** An event as the bus carries it, from its v1 text. */
+const ev = (line: string): OutboundEvent => OutboundEvent.fromV1(Buffer.from(line));
+/** A bus message with each event as its v1 text, to compare. */
+const plain = (m: BusMessage): unknown => JSON.parse(JSON.stringify(m, (_k, v: unknown) => (v instanceof OutboundEvent ? v.v1.toString() : v)));
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const HOLD_MS = 300;
@@ -24,23 +30,24 @@ describe('Redis bus frames', () => {
       conv: 'dm:bob:ünal',
       seq: 7,
       deliveries: [
-        { audience: { to: 'user', key: 'ünal' }, line: lines[0]! },
-        { audience: { to: 'user', key: 'bob' }, line: lines[1]! },
+        { audience: { to: 'user', key: 'ünal' }, event: ev(lines[0]!) },
+        { audience: { to: 'user', key: 'bob' }, event: ev(lines[1]!) },
       ],
     };
     const frame = encodeFrame('node-1', 42, m);
     assert.ok(frame.includes(Buffer.from(lines[0]! + lines[1]!)), 'the lines travel as they are, one after the other');
-    assert.deepEqual(decodeFrame(frame), { node: 'node-1', echo: 42, message: m });
+    const decoded = decodeFrame(frame);
+    assert.deepEqual({ ...decoded, message: plain(decoded.message) }, { node: 'node-1', echo: 42, message: plain(m) });
     for (const other of [
-      { kind: 'deliver', audience: { to: 'all', exceptUser: 'bob' }, line: 'x\n' },
-      { kind: 'disconnect', userKey: 'bob', line: 'bye\n' },
+      { kind: 'deliver', audience: { to: 'all', exceptUser: 'bob' }, event: ev('x\n') },
+      { kind: 'disconnect', userKey: 'bob', event: ev('bye\n') },
       { kind: 'user-changed', userKey: 'bob', patch: { mutedUntil: 'forever' } },
-      { kind: 'deliver', audience: { to: 'room', key: '#garden', exceptUser: 'bob' }, line: 'typing\n' },
+      { kind: 'deliver', audience: { to: 'room', key: '#garden', exceptUser: 'bob' }, event: ev('typing\n') },
       { kind: 'room-member', room: '#garden', userKey: 'bob', joined: true },
       { kind: 'room-member', room: '#garden', userKey: 'bob', joined: false },
-      { kind: 'update', conv: '#garden', useq: 9, deliveries: [{ audience: { to: 'room', key: '#garden' }, line: 'edited\n' }] },
+      { kind: 'update', conv: '#garden', useq: 9, deliveries: [{ audience: { to: 'room', key: '#garden' }, event: ev('edited\n') }] },
     ] as BusMessage[]) {
-      assert.deepEqual(decodeFrame(encodeFrame('n', 0, other)).message, other);
+      assert.deepEqual(plain(decodeFrame(encodeFrame('n', 0, other)).message), plain(other));
     }
     assert.throws(() => decodeFrame(Buffer.from('{"n":"x","i":0,"k":"d","l":[10]}\nshort')), /shorter/);
   });
@@ -61,7 +68,7 @@ describe('Redis bus and presence', { skip: unavailable }, () => {
     opened.push(o);
     return o;
   };
-  const stored = (conv: string, seq: number): BusMessage => ({ kind: 'message', conv, seq, deliveries: [{ audience: { to: 'all' }, line: `${conv} ${seq}\n` }] });
+  const stored = (conv: string, seq: number): BusMessage => ({ kind: 'message', conv, seq, deliveries: [{ audience: { to: 'all' }, event: ev(`${conv} ${seq}\n`) }] });
   const seqsSeen = (bus: RedisBus, conv: string): number[] => {
     const seen: number[] = [];
     bus.subscribe((m) => m.kind === 'message' && m.conv === conv && seen.push(m.seq));
@@ -71,8 +78,8 @@ describe('Redis bus and presence', { skip: unavailable }, () => {
   it('resolves publish only after this node has delivered the message', async () => {
     const { bus } = await node();
     let delivered = false;
-    bus.subscribe((m) => m.kind === 'deliver' && m.line === 'echo\n' && (delivered = true));
-    await bus.publish({ kind: 'deliver', audience: { to: 'all' }, line: 'echo\n' });
+    bus.subscribe((m) => m.kind === 'deliver' && m.event.v1.toString() === 'echo\n' && (delivered = true));
+    await bus.publish({ kind: 'deliver', audience: { to: 'all' }, event: ev('echo\n') });
     assert.equal(delivered, true);
   });
 
@@ -95,7 +102,7 @@ describe('Redis bus and presence', { skip: unavailable }, () => {
     const [a, b] = [await node(), await node()];
     const updates: number[] = [];
     b.bus.subscribe((m) => m.kind === 'update' && m.conv === 'conv-updates' && updates.push(m.useq));
-    const update = (useq: number): BusMessage => ({ kind: 'update', conv: 'conv-updates', useq, deliveries: [{ audience: { to: 'all' }, line: `u ${useq}\n` }] });
+    const update = (useq: number): BusMessage => ({ kind: 'update', conv: 'conv-updates', useq, deliveries: [{ audience: { to: 'all' }, event: ev(`u ${useq}\n`) }] });
     await a.bus.publish(stored('conv-updates', 1));
     // Message 3 waits for 2; the conversation's updates do not wait for it.
     const held = a.bus.publish(stored('conv-updates', 3));
@@ -154,11 +161,11 @@ describe('Redis bus and presence', { skip: unavailable }, () => {
   it('announces a user online at their first node and offline when their last node lets go', async () => {
     const [a, b] = [await node(), await node()];
     const lines: string[] = [];
-    b.bus.subscribe((m) => m.kind === 'deliver' && m.line.includes('"erin"') && lines.push(m.line));
+    b.bus.subscribe((m) => m.kind === 'deliver' && m.event.v1.includes('"erin"') && lines.push(m.event.v1.toString()));
     const entry = { key: 'erin', user: 'erin', role: 'user' as const, since: 1000 };
     const [on, off] = [encodeEvent('presence', { user: 'erin', online: true, role: 'user', since: 1000 }), encodeEvent('presence', { user: 'erin', online: false })];
-    await a.presence.arrive(entry, on, off);
-    await b.presence.arrive({ ...entry, since: 2000 }, on, off);
+    await a.presence.arrive(entry, ev(on), ev(off));
+    await b.presence.arrive({ ...entry, since: 2000 }, ev(on), ev(off));
     assert.deepEqual(await b.presence.list(), [{ user: 'erin', role: 'user', since: 1000 }], 'listed once, since the first arrival');
     await a.presence.depart('erin');
     await new Promise((r) => setTimeout(r, 50));
@@ -173,16 +180,16 @@ describe('Redis bus and presence', { skip: unavailable }, () => {
     const ttl = 1000;
     const [dying, other] = [await node(ttl), await node(ttl)];
     const seen: string[] = [];
-    other.bus.subscribe((m) => m.kind === 'deliver' && m.line.includes('presence') && seen.push(m.line));
+    other.bus.subscribe((m) => m.kind === 'deliver' && m.event.v1.includes('presence') && seen.push(m.event.v1.toString()));
     const mk = (name: string) => ({
       entry: { key: name, user: name, role: 'user' as const, since: 1 },
       on: encodeEvent('presence', { user: name, online: true, role: 'user', since: 1 }),
       off: encodeEvent('presence', { user: name, online: false }),
     });
     const [frank, gina] = [mk('frank'), mk('gina')];
-    await dying.presence.arrive(frank.entry, frank.on, frank.off);
-    await dying.presence.arrive(gina.entry, gina.on, gina.off);
-    await other.presence.arrive(gina.entry, gina.on, gina.off); // gina is on both nodes
+    await dying.presence.arrive(frank.entry, ev(frank.on), ev(frank.off));
+    await dying.presence.arrive(gina.entry, ev(gina.on), ev(gina.off));
+    await other.presence.arrive(gina.entry, ev(gina.on), ev(gina.off)); // gina is on both nodes
     // A crash: the connections drop, no goodbye, no more heartbeats.
     dying.bus.pub.disconnect();
     (dying.bus as unknown as { sub: { disconnect(): void } }).sub.disconnect();
@@ -212,7 +219,7 @@ describe('Redis bus after a dropped connection', { skip: unavailable }, () => {
     const [a, b] = await Promise.all([0, 1].map(() => openRedis(REDIS_URL, { logger: silent, presenceTtlMs: 5000, holdMs: HOLD_MS, prefix: space.prefix })));
     opened.push(a!, b!);
     const seen: string[] = [];
-    b!.bus.subscribe((m) => m.kind === 'deliver' && seen.push(m.line));
+    b!.bus.subscribe((m) => m.kind === 'deliver' && seen.push(m.event.v1.toString()));
     // Redis drops b's subscriber connection (as a restart or a network cut would).
     const sub = (b!.bus as unknown as { sub: import('ioredis').Redis }).sub;
     const list = String(await b!.bus.pub.client('LIST'));
@@ -223,7 +230,7 @@ describe('Redis bus after a dropped connection', { skip: unavailable }, () => {
     await admin.client('KILL', 'ID', String(subId));
     await waitUntil(() => sub.status === 'ready', 'the subscriber back', 5000);
     await new Promise((r) => setTimeout(r, 200)); // its SUBSCRIBE goes out once it is ready
-    await a!.bus.publish({ kind: 'deliver', audience: { to: 'all' }, line: 'after the drop\n' });
+    await a!.bus.publish({ kind: 'deliver', audience: { to: 'all' }, event: ev('after the drop\n') });
     await waitUntil(() => seen.includes('after the drop\n'), 'delivery after resubscribing', 5000);
   });
 });

@@ -1,9 +1,11 @@
 import type { MutedUntil, OnlineUser, Role } from '../../protocol/index.js';
+import type { OutboundEvent } from '../core/outbound-event.js';
 
 /**
  * The fan-out port. The core publishes what must reach sessions; every node (one, with the
  * in-process adapter; several, with Redis) hands each message to its own local sessions.
- * Lines are encoded once by the publisher, so every recipient gets the same bytes.
+ * Events are typed objects that encode themselves once per wire format (OutboundEvent), so every
+ * recipient gets the same bytes; an adapter that carries them between nodes sends the v1 encoding.
  */
 export interface Bus {
   /**
@@ -37,12 +39,12 @@ export type Audience =
 
 export interface Delivery {
   audience: Audience;
-  line: string;
+  event: OutboundEvent;
 }
 
 export type BusMessage =
   /** `lazy`: low priority (presence), may be held a few ms to share writes (Peer.write). */
-  | { kind: 'deliver'; audience: Audience; line: string; lazy?: boolean }
+  | { kind: 'deliver'; audience: Audience; event: OutboundEvent; lazy?: boolean }
   /**
    * A stored message, with every delivery it makes (a private one reads differently for its two
    * parties). Every node delivers the messages of one conversation in seq order.
@@ -55,8 +57,8 @@ export type BusMessage =
    * changes, if that message is still held there waiting for an earlier one).
    */
   | { kind: 'update'; conv: string; useq: number; deliveries: Delivery[] }
-  /** Sends a last line to every session of a user, then closes them (kick, ban). */
-  | { kind: 'disconnect'; userKey: string; line: string }
+  /** Sends a last event to every session of a user, then closes them (kick, ban). */
+  | { kind: 'disconnect'; userKey: string; event: OutboundEvent }
   /** A user's state changed (already stored): nodes holding that user apply the patch at once. */
   | { kind: 'user-changed'; userKey: string; patch: { mutedUntil?: MutedUntil } }
   /** A user joined or left a room (already stored): nodes update their membership caches. */
@@ -76,11 +78,11 @@ export interface PresenceEntry extends OnlineUser {
  */
 export interface Presence {
   /**
-   * The user's first session on this node began. `online` and `offline` are the encoded
-   * presence events; `online` goes to everyone if no other node has the user. Resolves once this
+   * The user's first session on this node began. `online` and `offline` are its presence
+   * events; `online` goes to everyone if no other node has the user. Resolves once this
    * node has delivered it (if it was sent).
    */
-  arrive(entry: PresenceEntry, online: string, offline: string): Promise<void>;
+  arrive(entry: PresenceEntry, online: OutboundEvent, offline: OutboundEvent): Promise<void>;
   /** The user's last session on this node ended; their `offline` goes out if no node has them. */
   depart(userKey: string): Promise<void>;
   /** Everyone online on any node. */

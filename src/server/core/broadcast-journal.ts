@@ -1,3 +1,5 @@
+import type { OutboundEvent } from './outbound-event.js';
+
 /**
  * Lines for every logged-in session that may wait a moment (presence), kept once for everyone
  * instead of once per session. A storm of N logins announces each to every session: handing each
@@ -8,6 +10,7 @@
  * session it gets what it has not read yet, so no line overtakes a journal line it came after.
  */
 export class BroadcastJournal {
+  private events: OutboundEvent[] = [];
   private lines: Buffer[] = [];
   /** Byte offset of lines[i] within the joined lines. */
   private offsets: number[] = [];
@@ -32,7 +35,9 @@ export class BroadcastJournal {
     return this.lines.length;
   }
 
-  append(line: Buffer): void {
+  append(event: OutboundEvent): void {
+    const line = event.v1;
+    this.events.push(event);
     this.offsets.push(this.bytes);
     this.lines.push(line);
     this.bytes += line.length;
@@ -51,9 +56,16 @@ export class BroadcastJournal {
     return view;
   }
 
+  /** The events a session at `position` has not read yet, for peers that take events (Peer.writeEvent). */
+  unreadEvents(position: number): readonly OutboundEvent[] {
+    const i = Math.max(0, position - this.base);
+    return i === 0 ? this.events : this.events.slice(i);
+  }
+
   /** Every session has read everything: the lines can go. */
   clear(): void {
     this.base += this.lines.length;
+    this.events = [];
     this.lines = [];
     this.offsets = [];
     this.bytes = 0;

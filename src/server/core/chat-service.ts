@@ -1,9 +1,10 @@
-import { ProtocolError, encodeEvent, type MutedUntil } from '../../protocol/index.js';
+import { ProtocolError, type MutedUntil, type ReplyResults } from '../../protocol/index.js';
 import type { Audience, Bus, BusMessage, Presence } from '../bus/port.js';
 import type { Store, UserRecord } from '../store/port.js';
 import { Accounts, type LoginOutcome } from './accounts.js';
 import { BroadcastJournal } from './broadcast-journal.js';
 import { ClientSession } from './client-session.js';
+import type { CommandDomain } from './commands/command.js';
 import type { CoreConfig, Logger } from './config.js';
 import type { FileLinks } from './file-links.js';
 import { Files } from './files.js';
@@ -13,10 +14,12 @@ import { Messages } from './messages.js';
 import { NO_METRICS, type ChatMetrics } from './metrics.js';
 import { Moderation } from './moderation.js';
 import { OnlineUsers, type OnlineUser } from './online-users.js';
-import type { Peer } from './peer.js';
+import { OutboundEvent } from './outbound-event.js';
+import { writeEvent, type Peer } from './peer.js';
 import { ReadMarkers } from './read-markers.js';
 import { RoomMembership } from './room-membership.js';
 import { Rooms } from './rooms.js';
+import { Sending } from './sending.js';
 
 /**
  * How long presence for everyone may wait to be handed out with the presence that follows it: in
@@ -40,7 +43,7 @@ export interface ChatServiceDeps {
  * The chat core: transport-agnostic. Transports hand it peers; it hands every event to the bus,
  * and delivers what the bus brings back to this node's sessions.
  */
-export class ChatService {
+export class ChatService implements CommandDomain {
   readonly store: Store;
   readonly bus: Bus;
   readonly presence: Presence;
@@ -51,6 +54,7 @@ export class ChatService {
   readonly files: Files;
   readonly fileLinks: FileLinks;
   readonly messages: Messages;
+  readonly sending: Sending;
   readonly moderation: Moderation;
   readonly online: OnlineUsers<ClientSession>;
   readonly rooms: Rooms;
@@ -86,6 +90,7 @@ export class ChatService {
     this.messages = new Messages(this.store, this.bus, this.files, this.rooms);
     this.readMarkers = new ReadMarkers(this.store, this.bus);
     this.changes = new MessageChanges(this.store, this.messages);
+    this.sending = new Sending(this.store, this.bus, this.messages, this.metrics, this.messageRate);
     this.bus.subscribe((m) => this.deliver(m));
     this.bus.onMissed?.(() => void this.resync());
     this.heartbeat = setInterval(() => this.sweepIdle(), Math.max(50, this.config.pingIntervalMs / 4));
@@ -128,8 +133,8 @@ export class ChatService {
     this.logger.info({ user: user.record.name, peer: session.peer.id, transport: session.peer.transport }, 'logged in');
     const record = user.record;
     if (!first) return Promise.resolve(record);
-    const online = encodeEvent('presence', { user: record.name, online: true, role: record.role, since: user.since });
-    const offline = encodeEvent('presence', { user: record.name, online: false });
+    const online = OutboundEvent.of('presence', { user: record.name, online: true, role: record.role, since: user.since });
+    const offline = OutboundEvent.of('presence', { user: record.name, online: false });
     const entry = { key: record.key, user: record.name, role: record.role, since: user.since };
     return this.presence.arrive(entry, online, offline).then(
       () => record,
@@ -139,6 +144,53 @@ export class ChatService {
         return record;
       },
     );
+  }
+
+  /**
+   * A login that passed its checks (LoginOutcome): binds the session, loads the user's rooms if
+   * this node did not have them, and reads the user again. Resolves with the login's reply.
+   */
+  async logIn(session: ClientSession, outcome: LoginOutcome): Promise<ReplyResults['login']> {
+    const first = this.online.get(outcome.user.key) === undefined;
+    await this.attach(session, outcome);
+    // This node learns the user's rooms when they come online here (see RoomMembership).
+    if (first) await this.rooms.load(outcome.user);
+    // Online now, so a moderator's action from here on reaches this session; one taken while
+    // the login was in flight is caught by reading the user again.
+    let user;
+    try {
+      user = await this.accounts.recheck(outcome);
+    } catch (err) {
+      await this.detach(session);
+      throw err;
+    }
+    if (session.user) session.user.record = { ...session.user.record, mutedUntil: user.mutedUntil, role: user.role };
+    return { user: user.name, role: user.role, token: outcome.token, muted_until: this.activeMute(user) };
+  }
+
+  /** Ends a session's login: revokes its token and unbinds it (the connection stays). */
+  async logOut(session: ClientSession): Promise<void> {
+    if (session.tokenHash) await this.accounts.logout(session.tokenHash);
+    await this.detach(session);
+  }
+
+  sessions(): ReplyResults['sessions'] {
+    return {
+      sessions: [...this.online.sessions]
+        .filter((x) => x.user)
+        .map((x) => ({ user: x.user!.record.name, role: x.user!.record.role, transport: x.peer.transport, address: x.peer.address, since: x.connectedAt }))
+        .sort((a, b) => a.since - b.since),
+    };
+  }
+
+  stats(): ReplyResults['stats'] {
+    return {
+      ts: Date.now(),
+      connections: this.connectionCount,
+      sessions: this.online.sessions.size,
+      users: this.online.list().length,
+      messages: this.messageRate.lastMinute(),
+    };
   }
 
   /** Unbinds a session; resolves once the user's `presence` offline, if it was their last session anywhere, has gone out. */
@@ -168,17 +220,17 @@ export class ChatService {
     return typeof m === 'number' && m <= Date.now() ? null : m;
   }
 
-  /** Hands a bus message to this node's sessions: one encoded buffer, written to each of them. */
+  /** Hands a bus message to this node's sessions: one event, encoded once per wire format, written to each of them. */
   private deliver(m: BusMessage): void {
     switch (m.kind) {
       case 'deliver':
-        return this.deliverLine(m.audience, m.line, m.lazy === true);
+        return this.deliverEvent(m.audience, m.event, m.lazy === true);
       case 'message':
       case 'update':
-        for (const d of m.deliveries) this.deliverLine(d.audience, d.line);
+        for (const d of m.deliveries) this.deliverEvent(d.audience, d.event);
         return;
       case 'disconnect':
-        return this.disconnectUser(m.userKey, m.line);
+        return this.disconnectUser(m.userKey, m.event);
       case 'user-changed': {
         const user = this.online.get(m.userKey);
         if (user) {
@@ -193,14 +245,13 @@ export class ChatService {
     }
   }
 
-  /** Sends a last line to every session of a user here, then closes them (kick, ban). */
-  private disconnectUser(userKey: string, line: string): void {
+  /** Sends a last event to every session of a user here, then closes them (kick, ban). */
+  private disconnectUser(userKey: string, last: OutboundEvent): void {
     const user = this.online.get(userKey);
     if (!user) return;
-    const bytes = Buffer.from(line);
     for (const s of [...user.sessions]) {
       void this.detach(s);
-      s.peer.close(bytes);
+      s.peer.close(last);
     }
   }
 
@@ -224,7 +275,7 @@ export class ChatService {
     const [fresh] = await Promise.all([this.store.findUserById(user.record.id), this.rooms.reload(user.record)]);
     if (!fresh || this.online.get(fresh.key) !== user) return; // offline meanwhile
     if (fresh.banReason !== null) {
-      return this.disconnectUser(fresh.key, encodeEvent('banned', { reason: fresh.banReason || 'banned by an administrator' }));
+      return this.disconnectUser(fresh.key, OutboundEvent.of('banned', { reason: fresh.banReason || 'banned by an administrator' }));
     }
     // A patch heard while the store was read is at least as new as what it returned.
     if (user.patches === patches) user.record = { ...user.record, mutedUntil: fresh.mutedUntil };
@@ -234,47 +285,43 @@ export class ChatService {
       const token = s.tokenHash && (await this.store.findSession(s.tokenHash));
       if (token && token.revoked && s.user === user) {
         void this.detach(s);
-        s.peer.close(Buffer.from(encodeEvent('kicked', { reason: 'your session was ended while this server was cut off from the others' })));
+        s.peer.close(OutboundEvent.of('kicked', { reason: 'your session was ended while this server was cut off from the others' }));
       }
     }
   }
 
   /** `lazy`: may wait a few ms to share a write with what follows (Peer.write). */
-  private deliverLine(a: Audience, line: string, lazy = false): void {
-    const bytes = Buffer.from(line);
-    if (lazy && a.to === 'all' && a.exceptUser === undefined) return this.toJournal(bytes);
+  private deliverEvent(a: Audience, event: OutboundEvent, lazy = false): void {
+    if (lazy && a.to === 'all' && a.exceptUser === undefined) return this.toJournal(event);
     const started = performance.now();
     let count = 0;
-    if (a.to === 'all') {
-      for (const s of this.online.sessions) {
-        if (s.user?.record.key === a.exceptUser) continue;
-        this.catchUp(s);
-        s.peer.write(bytes, lazy);
-        count++;
-      }
-    } else if (a.to === 'room') {
-      for (const key of this.rooms.membership.membersHere(a.key)) {
-        if (key === a.exceptUser) continue;
-        for (const s of this.online.get(key)?.sessions ?? []) {
-          this.catchUp(s);
-          s.peer.write(bytes, lazy);
-          count++;
-        }
-      }
-    } else {
-      const user = this.online.get(a.key);
-      for (const s of user?.sessions ?? []) {
-        this.catchUp(s);
-        s.peer.write(bytes, lazy);
-        count++;
-      }
-    }
+    this.forEachSession(a, (s) => {
+      this.catchUp(s);
+      writeEvent(s.peer, event, lazy);
+      count++;
+    });
     this.metrics.fannedOut(count, (performance.now() - started) / 1000);
   }
 
-  /** A line for every logged-in session that may wait: kept once, handed out within JOURNAL_MS. */
-  private toJournal(bytes: Buffer): void {
-    this.journal.append(bytes);
+  /** Visits every session on this node that an audience names (a callback, not an iterator: this is the fan-out's hot loop). */
+  private forEachSession(a: Audience, visit: (s: ClientSession) => void): void {
+    if (a.to === 'user') {
+      const user = this.online.get(a.key);
+      if (user) for (const s of user.sessions) visit(s);
+    } else if (a.to === 'all') {
+      for (const s of this.online.sessions) if (s.user?.record.key !== a.exceptUser) visit(s);
+    } else {
+      for (const key of this.rooms.membership.membersHere(a.key)) {
+        if (key === a.exceptUser) continue;
+        const user = this.online.get(key);
+        if (user) for (const s of user.sessions) visit(s);
+      }
+    }
+  }
+
+  /** An event for every logged-in session that may wait: kept once, handed out within JOURNAL_MS. */
+  private toJournal(event: OutboundEvent): void {
+    this.journal.append(event);
     if (this.journalScheduled) return;
     this.journalScheduled = true;
     setTimeout(this.flushJournal, JOURNAL_MS);
@@ -288,10 +335,9 @@ export class ChatService {
     const first = end - this.journal.length;
     let count = 0;
     for (const s of this.online.sessions) {
-      const unread = this.journal.unread(s.journalPos);
-      if (unread) {
+      if (s.journalPos < end) {
         count += end - Math.max(s.journalPos, first);
-        s.peer.write(unread);
+        this.writeUnread(s, false);
       }
       s.journalPos = end;
     }
@@ -304,10 +350,20 @@ export class ChatService {
    * else is written to it, so nothing overtakes a line that came before it.
    */
   catchUp(s: ClientSession): void {
-    if (this.journal.isEmpty || s.user === null) return;
-    const unread = this.journal.unread(s.journalPos);
+    if (this.journal.isEmpty || s.user === null || s.journalPos >= this.journal.end) return;
+    this.writeUnread(s, true);
     s.journalPos = this.journal.end;
-    if (unread) s.peer.write(unread, true);
+  }
+
+  /** What a session has not read of the journal: one shared buffer for v1 peers, the events one by one for the others. */
+  private writeUnread(s: ClientSession, lazy: boolean): void {
+    const peer = s.peer;
+    if (peer.writeEvent === undefined) {
+      const unread = this.journal.unread(s.journalPos);
+      if (unread) peer.write(unread, lazy);
+    } else {
+      for (const event of this.journal.unreadEvents(s.journalPos)) peer.writeEvent(event, lazy);
+    }
   }
 
   /** Pings connections silent for a ping interval; drops those silent for two. */
@@ -320,7 +376,7 @@ export class ChatService {
         s.closeWithError({ code: 'TIMEOUT', message: `nothing heard for ${Math.round(idle / 1000)} s` });
       } else if (idle > interval && !s.pinged) {
         s.pinged = true;
-        s.sendEvent(encodeEvent('ping', {}));
+        s.sendEvent(OutboundEvent.of('ping', {}));
       }
     }
   }
@@ -331,7 +387,7 @@ export class ChatService {
     clearInterval(this.heartbeat);
     this.moderation.close();
     this.rooms.close();
-    const bytes = Buffer.from(encodeEvent('shutdown', { reason }));
-    for (const s of [...this.connections]) s.peer.close(bytes);
+    const last = OutboundEvent.of('shutdown', { reason });
+    for (const s of [...this.connections]) s.peer.close(last);
   }
 }

@@ -1,7 +1,6 @@
 import {
   ProtocolError,
   encodeError,
-  encodeEvent,
   encodeOk,
   parseRequest,
   parseRequestBody,
@@ -10,16 +9,30 @@ import {
   type ReplyResults,
   type RequestId,
 } from '../../protocol/index.js';
-import type { ChatService } from './chat-service.js';
+import type { CommandContext, CommandDomain } from './commands/command.js';
 import { COMMANDS } from './commands/index.js';
 import type { OnlineUser } from './online-users.js';
-import type { Peer, PeerHandler } from './peer.js';
+import { OutboundEvent } from './outbound-event.js';
+import { writeEvent, type Peer, type PeerHandler } from './peer.js';
+import type { LoginOutcome } from './accounts.js';
+import type { ChatMetrics } from './metrics.js';
+import { SendOrder } from './sending.js';
+
+/** What a session needs of the chat core that owns it (ChatService): the domain, and its own bookkeeping. */
+export interface SessionHost extends CommandDomain {
+  readonly metrics: ChatMetrics;
+  /** Writes what the session is owed of the broadcast journal (before anything else is written to it). */
+  catchUp(session: ClientSession): void;
+  logIn(session: ClientSession, outcome: LoginOutcome): Promise<ReplyResults['login']>;
+  logOut(session: ClientSession): Promise<void>;
+  sessionClosed(session: ClientSession): void;
+}
 
 /**
  * One connection's protocol state: anonymous until login, then bound to an online user.
  * Requests are checked against the command table (auth level, shape) before any handler runs.
  */
-export class ClientSession implements PeerHandler {
+export class ClientSession implements PeerHandler, CommandContext {
   user: OnlineUser<ClientSession> | null = null;
   tokenHash: string | null = null;
   /** ms since the epoch when the connection opened (the admin's `sessions` shows it). */
@@ -32,13 +45,17 @@ export class ClientSession implements PeerHandler {
   private isClosed = false;
   /** How far this session has read the broadcast journal (ChatService.catchUp). */
   journalPos = 0;
-  /** Resolves when the previous send has reached the store, so sends keep their order. */
-  sendOrder: Promise<void> = Promise.resolve();
+  /** Sends from this connection reach the store in the order they arrived (Sending.send). */
+  readonly sendOrder = new SendOrder();
 
   constructor(
-    readonly chat: ChatService,
+    readonly chat: SessionHost,
     readonly peer: Peer,
   ) {}
+
+  get domain(): CommandDomain {
+    return this.chat;
+  }
 
   /** True once the connection is gone. */
   get ended(): boolean {
@@ -90,7 +107,7 @@ export class ClientSession implements PeerHandler {
       this.start(op, body, (value, error) => {
         // The gateway writes its reply itself: the broadcast lines this session has not had yet
         // go first, as they do before a v1 reply (write), so a reply never overtakes them.
-        if (!this.isClosed) this.chat.catchUp(this);
+        this.willWrite();
         if (error) reject(error);
         else resolve(value as ReplyResults[O]);
       }),
@@ -112,7 +129,7 @@ export class ClientSession implements PeerHandler {
     let result: Promise<object>;
     try {
       // Handlers run synchronously up to their first await, so requests start in arrival order.
-      result = Promise.resolve((COMMANDS[op].run as (s: ClientSession, b: unknown) => object | Promise<object>)(this, body));
+      result = Promise.resolve((COMMANDS[op].run as (c: CommandContext, b: unknown) => object | Promise<object>)(this, body));
     } catch (err) {
       result = Promise.reject(err);
     }
@@ -142,8 +159,27 @@ export class ClientSession implements PeerHandler {
     this.loggingIn = false;
   }
 
-  sendEvent(line: string): void {
-    if (!this.isClosed) this.write(Buffer.from(line));
+  logIn(outcome: LoginOutcome): Promise<ReplyResults['login']> {
+    return this.chat.logIn(this, outcome);
+  }
+
+  logOut(): Promise<void> {
+    return this.chat.logOut(this);
+  }
+
+  /**
+   * For an adapter that writes lines of its own to its client (the IRC gateway's replies and
+   * notices): call it before each. What the core still owes this session goes first, so the
+   * adapter's line never overtakes an event that came before it.
+   */
+  willWrite(): void {
+    if (!this.isClosed) this.chat.catchUp(this);
+  }
+
+  sendEvent(event: OutboundEvent): void {
+    if (this.isClosed) return;
+    this.chat.catchUp(this);
+    writeEvent(this.peer, event);
   }
 
   /** Writes to the peer after the broadcast lines this session has not had yet, which came first. */
@@ -154,7 +190,7 @@ export class ClientSession implements PeerHandler {
 
   /** Sends an error event and closes; used for protocol violations and timeouts. */
   closeWithError(error: ErrorBody): void {
-    this.peer.close(Buffer.from(encodeEvent('error', { error })));
+    this.peer.close(OutboundEvent.of('error', { error }));
   }
 
   closed(): void {

@@ -1,5 +1,5 @@
-import { encodeEvent } from '../../protocol/index.js';
 import type { Bus } from '../bus/port.js';
+import { OutboundEvent } from './outbound-event.js';
 
 /** Names listed per batch at most: a batch reaches every member, so its size must not grow with the storm. */
 export const MAX_BATCH_NAMES = 50;
@@ -51,8 +51,8 @@ export class MemberBatcher {
       }
       joined.reverse();
       left.reverse();
-      const line = encodeEvent('members', { room: p.name, joined, left, more, count: p.count });
-      void this.bus.publish({ kind: 'deliver', audience: { to: 'room', key }, line });
+      const event = OutboundEvent.of('members', { room: p.name, joined, left, more, count: p.count });
+      void this.bus.publish({ kind: 'deliver', audience: { to: 'room', key }, event });
     }
   }
 

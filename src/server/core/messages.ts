@@ -5,7 +5,6 @@ import {
   MAX_HISTORY_LIMIT,
   MAX_TEXT_CHARS,
   ProtocolError,
-  encodeEvent,
   isSticker,
   type ChatMessage,
   type FileRef,
@@ -16,6 +15,7 @@ import type { Audience, Bus, Delivery } from '../bus/port.js';
 import type { NewMessage, RoomMember, RoomRecord, Store, StoredMessage, UserRecord } from '../store/port.js';
 import { dmKey, dmParties, isRoomKey, parseDestination } from './conversations.js';
 import type { Files } from './files.js';
+import { OutboundEvent } from './outbound-event.js';
 import type { Rooms } from './rooms.js';
 
 /** A conversation resolved for one user: its storage key and how that user names it. */
@@ -85,7 +85,7 @@ export class Messages {
    * resolves once this node has delivered it. Nodes deliver a conversation's messages in seq order.
    */
   fanOut(stored: StoredMessage, conv: ResolvedConversation, sender: UserRecord): Promise<void> {
-    const deliveries = this.deliveries(conv, sender, (asSeenBy) => encodeEvent('msg', toChatMessage(stored, asSeenBy)));
+    const deliveries = this.deliveries(conv, sender, (asSeenBy) => OutboundEvent.of('msg', toChatMessage(stored, asSeenBy)));
     return this.bus.publish({ kind: 'message', conv: stored.conv, seq: stored.seq, deliveries });
   }
 
@@ -97,22 +97,22 @@ export class Messages {
    */
   fanOutUpdate(stored: StoredMessage, conv: ResolvedConversation, actor: UserRecord, change: MessageChangeInfo): Promise<void> {
     const useq = stored.useq!;
-    const deliveries = this.deliveries(conv, actor, (asSeenBy) => encodeEvent('update', { ...toChatMessage(stored, asSeenBy), useq, change }));
+    const deliveries = this.deliveries(conv, actor, (asSeenBy) => OutboundEvent.of('update', { ...toChatMessage(stored, asSeenBy), useq, change }));
     return this.bus.publish({ kind: 'update', conv: stored.conv, useq, deliveries });
   }
 
   /**
-   * Who hears of an event in a conversation: one line for the lobby or a room, one per party of a
+   * Who hears of an event in a conversation: one event for the lobby or a room, one per party of a
    * private conversation (each names it after the other). `actor` is the user who caused it, the
    * one `conv` was resolved for.
    */
-  private deliveries(conv: ResolvedConversation, actor: UserRecord, lineFor: (asSeenBy: string) => string): Delivery[] {
+  private deliveries(conv: ResolvedConversation, actor: UserRecord, eventFor: (asSeenBy: string) => OutboundEvent): Delivery[] {
     if (!conv.peer) {
       const audience: Audience = conv.room ? { to: 'room', key: conv.key } : { to: 'all' };
-      return [{ audience, line: lineFor(conv.asSeenBy) }];
+      return [{ audience, event: eventFor(conv.asSeenBy) }];
     }
-    const deliveries: Delivery[] = [{ audience: { to: 'user', key: actor.key }, line: lineFor(conv.asSeenBy) }];
-    if (conv.peer.key !== actor.key) deliveries.push({ audience: { to: 'user', key: conv.peer.key }, line: lineFor(`@${actor.name}`) });
+    const deliveries: Delivery[] = [{ audience: { to: 'user', key: actor.key }, event: eventFor(conv.asSeenBy) }];
+    if (conv.peer.key !== actor.key) deliveries.push({ audience: { to: 'user', key: conv.peer.key }, event: eventFor(`@${actor.name}`) });
     return deliveries;
   }
 

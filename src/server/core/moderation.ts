@@ -1,6 +1,7 @@
-import { FORBIDDEN_CONTROL_CHARS, MAX_NOTICE_CHARS, MAX_REASON_CHARS, ProtocolError, encodeEvent, nameKey, type MutedUntil } from '../../protocol/index.js';
+import { DEFAULT_HISTORY_LIMIT, FORBIDDEN_CONTROL_CHARS, MAX_HISTORY_LIMIT, MAX_NOTICE_CHARS, MAX_REASON_CHARS, ProtocolError, nameKey, type MutedUntil } from '../../protocol/index.js';
 import type { Bus } from '../bus/port.js';
 import type { Store, UserRecord } from '../store/port.js';
+import { OutboundEvent } from './outbound-event.js';
 
 // setTimeout cannot wait longer than this; longer mutes simply end when checked.
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -20,7 +21,7 @@ export class Moderation {
     const why = cleanReason(reason);
     await this.store.updateUser(target.id, { mutedUntil: until });
     await this.bus.publish({ kind: 'user-changed', userKey: target.key, patch: { mutedUntil: until } });
-    await this.toUser(target, encodeEvent('muted', why ? { until, reason: why } : { until }));
+    await this.toUser(target, OutboundEvent.of('muted', why ? { until, reason: why } : { until }));
     this.scheduleUnmute(target, until);
     const span = minutes === undefined ? 'until further notice' : `for ${formatMinutes(minutes)}`;
     await this.record(actor, 'mute', target, `${target.name} was muted by ${actor.name} ${span}${why ? `: ${why}` : ''}`, why ?? null);
@@ -39,7 +40,7 @@ export class Moderation {
     const why = cleanReason(reason) ?? 'kicked by an administrator';
     // Revoke tokens first, so a client's automatic reconnect cannot walk straight back in.
     await this.store.revokeUserSessions(target.id);
-    await this.bus.publish({ kind: 'disconnect', userKey: target.key, line: encodeEvent('kicked', { reason: why }) });
+    await this.bus.publish({ kind: 'disconnect', userKey: target.key, event: OutboundEvent.of('kicked', { reason: why }) });
     await this.record(actor, 'kick', target, `${target.name} was kicked by ${actor.name}: ${why}`, why);
     return { user: target.name };
   }
@@ -49,7 +50,7 @@ export class Moderation {
     const why = cleanReason(reason) ?? '';
     await this.store.updateUser(target.id, { banReason: why });
     await this.store.revokeUserSessions(target.id);
-    await this.bus.publish({ kind: 'disconnect', userKey: target.key, line: encodeEvent('banned', { reason: why || 'banned by an administrator' }) });
+    await this.bus.publish({ kind: 'disconnect', userKey: target.key, event: OutboundEvent.of('banned', { reason: why || 'banned by an administrator' }) });
     await this.record(actor, 'ban', target, `${target.name} was banned by ${actor.name}${why ? `: ${why}` : ''}`, why || null);
     return { user: target.name };
   }
@@ -89,7 +90,12 @@ export class Moderation {
     this.unmuteTimers.delete(target.key);
     await this.store.updateUser(target.id, { mutedUntil: null });
     await this.bus.publish({ kind: 'user-changed', userKey: target.key, patch: { mutedUntil: null } });
-    await this.toUser(target, encodeEvent('unmuted', {}));
+    await this.toUser(target, OutboundEvent.of('unmuted', {}));
+  }
+
+  /** The audit log, newest first: at most `limit` entries (DEFAULT_HISTORY_LIMIT if not given, never over MAX_HISTORY_LIMIT). */
+  audit(limit: number | undefined) {
+    return this.store.listAudit(Math.min(limit ?? DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT));
   }
 
   private async target(name: string, verb: string): Promise<UserRecord> {
@@ -106,11 +112,11 @@ export class Moderation {
 
   private announce(text: string, from?: string): Promise<void> {
     const body = from ? { text, from, ts: Date.now() } : { text, ts: Date.now() };
-    return this.bus.publish({ kind: 'deliver', audience: { to: 'all' }, line: encodeEvent('notice', body) });
+    return this.bus.publish({ kind: 'deliver', audience: { to: 'all' }, event: OutboundEvent.of('notice', body) });
   }
 
-  private toUser(target: UserRecord, line: string): Promise<void> {
-    return this.bus.publish({ kind: 'deliver', audience: { to: 'user', key: target.key }, line });
+  private toUser(target: UserRecord, event: OutboundEvent): Promise<void> {
+    return this.bus.publish({ kind: 'deliver', audience: { to: 'user', key: target.key }, event });
   }
 
   close(): void {

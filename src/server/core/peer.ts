@@ -1,3 +1,5 @@
+import type { OutboundEvent } from './outbound-event.js';
+
 /**
  * A connected client as the core sees it, whatever carries it (TCP, WebSocket, ...).
  * The transport owns framing, buffering and the bounded send queue.
@@ -9,14 +11,21 @@ export interface Peer {
   readonly address: string;
   readonly transport: string;
   /**
-   * Queues one or more encoded lines (transports that frame each message apart split them: see
+   * Queues one or more v1 lines: replies, and events as their v1 encoding (the same Buffer for
+   * every recipient; transports that frame each message apart split them: see
    * transports/lines.ts). A peer that falls too far behind is closed by the transport.
    * `lazy` lines (presence) may be held a few milliseconds to share a write with others; nothing
    * written after them overtakes them.
    */
   write(data: Buffer, lazy?: boolean): void;
+  /**
+   * Present on peers that speak another wire format (the IRC gateway): they get events as typed
+   * objects, one at a time, and encode them themselves (OutboundEvent.encodedAs, once per event
+   * and format for every recipient). Peers without it get each event's v1 bytes through `write`.
+   */
+  writeEvent?(event: OutboundEvent, lazy?: boolean): void;
   /** Sends `last` if given, then closes. Idempotent. */
-  close(last?: Buffer): void;
+  close(last?: OutboundEvent): void;
 }
 
 /** What a transport calls back into, one per connection. */
@@ -25,4 +34,10 @@ export interface PeerHandler {
   receive(text: string): void;
   /** The connection is gone, for any reason. Called once. */
   closed(): void;
+}
+
+/** Hands an event to a peer in the form it takes: the shared v1 bytes, or the event itself. */
+export function writeEvent(peer: Peer, event: OutboundEvent, lazy = false): void {
+  if (peer.writeEvent === undefined) peer.write(event.v1, lazy);
+  else peer.writeEvent(event, lazy);
 }

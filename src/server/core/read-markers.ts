@@ -1,7 +1,8 @@
-import { LOBBY, MAX_UNREAD_COUNT, encodeEvent, type ConversationInfo } from '../../protocol/index.js';
+import { LOBBY, MAX_UNREAD_COUNT, type ConversationInfo } from '../../protocol/index.js';
 import type { Bus } from '../bus/port.js';
 import type { Store, UserRecord } from '../store/port.js';
 import type { ResolvedConversation } from './messages.js';
+import { OutboundEvent } from './outbound-event.js';
 
 /**
  * Read markers, kept by the server per user and conversation so every device shows the same
@@ -19,8 +20,8 @@ export class ReadMarkers {
     const target = Math.min(seq, newest?.seq ?? 0);
     const marker = await this.store.advanceReadMarker(me.id, conv.key, target);
     if (marker.moved) {
-      const line = encodeEvent('read', { conv: conv.asSeenBy, seq: marker.seq });
-      await this.bus.publish({ kind: 'deliver', audience: { to: 'user', key: me.key }, line });
+      const event = OutboundEvent.of('read', { conv: conv.asSeenBy, seq: marker.seq });
+      await this.bus.publish({ kind: 'deliver', audience: { to: 'user', key: me.key }, event });
     }
     return { conv: conv.asSeenBy, seq: marker.seq };
   }

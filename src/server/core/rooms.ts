@@ -4,7 +4,6 @@ import {
   MAX_ROOMS_LIMIT,
   MAX_TOPIC_CHARS,
   ProtocolError,
-  encodeEvent,
   isValidRoomName,
   nameKey,
   roomKey,
@@ -17,6 +16,7 @@ import { DuplicateRoomError, type RoomMember, type RoomRecord, type Store, type 
 import { MemberBatcher } from './member-batcher.js';
 import { RoomCaps, type RoomCapsConfig } from './room-caps.js';
 import type { RoomMembership } from './room-membership.js';
+import { OutboundEvent } from './outbound-event.js';
 
 export interface RoomsConfig extends RoomCapsConfig {
   /** Rooms with more members than this get their joins and leaves batched. */
@@ -135,7 +135,7 @@ export class Rooms {
     const room = await this.asOwner(me, name, 'set the topic');
     const clean = cleanTopic(topic);
     await this.store.updateRoom(room.key, { topic: clean });
-    await this.toRoom(room.key, encodeEvent('topic', { room: room.name, topic: clean, by: me.name }));
+    await this.toRoom(room.key, OutboundEvent.of('topic', { room: room.name, topic: clean, by: me.name }));
     return { room: room.name, topic: clean };
   }
 
@@ -149,7 +149,7 @@ export class Rooms {
       if (target.id !== room.ownerId) await this.caps.check(target, { owns: true }, false);
       await this.store.updateRoom(room.key, { ownerId: target.id });
     });
-    await this.toRoom(room.key, encodeEvent('owner', { room: room.name, owner: target.name, by: me.name }));
+    await this.toRoom(room.key, OutboundEvent.of('owner', { room: room.name, owner: target.name, by: me.name }));
     return { room: room.name, owner: target.name };
   }
 
@@ -159,7 +159,7 @@ export class Rooms {
     if (target.userId === room.ownerId || target.key === 'admin') throw new ProtocolError('FORBIDDEN', `${target.name} cannot be muted in ${room.name}`);
     const until = minutes === undefined ? 'forever' : Date.now() + Math.round(minutes * 60_000);
     await this.store.setMemberMute(room.key, target.userId, until);
-    await this.toRoom(room.key, encodeEvent('room_muted', { room: room.name, user: target.name, until }));
+    await this.toRoom(room.key, OutboundEvent.of('room_muted', { room: room.name, user: target.name, until }));
     return { room: room.name, user: target.name, until };
   }
 
@@ -167,7 +167,7 @@ export class Rooms {
     const room = await this.asOwner(me, name, 'unmute members');
     const target = await this.memberOf(room, user);
     await this.store.setMemberMute(room.key, target.userId, null);
-    await this.toRoom(room.key, encodeEvent('room_muted', { room: room.name, user: target.name, until: null }));
+    await this.toRoom(room.key, OutboundEvent.of('room_muted', { room: room.name, user: target.name, until: null }));
     return { room: room.name, user: target.name };
   }
 
@@ -247,17 +247,18 @@ export class Rooms {
     await this.bus.publish({ kind: 'room-member', room: room.key, userKey: user.key, joined });
     const count = await this.store.memberCount(room.key);
     const body = by ? { room: room.name, user: user.name, by: by.name } : { room: room.name, user: user.name };
-    const line = encodeEvent(joined ? 'joined' : 'left', body);
+    // A join carries the room as the joiner now sees it, so their clients need not look it up.
+    const event = joined ? OutboundEvent.of('joined', { ...body, info: info(room, count, true) }) : OutboundEvent.of('left', body);
     // The size the room had with the user in it.
     const quiet = (joined ? count : count + 1) > this.config.quietSize;
-    if (!quiet && joined) return this.toRoom(room.key, line);
-    await this.bus.publish({ kind: 'deliver', audience: { to: 'user', key: user.key }, line });
+    if (!quiet && joined) return this.toRoom(room.key, event);
+    await this.bus.publish({ kind: 'deliver', audience: { to: 'user', key: user.key }, event });
     if (quiet) this.batcher.add(room.key, room.name, user.name, joined, count);
-    else return this.toRoom(room.key, line);
+    else return this.toRoom(room.key, event);
   }
 
-  private toRoom(key: string, line: string): Promise<void> {
-    return this.bus.publish({ kind: 'deliver', audience: { to: 'room', key }, line });
+  private toRoom(key: string, event: OutboundEvent): Promise<void> {
+    return this.bus.publish({ kind: 'deliver', audience: { to: 'room', key }, event });
   }
 }
 

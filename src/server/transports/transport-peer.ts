@@ -1,5 +1,6 @@
-import { encodeEvent, type ErrorCode } from '../../protocol/index.js';
+import type { ErrorCode } from '../../protocol/index.js';
 import type { Logger } from '../core/config.js';
+import { OutboundEvent } from '../core/outbound-event.js';
 import type { Peer, PeerHandler } from '../core/peer.js';
 import { OutboundLimit } from './outbound-limit.js';
 
@@ -59,16 +60,16 @@ export class TransportPeer implements Peer {
 
   private readonly queued = (): number => this.conduit.queued();
 
-  close(last?: Buffer): void {
+  close(last?: OutboundEvent): void {
     if (this.closing) return;
     this.closing = true;
-    this.conduit.finish(last);
+    this.conduit.finish(last?.v1);
     // Not now: this may run inside a fan-out loop, which must not see presence events nested in it.
     queueMicrotask(() => this.handler?.closed());
   }
 
   closeWithError(code: ErrorCode, message: string): void {
-    this.close(Buffer.from(encodeEvent('error', { error: { code, message } })));
+    this.close(OutboundEvent.of('error', { error: { code, message } }));
   }
 
   /** The connection ended from the other side (or was destroyed). */

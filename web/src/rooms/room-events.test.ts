@@ -4,10 +4,12 @@ import { roomEventText } from './room-events.js';
 
 const t = (key: string, vars?: Record<string, unknown>) => `${key}${vars ? ' ' + JSON.stringify(vars) : ''}`;
 
+const info = { room: '#r', topic: '', private: false, owner: 'alice', members: 2, joined: true };
+
 describe('room events', () => {
   it('tells a join from an invitation and a leave from a removal', () => {
-    expect(roomEventText(t, 'joined', { room: '#r', user: 'bob' }, 'alice')).toBe('rooms.event.joined {"user":"bob"}');
-    expect(roomEventText(t, 'joined', { room: '#r', user: 'bob', by: 'alice' }, 'alice')).toBe('rooms.event.invited {"user":"bob","by":"alice"}');
+    expect(roomEventText(t, 'joined', { room: '#r', user: 'bob', info }, 'alice')).toBe('rooms.event.joined {"user":"bob"}');
+    expect(roomEventText(t, 'joined', { room: '#r', user: 'bob', by: 'alice', info }, 'alice')).toBe('rooms.event.invited {"user":"bob","by":"alice"}');
     expect(roomEventText(t, 'left', { room: '#r', user: 'bob', by: 'Bob' }, 'alice')).toBe('rooms.event.left {"user":"bob"}');
     expect(roomEventText(t, 'left', { room: '#r', user: 'bob', by: 'alice' }, 'alice')).toBe('rooms.event.removed {"user":"bob","by":"alice"}');
   });

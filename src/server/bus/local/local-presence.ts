@@ -1,23 +1,24 @@
 import type { OnlineUser } from '../../../protocol/index.js';
+import type { OutboundEvent } from '../../core/outbound-event.js';
 import type { Bus, Presence, PresenceEntry } from '../port.js';
 
 /** Presence of one node: this node's users are everyone. */
 export class LocalPresence implements Presence {
-  private readonly online = new Map<string, { entry: PresenceEntry; offline: string }>();
+  private readonly online = new Map<string, { entry: PresenceEntry; offline: OutboundEvent }>();
 
   constructor(private readonly bus: Bus) {}
 
-  arrive(entry: PresenceEntry, online: string, offline: string): Promise<void> {
+  arrive(entry: PresenceEntry, online: OutboundEvent, offline: OutboundEvent): Promise<void> {
     this.online.set(entry.key, { entry, offline });
     // Lazy: a storm of logins would otherwise cost every online session one write per login.
-    return this.bus.publish({ kind: 'deliver', audience: { to: 'all' }, line: online, lazy: true });
+    return this.bus.publish({ kind: 'deliver', audience: { to: 'all' }, event: online, lazy: true });
   }
 
   depart(userKey: string): Promise<void> {
     const known = this.online.get(userKey);
     if (!known) return Promise.resolve();
     this.online.delete(userKey);
-    return this.bus.publish({ kind: 'deliver', audience: { to: 'all' }, line: known.offline, lazy: true });
+    return this.bus.publish({ kind: 'deliver', audience: { to: 'all' }, event: known.offline, lazy: true });
   }
 
   async list(): Promise<OnlineUser[]> {

@@ -1,5 +1,6 @@
 import type { OnlineUser } from '../../../protocol/index.js';
 import type { Logger } from '../../core/config.js';
+import type { OutboundEvent } from '../../core/outbound-event.js';
 import type { Presence, PresenceEntry } from '../port.js';
 import type { RedisBus } from './redis-bus.js';
 import { ARRIVE, DEPART, EXPIRE_NODES, HEARTBEAT } from './scripts.js';
@@ -19,8 +20,8 @@ type Scripted = RedisBus['pub'] & {
 
 interface Local {
   entry: PresenceEntry;
-  online: string;
-  offline: string;
+  online: OutboundEvent;
+  offline: OutboundEvent;
 }
 
 /**
@@ -57,14 +58,14 @@ export class RedisPresence implements Presence {
     await this.heartbeat();
   }
 
-  async arrive(entry: PresenceEntry, online: string, offline: string): Promise<void> {
+  async arrive(entry: PresenceEntry, online: OutboundEvent, offline: OutboundEvent): Promise<void> {
     this.local.set(entry.key, { entry, online, offline });
     await this.announceArrival(entry, online, offline);
   }
 
-  private async announceArrival(entry: PresenceEntry, online: string, offline: string): Promise<void> {
-    const { frame, echo, id } = this.bus.framed({ kind: 'deliver', audience: { to: 'all' }, line: online, lazy: true });
-    const offFrame = this.bus.frameOnly({ kind: 'deliver', audience: { to: 'all' }, line: offline, lazy: true });
+  private async announceArrival(entry: PresenceEntry, online: OutboundEvent, offline: OutboundEvent): Promise<void> {
+    const { frame, echo, id } = this.bus.framed({ kind: 'deliver', audience: { to: 'all' }, event: online, lazy: true });
+    const offFrame = this.bus.frameOnly({ kind: 'deliver', audience: { to: 'all' }, event: offline, lazy: true });
     const info = JSON.stringify({ user: entry.user, role: entry.role, since: entry.since });
     let sent: number;
     try {
@@ -81,7 +82,7 @@ export class RedisPresence implements Presence {
     const known = this.local.get(userKey);
     if (!known) return;
     this.local.delete(userKey);
-    const { frame, echo, id } = this.bus.framed({ kind: 'deliver', audience: { to: 'all' }, line: known.offline, lazy: true });
+    const { frame, echo, id } = this.bus.framed({ kind: 'deliver', audience: { to: 'all' }, event: known.offline, lazy: true });
     let sent: number;
     try {
       sent = await this.redis.banterDepart(this.keys.mine, this.keys.where(userKey), this.keys.online, this.bus.nodeId, userKey, frame, this.bus.channel);

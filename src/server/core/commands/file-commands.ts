@@ -7,12 +7,12 @@ export const fileCommands: CommandTable<'file_url'> = {
   // per user: anyone who holds it may download until it expires.
   file_url: {
     auth: 'user',
-    run: async (s, { file: id }) => {
-      const file = await s.chat.files.readable(s.user!.record, id);
+    run: async (c, { file: id }) => {
+      const file = await c.domain.files.readable(c.user!.record, id);
       if (!file) throw new ProtocolError('NO_SUCH_FILE', `no file with id ${JSON.stringify(id)}`);
-      const ttl = s.chat.config.fileLinkTtlMs;
-      const full = s.chat.fileLinks.link(file.id, 'file', ttl);
-      return { file: file.id, url: full.path, thumb_url: s.chat.fileLinks.link(file.id, 'thumb', ttl).path, expires: full.expires };
+      const ttl = c.domain.config.fileLinkTtlMs;
+      const full = c.domain.fileLinks.link(file.id, 'file', ttl);
+      return { file: file.id, url: full.path, thumb_url: c.domain.fileLinks.link(file.id, 'thumb', ttl).path, expires: full.expires };
     },
   },
 };

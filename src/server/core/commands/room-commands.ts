@@ -14,16 +14,16 @@ type RoomOps = 'rooms' | 'create' | 'join' | 'leave' | 'invite' | 'remove' | 'to
 function announced<O extends Op>(run: (rooms: Rooms, me: UserRecord, body: RequestBody<O>) => Promise<ReplyResults[O]>): Command<O> {
   return {
     auth: 'user',
-    run: (s, b) => {
-      takeAllowance(s);
-      return run(s.chat.rooms, s.user!.record, b);
+    run: (c, b) => {
+      takeAllowance(c);
+      return run(c.domain.rooms, c.user!.record, b);
     },
   };
 }
 
 export const roomCommands: CommandTable<RoomOps> = {
-  rooms: { auth: 'user', run: (s, b) => s.chat.rooms.list(s.user!.record, b) },
-  members: { auth: 'user', run: (s, b) => s.chat.rooms.members(s.user!.record, b.room) },
+  rooms: { auth: 'user', run: (c, b) => c.domain.rooms.list(c.user!.record, b) },
+  members: { auth: 'user', run: (c, b) => c.domain.rooms.members(c.user!.record, b.room) },
   create: announced((rooms, me, b) => rooms.create(me, b.room, b.topic, b.private ?? false)),
   join: announced((rooms, me, b) => rooms.join(me, b.room)),
   leave: announced((rooms, me, b) => rooms.leave(me, b.room)),

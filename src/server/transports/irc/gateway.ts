@@ -9,14 +9,14 @@
  *   mute enforcement, flood control and handlers as a v1 request line. Nothing of the chat is
  *   re-implemented here: a muted user's PRIVMSG is refused by the core's `send`, and the gateway
  *   only says so in IRC (404 + NOTICE).
- * - Events come from the core as the encoded v1 line, one Buffer written to every recipient.
- *   The session (translate.ts) turns them into IRC lines. Decoding is done once per Buffer, and
- *   the rendering of a message once per line style (server-time, message-tags), in a WeakMap
- *   keyed by that Buffer (render.ts): one lobby message to any number of IRC clients costs one
- *   JSON.parse and at most four renderings. The parts that differ per recipient are either the
- *   same for everyone who shares a Buffer (the core encodes a private message once per
- *   recipient user, so the target nick, the recipient's own, is fixed) or a choice not to send
- *   (echo-message, a PART-ed #lobby).
+ * - Events come from the core as typed objects (core/outbound-event.ts), one object handed to
+ *   every recipient (IrcPeer.writeEvent). The session (translate.ts) turns them into IRC lines.
+ *   The rendering of a message is made once per line style (server-time, message-tags) and
+ *   cached on the event (render.ts): one lobby message to any number of IRC clients costs at
+ *   most four renderings (and, if it came from another node, one JSON.parse). The parts that
+ *   differ per recipient are either the same for everyone who shares an event (the core makes a
+ *   private message's event once per recipient user, so the target nick, the recipient's own,
+ *   is fixed) or a choice not to send (echo-message, a PART-ed #lobby).
  * - Each command has a table entry (commands/): minimum parameters, whether registration is
  *   needed, whether later lines may overtake it; the session checks these before any handler
  *   (461, 451, 421). Commands run in order, the next line waiting for an async one, except

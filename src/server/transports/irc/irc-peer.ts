@@ -1,6 +1,6 @@
 import type { Logger } from '../../core/config.js';
+import type { OutboundEvent } from '../../core/outbound-event.js';
 import type { Peer } from '../../core/peer.js';
-import { isOneLine, linesOf } from '../lines.js';
 import { OutboundLimit } from '../outbound-limit.js';
 import { CLOSE_GRACE_MS } from '../transport-peer.js';
 
@@ -14,25 +14,25 @@ export interface IrcConduit {
   finish(last?: Buffer): void;
 }
 
-/** What turns the core's v1 lines into IRC lines: the connection's IrcSession. */
-export interface CoreLineSink {
-  /** An event the core wrote to this connection (the encoded v1 line, shared with other recipients). */
-  fromCore(data: Buffer): void;
-  /** The core closes the connection, with a last v1 line or not: the IRC bytes to end with. */
-  lastWords(data: Buffer | undefined): Buffer;
+/** What turns the core's events into IRC lines: the connection's IrcSession. */
+export interface CoreEventSink {
+  /** An event the core wrote to this connection (the same object every recipient gets). */
+  fromCore(event: OutboundEvent): void;
+  /** The core closes the connection, with a last event or not: the IRC bytes to end with. */
+  lastWords(last: OutboundEvent | undefined): Buffer;
   /** The connection is gone. Called once. */
   closed(): void;
 }
 
 /**
- * The Peer the core sees for an IRC client. The core writes v1 lines; the session translates
- * them. IRC lines of both origins (translated events, the gateway's own replies) leave through
+ * The Peer the core sees for an IRC client. The core hands it typed events (writeEvent); the
+ * session translates them. IRC lines of both origins (translated events, the gateway's own replies) leave through
  * `send`, under one bounded outbound queue: a client that does not read is dropped.
  */
 export class IrcPeer implements Peer {
   readonly transport = 'irc';
   private closing = false;
-  private sink: CoreLineSink | undefined;
+  private sink: CoreEventSink | undefined;
   private ended = false;
   private readonly limit: OutboundLimit;
 
@@ -46,7 +46,7 @@ export class IrcPeer implements Peer {
     this.limit = new OutboundLimit(maxOutboundBytes);
   }
 
-  attach(sink: CoreLineSink): void {
+  attach(sink: CoreEventSink): void {
     this.sink = sink;
   }
 
@@ -54,16 +54,19 @@ export class IrcPeer implements Peer {
     return this.closing;
   }
 
-  /** From the core. */
-  write(data: Buffer): void {
-    // The core may hand several lines at once (presence of a turn); each is an event of its own here.
-    if (this.closing) return;
-    if (isOneLine(data)) this.sink?.fromCore(data);
-    else for (const line of linesOf(data)) this.sink?.fromCore(line);
+  /**
+   * From the core: v1 bytes, which it writes only as replies to v1 request lines. An IRC
+   * connection sends none (its requests go through ClientSession.request), so nothing comes here.
+   */
+  write(): void {}
+
+  /** From the core: an event, to be translated. */
+  writeEvent(event: OutboundEvent): void {
+    if (!this.closing) this.sink?.fromCore(event);
   }
 
   /** From the core: kick, ban, timeout, shutdown, a full server. */
-  close(last?: Buffer): void {
+  close(last?: OutboundEvent): void {
     if (this.closing) return;
     this.finish(this.sink?.lastWords(last));
   }

@@ -1,4 +1,5 @@
 import { LOBBY, nameKey, roomKey, type ChatMessage } from '../../../protocol/index.js';
+import { EventFormat, type OutboundEvent } from '../../core/outbound-event.js';
 import { formatMessage, formatTags } from './message.js';
 import { messageTexts, splitBytes, toIrcText } from './text.js';
 
@@ -74,45 +75,22 @@ export function renderMessage(m: ChatMessage, viewerName: string, style: LineSty
   return out;
 }
 
-interface Shared {
-  event: Record<string, unknown> | undefined;
-  renderings: Map<string, Buffer>;
-}
+// The core hands one event object to every recipient: rendering it once per line style serves
+// every IRC recipient of it (a lobby message to 5 000 IRC users is at most four renderings).
+const formats = new Map<string, EventFormat<Buffer>>();
 
-// The core writes one Buffer to every recipient of an event: decoding it once, and rendering it
-// once per line style, serves every IRC recipient of it (a lobby message to 5 000 IRC users is
-// one JSON.parse and at most four renderings). Entries go when the core drops the Buffer.
-const shared = new WeakMap<Buffer, Shared>();
-
-function entry(data: Buffer): Shared {
-  let e = shared.get(data);
-  if (!e) {
-    let event: Record<string, unknown> | undefined;
-    try {
-      event = JSON.parse(data.toString('utf8')) as Record<string, unknown>;
-    } catch {
-      event = undefined;
-    }
-    e = { event, renderings: new Map() };
-    shared.set(data, e);
-  }
-  return e;
-}
-
-/** The v1 event (or reply) in a buffer the core wrote, decoded once for all recipients. */
-export function decodeShared(data: Buffer): Record<string, unknown> | undefined {
-  return entry(data).event;
+function formatOf(style: LineStyle): EventFormat<Buffer> {
+  const key = styleKey(style);
+  let format = formats.get(key);
+  if (!format) formats.set(key, (format = new EventFormat<Buffer>(`irc-${key}`)));
+  return format;
 }
 
 /**
- * The IRC rendering of a buffer for one line style, made once. Only for renderings that depend
- * on nothing but the buffer and the style: the core's buffer for a private message is already
+ * The IRC rendering of an event for one line style, made once. Only for renderings that depend
+ * on nothing but the event and the style: the core's event for a private message is already
  * per recipient user, so the viewer's own name is the same for every session that gets it.
  */
-export function renderShared(data: Buffer, style: LineStyle, render: () => string): Buffer {
-  const e = entry(data);
-  const key = styleKey(style);
-  let out = e.renderings.get(key);
-  if (!out) e.renderings.set(key, (out = Buffer.from(render())));
-  return out;
+export function renderShared(event: OutboundEvent, style: LineStyle, render: () => string): Buffer {
+  return event.encodedAs(formatOf(style), () => Buffer.from(render()));
 }

@@ -1,12 +1,11 @@
-import { nameKey, roomKey } from '../../../protocol/index.js';
+import { nameKey, roomKey, type ServerEvent } from '../../../protocol/index.js';
 import { kickKey, partKey } from './reasons.js';
 import { userSource } from './render.js';
 import { roomArrived } from './rooms.js';
 import type { IrcSession } from './session.js';
-import type { Event } from './translate.js';
 import { untilText } from './translate.js';
 
-type RoomEvent = Extract<Event, { ev: 'joined' | 'left' | 'members' | 'topic' | 'owner' | 'room_muted' }>;
+type RoomEvent = Extract<ServerEvent, { ev: 'joined' | 'left' | 'members' | 'topic' | 'owner' | 'room_muted' }>;
 
 /** A room event as IRC lines: JOIN/PART/KICK from the users concerned, TOPIC, MODE +o/+q. */
 export function roomEvent(s: IrcSession, e: RoomEvent): void {
@@ -23,7 +22,7 @@ export function roomEvent(s: IrcSession, e: RoomEvent): void {
       // an invitation) is shown here.
       if (s.pendingJoins.has(key) || s.rooms.has(key)) return;
       // A failure here is the connection closing meanwhile (the request is refused): nothing to show.
-      void roomArrived(s, e.room).catch((err: unknown) => s.ctx.logger.debug({ err, peer: s.peer.id }, 'IRC room burst not sent'));
+      void roomArrived(s, e.info).catch((err: unknown) => s.ctx.logger.debug({ err, peer: s.peer.id }, 'IRC room burst not sent'));
       return;
     case 'left': {
       const removed = e.by !== undefined && e.by.toLowerCase() !== e.user.toLowerCase();

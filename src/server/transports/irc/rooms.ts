@@ -98,18 +98,10 @@ export function namesLines(s: IrcSession, symbol: string, channel: string, entri
   s.numeric(RPL.ENDOFNAMES, channel, 'End of /NAMES list');
 }
 
-/** A room the core says this session's user is now in (joined elsewhere, or invited): show it. */
-export async function roomArrived(s: IrcSession, room: string): Promise<void> {
-  const key = roomKey(room);
-  if (s.rooms.has(key)) return;
-  s.rooms.set(key, { name: room, owner: '', private: false, topic: '' });
-  s.line(userSource(s.nick), 'JOIN', [room]);
-  const info = (await allRooms(s, true)).find((r) => roomKey(r.room) === key);
-  if (!info || !s.rooms.has(key)) return;
-  const view = viewOf(info);
-  s.rooms.set(key, view);
-  joinTopic(s, view);
-  await roomNames(s, room);
+/** A room the core says this session's user is now in (joined elsewhere, or invited; `info` from its `joined` event): show it. */
+export async function roomArrived(s: IrcSession, info: RoomInfo): Promise<void> {
+  if (s.rooms.has(roomKey(info.room))) return;
+  await roomBurst(s, viewOf(info));
 }
 
 /** A refused room request as IRC says it; `nick` is the user the request was about, if any. */

@@ -4,13 +4,14 @@ import type { ClientSession } from '../../core/client-session.js';
 import { TokenBucket } from '../../core/rate-limit.js';
 import { COMMANDS } from './commands/table.js';
 import type { GatewayContext } from './context.js';
-import type { CoreLineSink, IrcPeer } from './irc-peer.js';
+import type { OutboundEvent } from '../../core/outbound-event.js';
+import type { CoreEventSink, IrcPeer } from './irc-peer.js';
 import type { LineEvent } from './line-reader.js';
 import { formatMessage, parseMessage, type IrcMessage } from './message.js';
 import { ERR } from './numerics.js';
 import { userSource, type LineStyle } from './render.js';
 import type { RoomView } from './rooms.js';
-import { closingLines, isPingEvent, translateEvent } from './translate.js';
+import { closingLines, translateEvent } from './translate.js';
 import { welcome } from './welcome.js';
 
 /** Lines a client may send at once, then per second; beyond, lines wait (fake lag). */
@@ -26,7 +27,7 @@ const REGISTRATION_TIMEOUT_MS = 60_000;
  * One IRC connection: registration (CAP, SASL, PASS/NICK/USER), then IRC commands run through
  * the command table into the core session, and core events translated back into IRC lines.
  */
-export class IrcSession implements CoreLineSink {
+export class IrcSession implements CoreEventSink {
   readonly core: ClientSession;
   registered = false;
   /** The nick the client asked for (before registration); the account name once logged in. */
@@ -54,7 +55,7 @@ export class IrcSession implements CoreLineSink {
   private readonly queue: string[] = [];
   private paused = false;
   private drainTimer: NodeJS.Timeout | undefined;
-  private held: Buffer[] = [];
+  private held: OutboundEvent[] = [];
   /** Core events go out once the welcome burst (with the JOIN) has; until then they are held. */
   private welcomed = false;
   private readonly registrationTimer: NodeJS.Timeout;
@@ -185,7 +186,7 @@ export class IrcSession implements CoreLineSink {
     this.welcomed = true;
     const held = this.held;
     this.held = [];
-    for (const data of held) translateEvent(this, data);
+    for (const event of held) translateEvent(this, event);
   }
 
   /** A failed PASS login: the standard numeric, then the connection ends (nothing is let in). */
@@ -225,24 +226,24 @@ export class IrcSession implements CoreLineSink {
 
   // ---- from the core ----
 
-  fromCore(data: Buffer): void {
+  fromCore(event: OutboundEvent): void {
     if (this.isClosed) return;
-    if (!this.welcomed && !isPingEvent(data)) {
+    if (!this.welcomed && event.name !== 'ping') {
       // Logged in but not yet welcomed: keep what arrives, up to a bound, for after the welcome.
-      if (this.held.length < MAX_HELD_EVENTS) this.held.push(data);
+      if (this.held.length < MAX_HELD_EVENTS) this.held.push(event);
       return;
     }
-    translateEvent(this, data);
+    translateEvent(this, event);
   }
 
-  lastWords(data: Buffer | undefined): Buffer {
-    return Buffer.from(closingLines(this, data));
+  lastWords(last: OutboundEvent | undefined): Buffer {
+    return Buffer.from(closingLines(this, last?.event));
   }
 
   awayChanged(userName: string, message: string | undefined): void {
     if (!this.welcomed || !this.caps.has('away-notify') || this.isMe(userName)) return;
     // After the presence still waiting for this session: the user's JOIN comes before their AWAY.
-    this.core.chat.catchUp(this.core);
+    this.core.willWrite();
     this.line(userSource(userName), 'AWAY', message === undefined ? [] : [message]);
   }
 

@@ -1,23 +1,16 @@
-import { LOBBY, nameKey, type ChatMessage, type EventBodies } from '../../../protocol/index.js';
+import { LOBBY, nameKey, type ChatMessage, type ServerEvent } from '../../../protocol/index.js';
+import type { OutboundEvent } from '../../core/outbound-event.js';
 import { formatMessage, formatTags } from './message.js';
-import { decodeShared, renderMessage, renderShared, userSource } from './render.js';
+import { renderMessage, renderShared, userSource } from './render.js';
 import type { IrcSession } from './session.js';
 import { splitBytes } from './text.js';
 import { quitKey } from './reasons.js';
 import { roomEvent } from './room-events.js';
 import { updateEvent } from './updates.js';
 
-export type Event = { [E in keyof EventBodies]: { ev: E } & EventBodies[E] }[keyof EventBodies];
-
-export function isPingEvent(data: Buffer): boolean {
-  return decodeShared(data)?.ev === 'ping';
-}
-
 /** One core event as IRC lines for this session (nothing for what IRC has no use for). */
-export function translateEvent(s: IrcSession, data: Buffer): void {
-  const decoded = decodeShared(data);
-  if (!decoded || typeof decoded.ev !== 'string') return;
-  const e = decoded as Event;
+export function translateEvent(s: IrcSession, event: OutboundEvent): void {
+  const e = event.event;
   const server = s.ctx.serverName;
   switch (e.ev) {
     case 'msg': {
@@ -26,7 +19,7 @@ export function translateEvent(s: IrcSession, data: Buffer): void {
       // of the same user do: that is how a bouncer shows what you said elsewhere).
       if (!s.caps.has('echo-message') && e.cid?.startsWith(s.cidPrefix)) return;
       const m: ChatMessage = e;
-      s.peer.send(renderShared(data, s.style, () => renderMessage(m, s.nick, s.style, s.ctx.fileLink)));
+      s.peer.send(renderShared(event, s.style, () => renderMessage(m, s.nick, s.style, s.ctx.fileLink)));
       return;
     }
     case 'presence': {
@@ -89,8 +82,7 @@ export function translateEvent(s: IrcSession, data: Buffer): void {
 }
 
 /** The last lines before the core closes the connection: KICK/KILL and ERROR, as IRC servers end them. */
-export function closingLines(s: IrcSession, data: Buffer | undefined): string {
-  const e = data ? (decodeShared(data) as Event | undefined) : undefined;
+export function closingLines(s: IrcSession, e: ServerEvent | undefined): string {
   const server = s.ctx.serverName;
   const error = (reason: string): string => formatMessage(undefined, 'ERROR', [`Closing Link: ${s.peer.address} (${reason})`]);
   switch (e?.ev) {

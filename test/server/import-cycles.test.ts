@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+/** The repository: the nearest folder above this file with a package.json (this runs from dist/). */
+function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  return dir;
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+}
+
+// Type-only imports count: they are what ties a module to another's shape, even though the
+// compiled JavaScript drops them.
+const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^;]*?\sfrom\s+'(\.{1,2}\/[^']+)'/g;
+
+/** Relative imports of every TypeScript file under src/, by file (as paths relative to the root). */
+function importGraph(root: string): Map<string, string[]> {
+  const graph = new Map<string, string[]>();
+  for (const file of sourceFiles(join(root, 'src'))) {
+    const text = readFileSync(file, 'utf8');
+    const deps = [...text.matchAll(IMPORT)].map((m) => relative(root, resolve(dirname(file), m[1]!.replace(/\.js$/, '.ts'))));
+    graph.set(relative(root, file), deps);
+  }
+  return graph;
+}
+
+/** The import cycles among the files under `folder`: each as the path round it, first file last again. */
+function cyclesWithin(graph: Map<string, string[]>, folder: string): string[][] {
+  const inside = (f: string): boolean => f.startsWith(`${folder}/`);
+  const cycles: string[][] = [];
+  const done = new Set<string>();
+  const path: string[] = [];
+  const onPath = new Set<string>();
+  const visit = (file: string): void => {
+    if (onPath.has(file)) {
+      cycles.push([...path.slice(path.indexOf(file)), file]);
+      return;
+    }
+    if (done.has(file)) return;
+    path.push(file);
+    onPath.add(file);
+    for (const dep of graph.get(file) ?? []) if (inside(dep) && graph.has(dep)) visit(dep);
+    path.pop();
+    onPath.delete(file);
+    done.add(file);
+  };
+  for (const file of [...graph.keys()].filter(inside).sort()) visit(file);
+  return cycles;
+}
+
+describe('import graph', () => {
+  const graph = importGraph(repoRoot());
+
+  it('sees the imports it is meant to check', () => {
+    // A guard against a regex that matches nothing: chat-service.ts imports client-session.ts.
+    assert.ok(graph.get('src/server/core/chat-service.ts')?.includes('src/server/core/client-session.ts'));
+  });
+
+  it('has no import cycle within src/server/core (type-only imports included)', () => {
+    assert.deepEqual(cyclesWithin(graph, 'src/server/core'), []);
+  });
+
+  // Cycles through the IRC gateway's command table are being removed (lobby.ts); switch this on then.
+  it('has no import cycle within src/server/transports/irc', { todo: 'IRC import cycles are still being removed' }, () => {
+    assert.deepEqual(cyclesWithin(graph, 'src/server/transports/irc'), []);
+  });
+});
