@@ -32,7 +32,7 @@ export interface ChatServiceDeps {
   config: CoreConfig;
   logger: Logger;
   metrics?: ChatMetrics;
-  /** Signs file links; its key comes from the store (Store.secret), so every node signs alike. */
+  /** Signs file links; its key comes from the store (store.secrets), so every node signs alike. */
   fileLinks: FileLinks;
 }
 
@@ -221,7 +221,7 @@ export class ChatService {
 
   private async resyncUser(user: OnlineUser<ClientSession>): Promise<void> {
     const patches = user.patches;
-    const [fresh] = await Promise.all([this.store.findUserById(user.record.id), this.rooms.reload(user.record)]);
+    const [fresh] = await Promise.all([this.store.users.findById(user.record.id), this.rooms.reload(user.record)]);
     if (!fresh || this.online.get(fresh.key) !== user) return; // offline meanwhile
     if (fresh.banReason !== null) {
       return this.disconnectUser(fresh.key, encodeEvent('banned', { reason: fresh.banReason || 'banned by an administrator' }));
@@ -231,7 +231,7 @@ export class ChatService {
     // A kick revokes the user's tokens before it is published: a session whose token was revoked
     // meanwhile ends here as it would have then.
     for (const s of [...user.sessions]) {
-      const token = s.tokenHash && (await this.store.findSession(s.tokenHash));
+      const token = s.tokenHash && (await this.store.sessions.find(s.tokenHash));
       if (token && token.revoked && s.user === user) {
         void this.detach(s);
         s.peer.close(Buffer.from(encodeEvent('kicked', { reason: 'your session was ended while this server was cut off from the others' })));

@@ -1,5 +1,5 @@
 import type { OnlineUser } from '../../../protocol/index.js';
-import type { Logger } from '../../core/config.js';
+import type { Logger } from '../../shared/logger.js';
 import type { Presence, PresenceEntry } from '../port.js';
 import type { RedisBus } from './redis-bus.js';
 import { ARRIVE, DEPART, EXPIRE_NODES, HEARTBEAT } from './scripts.js';

@@ -16,7 +16,7 @@ export const adminCommands: CommandTable<'mute' | 'unmute' | 'kick' | 'ban' | 'u
   },
   audit: {
     auth: 'admin',
-    run: async (s, b) => ({ entries: await s.chat.store.listAudit(Math.min(b.limit ?? DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT)) }),
+    run: async (s, b) => ({ entries: await s.chat.store.moderation.listAudit(Math.min(b.limit ?? DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT)) }),
   },
   sessions: {
     auth: 'admin',

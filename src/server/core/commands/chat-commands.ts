@@ -23,7 +23,7 @@ export const chatCommands: CommandTable<'send' | 'history' | 'who' | 'convs' | '
         await s.chat.messages.shareFile(message);
         await previous;
         const started = performance.now();
-        const appended = s.chat.store.appendMessage(message);
+        const appended = s.chat.store.messages.append(message);
         release();
         const { message: stored, duplicate } = await appended;
         s.chat.metrics.stored((performance.now() - started) / 1000);
