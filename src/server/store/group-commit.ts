@@ -70,17 +70,20 @@ export class GroupCommit<W, R> {
       while (this.pending.length > 0) {
         const batch = this.pending.splice(0, this.maxBatch);
         const writes = batch.map((p) => p.write);
-        let outcomes: Outcome<R>[];
         try {
-          outcomes = (await this.commitWhole(writes)) ?? (await this.committer.commitEach(writes));
+          const values = await this.commitWhole(writes);
+          if (values) {
+            for (let i = 0; i < batch.length; i++) batch[i]!.resolve(values[i]!);
+            continue;
+          }
+          const outcomes = await this.committer.commitEach(writes);
+          for (let i = 0; i < batch.length; i++) {
+            const o = outcomes[i]!;
+            if (o.ok) batch[i]!.resolve(o.value);
+            else batch[i]!.reject(o.error);
+          }
         } catch (error) {
           for (const p of batch) p.reject(error);
-          continue;
-        }
-        for (let i = 0; i < batch.length; i++) {
-          const o = outcomes[i]!;
-          if (o.ok) batch[i]!.resolve(o.value);
-          else batch[i]!.reject(o.error);
         }
       }
     } finally {
@@ -89,11 +92,10 @@ export class GroupCommit<W, R> {
     }
   }
 
-  /** The batch's outcomes, or undefined if it failed in a way that one-by-one may get past. */
-  private async commitWhole(writes: W[]): Promise<Outcome<R>[] | undefined> {
+  /** The batch's results, or undefined if it failed in a way that one-by-one may get past. */
+  private async commitWhole(writes: W[]): Promise<R[] | undefined> {
     try {
-      const values = await this.committer.commit(writes);
-      return values.map((value) => ({ ok: true, value }));
+      return await this.committer.commit(writes);
     } catch (error) {
       if (writes.length > 1 && this.committer.mayBeOneWrite(error)) return undefined;
       throw error;
