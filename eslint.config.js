@@ -40,6 +40,18 @@ export default tseslint.config(
     },
   },
   {
+    // Adapters implement the ports; they know neither the core nor anything that calls them.
+    files: ['src/server/store/**/*.ts', 'src/server/bus/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['**/core/**', '**/transports/**', '**/cli/**', '**/server/server.js', '**/server/config.js'], message: 'store and bus never import the core or what calls them; shared types live in src/server/shared/' },
+          { group: ['**/client/**', '**/tui/**'], message: 'the server does not know its clients' },
+        ],
+      }],
+    },
+  },
+  {
     files: ['src/client/**/*.ts'],
     ignores: ['src/client/node/**/*.ts'],
     rules: {

@@ -56,11 +56,11 @@ async function seed(data: string): Promise<string[]> {
   const store = new SqliteStore(join(data, 'banter.db'), { synchronous: 'normal' });
   const tokens: string[] = [];
   for (let i = 0; i <= MEMBERS; i++) {
-    const user = await store.createUser({ name: `u${i}`, key: `u${i}`, passHash: 'unused', role: 'user', createdAt: Date.now() });
+    const user = await store.users.create({ name: `u${i}`, key: `u${i}`, passHash: 'unused', role: 'user', createdAt: Date.now() });
     const token = newToken();
-    await store.createSession({ tokenHash: hashToken(token), userId: user.id, createdAt: Date.now(), expiresAt: Date.now() + 3600_000, revoked: false });
+    await store.sessions.create({ tokenHash: hashToken(token), userId: user.id, createdAt: Date.now(), expiresAt: Date.now() + 3600_000, revoked: false });
     tokens.push(token);
-    if (i === 0) await store.createRoom({ key: '#storm', name: '#storm', topic: 'join storm', private: false, ownerId: user.id, createdAt: Date.now() });
+    if (i === 0) await store.rooms.create({ key: '#storm', name: '#storm', topic: 'join storm', private: false, ownerId: user.id, createdAt: Date.now() });
   }
   await store.close();
   return tokens;

@@ -57,9 +57,9 @@ async function seed(store: Store, count: number): Promise<string[]> {
   const passHash = await hashPassword('bench-password-1');
   const tokens: string[] = [];
   for (let i = 0; i < count; i++) {
-    const user = await store.createUser({ name: `u${i}`, key: `u${i}`, passHash, role: 'user', createdAt: Date.now() });
+    const user = await store.users.create({ name: `u${i}`, key: `u${i}`, passHash, role: 'user', createdAt: Date.now() });
     const token = newToken();
-    await store.createSession({ tokenHash: hashToken(token), userId: user.id, createdAt: Date.now(), expiresAt: Date.now() + 3600_000, revoked: false });
+    await store.sessions.create({ tokenHash: hashToken(token), userId: user.id, createdAt: Date.now(), expiresAt: Date.now() + 3600_000, revoked: false });
     tokens.push(token);
   }
   await store.close();

@@ -32,13 +32,13 @@ async function seed(data: string, users: number, sessionsPerUser: number): Promi
   const store = new SqliteStore(join(data, 'banter.db'), { synchronous: 'normal' });
   const passHash = await hashPassword(BENCH_PASSWORD);
   const ids: number[] = [];
-  for (let u = 0; u < users; u++) ids.push((await store.createUser({ name: `u${u}`, key: `u${u}`, passHash, role: 'user', createdAt: Date.now() })).id);
+  for (let u = 0; u < users; u++) ids.push((await store.users.create({ name: `u${u}`, key: `u${u}`, passHash, role: 'user', createdAt: Date.now() })).id);
   const tokens: string[] = [];
   const now = Date.now();
   for (let s = 0; s < sessionsPerUser; s++) {
     for (let u = 0; u < users; u++) {
       const token = newToken();
-      await store.createSession({ tokenHash: hashToken(token), userId: ids[u]!, createdAt: now, expiresAt: now + 24 * 3600_000, revoked: false });
+      await store.sessions.create({ tokenHash: hashToken(token), userId: ids[u]!, createdAt: now, expiresAt: now + 24 * 3600_000, revoked: false });
       tokens.push(token);
     }
   }

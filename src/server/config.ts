@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DEFAULT_MAX_ROOMS_JOINED, DEFAULT_MAX_ROOMS_OWNED } from '../protocol/index.js';
+import { redact } from './shared/redact.js';
 
 /**
  * Every server setting in one table: the CLI flags, the environment variables, the config file and
@@ -178,11 +179,6 @@ export type ServerConfig = { -readonly [K in SettingName]: z.infer<(typeof SETTI
   skipAdminBootstrap?: boolean;
 };
 
-/** A URL's password as ***, for messages and logs. */
-export function hidePassword(text: string): string {
-  return text.replace(/(\/\/[^/:@\s"]*:)[^@/\s"]*@/g, '$1***@');
-}
-
 export class ConfigError extends Error {
   constructor(message: string) {
     super(message);
@@ -206,7 +202,7 @@ export function loadConfig(flags: Partial<Record<SettingName, unknown>>, env: No
             : [s.default, 'default'];
     const parsed = s.schema.safeParse(raw);
     if (!parsed.success) {
-      throw new ConfigError(`invalid ${name} ${hidePassword(JSON.stringify(raw))} (from ${source}): ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      throw new ConfigError(`invalid ${name} ${redact(JSON.stringify(raw))} (from ${source}): ${parsed.error.issues[0]?.message ?? 'invalid'}`);
     }
     out[name] = parsed.data;
   }

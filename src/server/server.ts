@@ -14,11 +14,12 @@ import { FILE_LINK_SECRET, FileLinks, newFileLinkKey } from './core/file-links.j
 import type { Peer } from './core/peer.js';
 import { createMetrics } from './metrics.js';
 import { ProtocolError } from '../protocol/index.js';
-import { ConfigError, hidePassword, type ServerConfig } from './config.js';
+import { ConfigError, type ServerConfig } from './config.js';
 import { DiskFileStore } from './store/files/disk-file-store.js';
-import { DuplicateUserError, type Store } from './store/port.js';
-import { PostgresStore, SchemaTooNewError as PgSchemaTooNewError, StoreUnavailableError } from './store/postgres/postgres-store.js';
-import { SchemaTooNewError, SqliteStore } from './store/sqlite/sqlite-store.js';
+import { DuplicateUserError, SchemaTooNewError, StoreUnavailableError, redact } from './store/errors.js';
+import type { Store } from './store/port.js';
+import { PostgresStore } from './store/postgres/postgres-store.js';
+import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import { fileRoutes } from './transports/file-routes.js';
 import { webClientRoutes } from './transports/web-client-routes.js';
 import { HttpTransport } from './transports/http-transport.js';
@@ -50,7 +51,7 @@ export async function startServer(config: ServerConfig, logger: PinoLogger): Pro
   let fileLinks: FileLinks;
   try {
     // In the store, not a file: every node of a shared database signs and checks with one key.
-    fileLinks = new FileLinks(await store.secret(FILE_LINK_SECRET, newFileLinkKey()));
+    fileLinks = new FileLinks(await store.secrets.getOrCreate(FILE_LINK_SECRET, newFileLinkKey()));
     ({ bus, presence } = await openBus(config, logger));
   } catch (err) {
     await store.close();
@@ -96,7 +97,7 @@ export async function startServer(config: ServerConfig, logger: PinoLogger): Pro
     await abandon();
     throw err;
   }
-  const topology = { store: config.store === 'sqlite' ? 'sqlite' : hidePassword(config.store), bus: hidePassword(config.bus) };
+  const topology = { store: config.store === 'sqlite' ? 'sqlite' : redact(config.store), bus: redact(config.bus) };
   logger.info({ tcp: { host: tcpAddress.address, port: tcpAddress.port }, http: { host: httpAddress.address, port: httpAddress.port }, irc: ircAddress && { host: ircAddress.address, port: ircAddress.port }, tls: tls !== undefined, data: dataDir, ...topology }, 'listening');
   // For people, whatever the log level: with --port 0 this is how they learn the ports.
   const [tcpName, httpName] = tls ? ['TCP+TLS', 'HTTPS, WebSocket wss /ws'] : ['TCP', 'HTTP, WebSocket /ws'];
@@ -165,7 +166,7 @@ async function openStore(dataDir: string, config: ServerConfig): Promise<Store> 
     if (config.store === 'sqlite') return new SqliteStore(join(dataDir, 'banter.db'), { synchronous: config.sync, backgroundCheckpoints: true });
     return await PostgresStore.open(config.store);
   } catch (err) {
-    if (err instanceof SchemaTooNewError || err instanceof PgSchemaTooNewError) throw new ConfigError(err.message);
+    if (err instanceof SchemaTooNewError) throw new ConfigError(err.message);
     if (err instanceof StoreUnavailableError) throw new ConfigError(`${err.message} (--store / BANTER_STORE)`);
     if (err instanceof Error && /schema name/.test(err.message)) throw new ConfigError(`${err.message} (--store / BANTER_STORE)`);
     throw err;

@@ -50,9 +50,9 @@ describe('big rooms', () => {
     const store = server.chat.store;
     const tokens: string[] = [];
     for (let i = 0; i < MEMBERS; i++) {
-      const user = await store.createUser({ name: `storm${i}`, key: `storm${i}`, passHash: 'unused', role: 'user', createdAt: Date.now() });
+      const user = await store.users.create({ name: `storm${i}`, key: `storm${i}`, passHash: 'unused', role: 'user', createdAt: Date.now() });
       const token = newToken();
-      await store.createSession({ tokenHash: hashToken(token), userId: user.id, createdAt: Date.now(), expiresAt: Date.now() + 3600_000, revoked: false });
+      await store.sessions.create({ tokenHash: hashToken(token), userId: user.id, createdAt: Date.now(), expiresAt: Date.now() + 3600_000, revoked: false });
       tokens.push(token);
     }
     const owner = await connect(server.tcpPort);

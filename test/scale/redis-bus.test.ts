@@ -6,7 +6,7 @@ import type { RedisBus } from '../../src/server/bus/redis/redis-bus.js';
 import type { RedisPresence } from '../../src/server/bus/redis/redis-presence.js';
 import { decodeFrame, encodeFrame } from '../../src/server/bus/redis/frame.js';
 import { encodeEvent } from '../../src/protocol/index.js';
-import { OutboundEvent } from '../../src/server/core/outbound-event.js';
+import { OutboundEvent } from '../../src/server/shared/outbound-event.js';
 import { waitUntil } from '../helpers/clients.js';
 import { clusterSpace } from '../helpers/cluster.js';
 import { REDIS_URL, redisUnavailable } from '../helpers/services.js';

@@ -8,7 +8,7 @@ import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { BanterError } from '../../src/client/index.js';
 import { PASSWORD, connect, newUser } from '../helpers/clients.js';
-import { MIGRATIONS } from '../../src/server/store/sqlite/migrations.js';
+import { SCHEMA_VERSION } from '../../src/server/store/migrations.js';
 import { ADMIN_PASSWORD, CLI, spawnServer, tempDir, type ServerProcess } from '../helpers/server.js';
 
 const scratch = tempDir('banter-cli-');
@@ -181,7 +181,7 @@ describe('banter server: settings and start-up', () => {
   it('refuses a database written by a newer Banter, saying what to do', async () => {
     const data = freshDir();
     const db = new Database(join(data, 'banter.db'));
-    db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+    db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     db.close();
     const stderr = await refusedStart(['--host', '127.0.0.1', '--port', '0', '--data', data]);
     assert.match(stderr, /newer/, stderr);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { encodeEvent } from '../../src/protocol/index.js';
 import { BroadcastJournal } from '../../src/server/core/broadcast-journal.js';
-import { EventFormat, OutboundEvent } from '../../src/server/core/outbound-event.js';
+import { EventFormat, OutboundEvent } from '../../src/server/shared/outbound-event.js';
 
 describe('OutboundEvent', () => {
   it('encodes to v1 once: the bytes encodeEvent makes, the same Buffer every time', () => {

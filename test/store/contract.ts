@@ -55,7 +55,7 @@ function range(from: number, to: number): number[] {
 async function fullHistory(store: Store, conv: string): Promise<StoredMessage[]> {
   const all: StoredMessage[] = [];
   for (;;) {
-    const page = await store.history(conv, { after: all.at(-1)?.seq ?? 0, limit: 100 });
+    const page = await store.messages.history(conv, { after: all.at(-1)?.seq ?? 0, limit: 100 });
     all.push(...page);
     if (page.length < 100) return all;
   }
@@ -77,9 +77,9 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
 
   /** Creates the users most tests need: Alice, Bob and Carol (keys alice, bob, carol). */
   async function people(store: Store): Promise<{ alice: UserRecord; bob: UserRecord; carol: UserRecord }> {
-    const alice = await store.createUser(newUser('Alice'));
-    const bob = await store.createUser(newUser('Bob'));
-    const carol = await store.createUser(newUser('Carol'));
+    const alice = await store.users.create(newUser('Alice'));
+    const bob = await store.users.create(newUser('Bob'));
+    const carol = await store.users.create(newUser('Carol'));
     return { alice, bob, carol };
   }
 
@@ -88,80 +88,80 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
       it('creates a user and finds it by key and by id', () =>
         withStore(async ({ store }) => {
           const input = newUser('Ünal', { key: 'ünal', role: 'admin' });
-          const created = await store.createUser(input);
+          const created = await store.users.create(input);
           assert.equal(typeof created.id, 'number');
           assert.deepEqual(created, { ...input, id: created.id, mutedUntil: null, banReason: null });
-          assert.deepEqual(await store.findUserByKey('ünal'), created);
-          assert.deepEqual(await store.findUserById(created.id), created);
+          assert.deepEqual(await store.users.findByKey('ünal'), created);
+          assert.deepEqual(await store.users.findById(created.id), created);
         }));
 
       it('answers null for an unknown key or id', () =>
         withStore(async ({ store }) => {
           const { alice } = await people(store);
-          assert.equal(await store.findUserByKey('nobody'), null);
-          assert.equal(await store.findUserById(alice.id + 1000), null);
+          assert.equal(await store.users.findByKey('nobody'), null);
+          assert.equal(await store.users.findById(alice.id + 1000), null);
         }));
 
       it('gives every user its own id', () =>
         withStore(async ({ store }) => {
           const { alice, bob, carol } = await people(store);
           assert.equal(new Set([alice.id, bob.id, carol.id]).size, 3);
-          assert.equal((await store.findUserById(bob.id))?.name, 'Bob');
-          assert.equal((await store.findUserByKey('carol'))?.id, carol.id);
+          assert.equal((await store.users.findById(bob.id))?.name, 'Bob');
+          assert.equal((await store.users.findByKey('carol'))?.id, carol.id);
         }));
 
       it('refuses a second user with the same key with DuplicateUserError, keeping the first', () =>
         withStore(async ({ store }) => {
-          const first = await store.createUser(newUser('Alice'));
-          const err = await store.createUser(newUser('ALICE', { key: 'alice', passHash: 'other' })).then(
+          const first = await store.users.create(newUser('Alice'));
+          const err = await store.users.create(newUser('ALICE', { key: 'alice', passHash: 'other' })).then(
             () => assert.fail('a duplicate key was accepted'),
             (e: unknown) => e,
           );
           assert.ok(err instanceof DuplicateUserError, `expected DuplicateUserError, got ${String(err)}`);
           assert.equal(err.key, 'alice');
-          assert.deepEqual(await store.findUserByKey('alice'), first);
+          assert.deepEqual(await store.users.findByKey('alice'), first);
           // The store still works after the refusal.
-          assert.equal((await store.createUser(newUser('Bob'))).key, 'bob');
+          assert.equal((await store.users.create(newUser('Bob'))).key, 'bob');
         }));
 
       it('patches a mute: a time, "forever", then none', () =>
         withStore(async ({ store }) => {
           const { alice, bob } = await people(store);
           const until = Date.now() + 3_600_000;
-          await store.updateUser(alice.id, { mutedUntil: until });
-          assert.equal((await store.findUserById(alice.id))?.mutedUntil, until);
-          await store.updateUser(alice.id, { mutedUntil: 'forever' });
-          assert.equal((await store.findUserByKey('alice'))?.mutedUntil, 'forever');
-          await store.updateUser(alice.id, { mutedUntil: null });
-          assert.equal((await store.findUserById(alice.id))?.mutedUntil, null);
-          assert.deepEqual(await store.findUserById(bob.id), bob, 'other users are untouched');
+          await store.users.update(alice.id, { mutedUntil: until });
+          assert.equal((await store.users.findById(alice.id))?.mutedUntil, until);
+          await store.users.update(alice.id, { mutedUntil: 'forever' });
+          assert.equal((await store.users.findByKey('alice'))?.mutedUntil, 'forever');
+          await store.users.update(alice.id, { mutedUntil: null });
+          assert.equal((await store.users.findById(alice.id))?.mutedUntil, null);
+          assert.deepEqual(await store.users.findById(bob.id), bob, 'other users are untouched');
         }));
 
       it('patches a ban reason, keeping an empty reason distinct from no ban', () =>
         withStore(async ({ store }) => {
           const { alice } = await people(store);
-          await store.updateUser(alice.id, { banReason: 'spam' });
-          assert.equal((await store.findUserById(alice.id))?.banReason, 'spam');
-          await store.updateUser(alice.id, { banReason: '' });
-          assert.equal((await store.findUserById(alice.id))?.banReason, '', 'a ban without a reason is still a ban');
-          await store.updateUser(alice.id, { banReason: null });
-          assert.equal((await store.findUserById(alice.id))?.banReason, null);
+          await store.users.update(alice.id, { banReason: 'spam' });
+          assert.equal((await store.users.findById(alice.id))?.banReason, 'spam');
+          await store.users.update(alice.id, { banReason: '' });
+          assert.equal((await store.users.findById(alice.id))?.banReason, '', 'a ban without a reason is still a ban');
+          await store.users.update(alice.id, { banReason: null });
+          assert.equal((await store.users.findById(alice.id))?.banReason, null);
         }));
 
       it('changes only the fields a patch names', () =>
         withStore(async ({ store }) => {
           const { alice } = await people(store);
-          await store.updateUser(alice.id, { mutedUntil: 'forever', banReason: 'flood' });
-          await store.updateUser(alice.id, { passHash: 'new-hash', role: 'admin' });
-          assert.deepEqual(await store.findUserById(alice.id), {
+          await store.users.update(alice.id, { mutedUntil: 'forever', banReason: 'flood' });
+          await store.users.update(alice.id, { passHash: 'new-hash', role: 'admin' });
+          assert.deepEqual(await store.users.findById(alice.id), {
             ...alice,
             passHash: 'new-hash',
             role: 'admin',
             mutedUntil: 'forever',
             banReason: 'flood',
           });
-          await store.updateUser(alice.id, {});
-          assert.equal((await store.findUserById(alice.id))?.passHash, 'new-hash', 'an empty patch changes nothing');
+          await store.users.update(alice.id, {});
+          assert.equal((await store.users.findById(alice.id))?.passHash, 'new-hash', 'an empty patch changes nothing');
         }));
     });
 
@@ -178,43 +178,43 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
       it('creates and finds a session by token hash; unknown hashes find nothing', () =>
         withStore(async ({ store }) => {
           const { alice } = await people(store);
-          await store.createSession(session('h1', alice.id));
-          assert.deepEqual(await store.findSession('h1'), session('h1', alice.id));
-          assert.equal(await store.findSession('h2'), null);
+          await store.sessions.create(session('h1', alice.id));
+          assert.deepEqual(await store.sessions.find('h1'), session('h1', alice.id));
+          assert.equal(await store.sessions.find('h2'), null);
         }));
 
       it('extends a session, changing only its expiry', () =>
         withStore(async ({ store }) => {
           const { alice } = await people(store);
-          await store.createSession(session('h1', alice.id));
-          await store.createSession(session('h2', alice.id));
-          await store.extendSession('h1', 1_800_000_000_000);
-          assert.deepEqual(await store.findSession('h1'), session('h1', alice.id, { expiresAt: 1_800_000_000_000 }));
-          assert.deepEqual(await store.findSession('h2'), session('h2', alice.id), 'other sessions keep their expiry');
+          await store.sessions.create(session('h1', alice.id));
+          await store.sessions.create(session('h2', alice.id));
+          await store.sessions.extend('h1', 1_800_000_000_000);
+          assert.deepEqual(await store.sessions.find('h1'), session('h1', alice.id, { expiresAt: 1_800_000_000_000 }));
+          assert.deepEqual(await store.sessions.find('h2'), session('h2', alice.id), 'other sessions keep their expiry');
         }));
 
       it('revokes one session', () =>
         withStore(async ({ store }) => {
           const { alice } = await people(store);
-          await store.createSession(session('h1', alice.id));
-          await store.createSession(session('h2', alice.id));
-          await store.revokeSession('h1');
-          assert.equal((await store.findSession('h1'))?.revoked, true);
-          assert.equal((await store.findSession('h2'))?.revoked, false);
+          await store.sessions.create(session('h1', alice.id));
+          await store.sessions.create(session('h2', alice.id));
+          await store.sessions.revoke('h1');
+          assert.equal((await store.sessions.find('h1'))?.revoked, true);
+          assert.equal((await store.sessions.find('h2'))?.revoked, false);
         }));
 
       it("revokes all of one user's sessions and counts those it revoked", () =>
         withStore(async ({ store }) => {
           const { alice, bob, carol } = await people(store);
-          await store.createSession(session('a1', alice.id));
-          await store.createSession(session('a2', alice.id));
-          await store.createSession(session('a3', alice.id, { revoked: true }));
-          await store.createSession(session('b1', bob.id));
-          assert.equal(await store.revokeUserSessions(alice.id), 2);
-          for (const h of ['a1', 'a2', 'a3']) assert.equal((await store.findSession(h))?.revoked, true, h);
-          assert.equal((await store.findSession('b1'))?.revoked, false, "another user's session is untouched");
-          assert.equal(await store.revokeUserSessions(alice.id), 0, 'nothing left to revoke');
-          assert.equal(await store.revokeUserSessions(carol.id), 0, 'a user without sessions');
+          await store.sessions.create(session('a1', alice.id));
+          await store.sessions.create(session('a2', alice.id));
+          await store.sessions.create(session('a3', alice.id, { revoked: true }));
+          await store.sessions.create(session('b1', bob.id));
+          assert.equal(await store.sessions.revokeAllOf(alice.id), 2);
+          for (const h of ['a1', 'a2', 'a3']) assert.equal((await store.sessions.find(h))?.revoked, true, h);
+          assert.equal((await store.sessions.find('b1'))?.revoked, false, "another user's session is untouched");
+          assert.equal(await store.sessions.revokeAllOf(alice.id), 0, 'nothing left to revoke');
+          assert.equal(await store.sessions.revokeAllOf(carol.id), 0, 'a user without sessions');
         }));
     });
 
@@ -224,7 +224,7 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
           const { alice } = await people(store);
           const input: NewMessage = { conv: LOBBY, senderId: alice.id, senderName: 'Alice', kind: 'sticker', body: 'wave', cid: 'c-1' };
           const t0 = Date.now();
-          const result = await store.appendMessage(input);
+          const result = await store.messages.append(input);
           const t1 = Date.now();
           assert.equal(result.duplicate, false);
           assert.deepEqual(result.message, { ...input, seq: 1, ts: result.message.ts });
@@ -232,7 +232,7 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
           const slack = 5000;
           assert.ok(Number.isInteger(result.message.ts), `ts ${result.message.ts}`);
           assert.ok(result.message.ts >= t0 - slack && result.message.ts <= t1 + slack, `ts ${result.message.ts} is not around [${t0}, ${t1}]`);
-          assert.deepEqual(await store.history(LOBBY, { limit: 10 }), [result.message]);
+          assert.deepEqual(await store.messages.history(LOBBY, { limit: 10 }), [result.message]);
         }));
 
       it('numbers each conversation 1, 2, 3... on its own', () =>
@@ -251,7 +251,7 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
             [bob, ab],
             [bob, bc],
           ] as const) {
-            const { message } = await store.appendMessage(text(sender, conv, `to ${conv}`));
+            const { message } = await store.messages.append(text(sender, conv, `to ${conv}`));
             got.push([conv, message.seq]);
           }
           assert.deepEqual(got, [
@@ -264,9 +264,9 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
             [ab, 3],
             [bc, 2],
           ]);
-          assert.deepEqual(seqs(await store.history(LOBBY, { limit: 50 })), [1, 2, 3]);
-          assert.deepEqual(seqs(await store.history(ab, { limit: 50 })), [1, 2, 3]);
-          assert.deepEqual(seqs(await store.history(bc, { limit: 50 })), [1, 2]);
+          assert.deepEqual(seqs(await store.messages.history(LOBBY, { limit: 50 })), [1, 2, 3]);
+          assert.deepEqual(seqs(await store.messages.history(ab, { limit: 50 })), [1, 2, 3]);
+          assert.deepEqual(seqs(await store.messages.history(bc, { limit: 50 })), [1, 2]);
         }));
 
       it('keeps concurrent appends in call order, gap-free per conversation', () =>
@@ -282,7 +282,7 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
             const m = text(senders[(i * 7) % 3]!, convs[(i * i + 3 * i) % convs.length]!, `m${i}`, i % 3 === 0 ? `cid-${i}` : null);
             calls.push(m);
             promises.push(
-              store.appendMessage(m).then((r) => {
+              store.messages.append(m).then((r) => {
                 settled.push(i);
                 return r;
               }),
@@ -317,20 +317,20 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
       it('returns the first message for a repeated (sender, cid), storing nothing new', () =>
         withStore(async ({ store }) => {
           const { alice, bob } = await people(store);
-          const first = await store.appendMessage(text(alice, LOBBY, 'hello', 'c-1'));
+          const first = await store.messages.append(text(alice, LOBBY, 'hello', 'c-1'));
           assert.equal(first.duplicate, false);
-          const again = await store.appendMessage(text(alice, LOBBY, 'hello, edited', 'c-1'));
+          const again = await store.messages.append(text(alice, LOBBY, 'hello, edited', 'c-1'));
           assert.equal(again.duplicate, true);
           assert.deepEqual(again.message, first.message, 'the stored original comes back, not the resend');
           // Another sender may use the same cid; no cid never counts as a repeat.
-          const bobs = await store.appendMessage(text(bob, LOBBY, 'hi', 'c-1'));
+          const bobs = await store.messages.append(text(bob, LOBBY, 'hi', 'c-1'));
           assert.equal(bobs.duplicate, false);
           assert.equal(bobs.message.seq, 2, 'the duplicate used no seq');
-          const n1 = await store.appendMessage(text(alice, LOBBY, 'plain'));
-          const n2 = await store.appendMessage(text(alice, LOBBY, 'plain'));
+          const n1 = await store.messages.append(text(alice, LOBBY, 'plain'));
+          const n2 = await store.messages.append(text(alice, LOBBY, 'plain'));
           assert.deepEqual([n1.duplicate, n2.duplicate, n1.message.seq, n2.message.seq], [false, false, 3, 4]);
           assert.deepEqual(
-            (await store.history(LOBBY, { limit: 50 })).map((m) => [m.seq, m.senderName, m.body]),
+            (await store.messages.history(LOBBY, { limit: 50 })).map((m) => [m.seq, m.senderName, m.body]),
             [
               [1, 'Alice', 'hello'],
               [2, 'Bob', 'hi'],
@@ -344,22 +344,22 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
         withStore(async ({ store }) => {
           const { alice } = await people(store);
           const ab = dm('alice', 'bob');
-          const first = await store.appendMessage(text(alice, ab, 'secret', 'c-9'));
-          const again = await store.appendMessage(text(alice, LOBBY, 'secret', 'c-9'));
+          const first = await store.messages.append(text(alice, ab, 'secret', 'c-9'));
+          const again = await store.messages.append(text(alice, LOBBY, 'secret', 'c-9'));
           assert.equal(again.duplicate, true);
           assert.deepEqual(again.message, first.message);
-          assert.deepEqual(await store.history(LOBBY, { limit: 10 }), [], 'nothing was stored in the lobby');
+          assert.deepEqual(await store.messages.history(LOBBY, { limit: 10 }), [], 'nothing was stored in the lobby');
         }));
 
       it('recognizes a repeat that arrives together with the original', () =>
         withStore(async ({ store }) => {
           const { alice, bob } = await people(store);
           const pending = [
-            store.appendMessage(text(alice, LOBBY, 'one', 'c-1')),
-            store.appendMessage(text(bob, LOBBY, 'two', 'c-1')),
-            store.appendMessage(text(alice, LOBBY, 'one again', 'c-1')),
-            store.appendMessage(text(alice, LOBBY, 'three', 'c-2')),
-            store.appendMessage(text(alice, LOBBY, 'three again', 'c-2')),
+            store.messages.append(text(alice, LOBBY, 'one', 'c-1')),
+            store.messages.append(text(bob, LOBBY, 'two', 'c-1')),
+            store.messages.append(text(alice, LOBBY, 'one again', 'c-1')),
+            store.messages.append(text(alice, LOBBY, 'three', 'c-2')),
+            store.messages.append(text(alice, LOBBY, 'three again', 'c-2')),
           ];
           const [a, b, c, d, e] = await Promise.all(pending);
           assert.deepEqual(
@@ -373,7 +373,7 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
             ],
           );
           assert.deepEqual(c!.message, a!.message);
-          assert.deepEqual(seqs(await store.history(LOBBY, { limit: 50 })), [1, 2, 3]);
+          assert.deepEqual(seqs(await store.messages.history(LOBBY, { limit: 50 })), [1, 2, 3]);
         }));
     });
 
@@ -383,8 +383,8 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
         const { alice, bob } = await people(store);
         const out: StoredMessage[] = [];
         for (let i = 1; i <= 10; i++) {
-          out.push((await store.appendMessage(text(i % 2 ? alice : bob, LOBBY, `m${i}`))).message);
-          if (i % 5 === 0) await store.appendMessage(text(alice, dm('alice', 'bob'), `private ${i}`));
+          out.push((await store.messages.append(text(i % 2 ? alice : bob, LOBBY, `m${i}`))).message);
+          if (i % 5 === 0) await store.messages.append(text(alice, dm('alice', 'bob'), `private ${i}`));
         }
         return out;
       }
@@ -392,48 +392,48 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
       it('gives the newest messages, oldest first, when no position is given', () =>
         withStore(async ({ store }) => {
           const all = await tenInLobby(store);
-          assert.deepEqual(await store.history(LOBBY, { limit: 3 }), all.slice(7));
-          assert.deepEqual(await store.history(LOBBY, { limit: 50 }), all);
+          assert.deepEqual(await store.messages.history(LOBBY, { limit: 3 }), all.slice(7));
+          assert.deepEqual(await store.messages.history(LOBBY, { limit: 50 }), all);
         }));
 
       it('gives the newest `limit` before a seq, oldest first', () =>
         withStore(async ({ store }) => {
           await tenInLobby(store);
-          assert.deepEqual(seqs(await store.history(LOBBY, { before: 5, limit: 2 })), [3, 4]);
-          assert.deepEqual(seqs(await store.history(LOBBY, { before: 5, limit: 10 })), [1, 2, 3, 4]);
-          assert.deepEqual(seqs(await store.history(LOBBY, { before: 11, limit: 3 })), [8, 9, 10]);
-          assert.deepEqual(await store.history(LOBBY, { before: 1, limit: 5 }), []);
+          assert.deepEqual(seqs(await store.messages.history(LOBBY, { before: 5, limit: 2 })), [3, 4]);
+          assert.deepEqual(seqs(await store.messages.history(LOBBY, { before: 5, limit: 10 })), [1, 2, 3, 4]);
+          assert.deepEqual(seqs(await store.messages.history(LOBBY, { before: 11, limit: 3 })), [8, 9, 10]);
+          assert.deepEqual(await store.messages.history(LOBBY, { before: 1, limit: 5 }), []);
         }));
 
       it('gives the oldest `limit` after a seq, oldest first', () =>
         withStore(async ({ store }) => {
           const all = await tenInLobby(store);
-          assert.deepEqual(await store.history(LOBBY, { after: 2, limit: 3 }), all.slice(2, 5));
-          assert.deepEqual(seqs(await store.history(LOBBY, { after: 7, limit: 10 })), [8, 9, 10]);
-          assert.deepEqual(seqs(await store.history(LOBBY, { after: 0, limit: 2 })), [1, 2]);
-          assert.deepEqual(await store.history(LOBBY, { after: 10, limit: 5 }), []);
+          assert.deepEqual(await store.messages.history(LOBBY, { after: 2, limit: 3 }), all.slice(2, 5));
+          assert.deepEqual(seqs(await store.messages.history(LOBBY, { after: 7, limit: 10 })), [8, 9, 10]);
+          assert.deepEqual(seqs(await store.messages.history(LOBBY, { after: 0, limit: 2 })), [1, 2]);
+          assert.deepEqual(await store.messages.history(LOBBY, { after: 10, limit: 5 }), []);
         }));
 
       it('gives what lies strictly between `after` and `before`, oldest first', () =>
         withStore(async ({ store }) => {
           const all = await tenInLobby(store);
-          assert.deepEqual(await store.history(LOBBY, { after: 2, before: 6, limit: 10 }), all.slice(2, 5));
-          assert.deepEqual(seqs(await store.history(LOBBY, { after: 0, before: 11, limit: 50 })), range(1, 10));
-          assert.deepEqual(await store.history(LOBBY, { after: 4, before: 5, limit: 10 }), []);
+          assert.deepEqual(await store.messages.history(LOBBY, { after: 2, before: 6, limit: 10 }), all.slice(2, 5));
+          assert.deepEqual(seqs(await store.messages.history(LOBBY, { after: 0, before: 11, limit: 50 })), range(1, 10));
+          assert.deepEqual(await store.messages.history(LOBBY, { after: 4, before: 5, limit: 10 }), []);
         }));
 
       it('keeps conversations apart and knows nothing of unknown ones', () =>
         withStore(async ({ store }) => {
           await tenInLobby(store);
           assert.deepEqual(
-            (await store.history(dm('alice', 'bob'), { limit: 50 })).map((m) => [m.seq, m.body]),
+            (await store.messages.history(dm('alice', 'bob'), { limit: 50 })).map((m) => [m.seq, m.body]),
             [
               [1, 'private 5'],
               [2, 'private 10'],
             ],
           );
-          assert.deepEqual(await store.history(dm('bob', 'carol'), { limit: 50 }), []);
-          assert.deepEqual(await store.history('dm:nobody:noone', { after: 0, limit: 50 }), []);
+          assert.deepEqual(await store.messages.history(dm('bob', 'carol'), { limit: 50 }), []);
+          assert.deepEqual(await store.messages.history('dm:nobody:noone', { after: 0, limit: 50 }), []);
         }));
     });
 
@@ -441,22 +441,22 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
       it('lists the lobby even before anyone has spoken', () =>
         withStore(async ({ store }) => {
           await people(store);
-          assert.deepEqual(await store.conversationsOf('alice'), [{ conv: LOBBY, lastSeq: 0, lastTs: null, peer: null }]);
+          assert.deepEqual(await store.messages.conversationsOf('alice'), [{ conv: LOBBY, lastSeq: 0, lastTs: null, peer: null }]);
         }));
 
       it("lists the lobby and the user's private conversations only, with the peer's display name", () =>
         withStore(async ({ store }) => {
           const { alice, bob, carol } = await people(store);
-          const lobbyLast = (await store.appendMessage(text(bob, LOBBY, 'hi all'))).message;
-          await store.appendMessage(text(alice, dm('alice', 'bob'), 'hi bob'));
-          const abLast = (await store.appendMessage(text(bob, dm('alice', 'bob'), 'hi alice'))).message;
-          const acLast = (await store.appendMessage(text(carol, dm('alice', 'carol'), 'psst'))).message;
-          const bcLast = (await store.appendMessage(text(bob, dm('bob', 'carol'), 'not for alice'))).message;
-          const selfLast = (await store.appendMessage(text(alice, dm('alice', 'alice'), 'note to self'))).message;
+          const lobbyLast = (await store.messages.append(text(bob, LOBBY, 'hi all'))).message;
+          await store.messages.append(text(alice, dm('alice', 'bob'), 'hi bob'));
+          const abLast = (await store.messages.append(text(bob, dm('alice', 'bob'), 'hi alice'))).message;
+          const acLast = (await store.messages.append(text(carol, dm('alice', 'carol'), 'psst'))).message;
+          const bcLast = (await store.messages.append(text(bob, dm('bob', 'carol'), 'not for alice'))).message;
+          const selfLast = (await store.messages.append(text(alice, dm('alice', 'alice'), 'note to self'))).message;
           const byConv = <T extends { conv: string }>(list: T[]): T[] => [...list].sort((x, y) => x.conv.localeCompare(y.conv));
 
           assert.deepEqual(
-            byConv(await store.conversationsOf('alice')),
+            byConv(await store.messages.conversationsOf('alice')),
             byConv([
               { conv: LOBBY, lastSeq: 1, lastTs: lobbyLast.ts, peer: null },
               { conv: dm('alice', 'bob'), lastSeq: 2, lastTs: abLast.ts, peer: 'Bob' },
@@ -465,15 +465,15 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
             ]),
           );
           assert.deepEqual(
-            byConv(await store.conversationsOf('carol')),
+            byConv(await store.messages.conversationsOf('carol')),
             byConv([
               { conv: LOBBY, lastSeq: 1, lastTs: lobbyLast.ts, peer: null },
               { conv: dm('alice', 'carol'), lastSeq: 1, lastTs: acLast.ts, peer: 'Alice' },
               { conv: dm('bob', 'carol'), lastSeq: 1, lastTs: bcLast.ts, peer: 'Bob' },
             ]),
           );
-          const dave = await store.createUser(newUser('Dave'));
-          assert.deepEqual(await store.conversationsOf(dave.key), [{ conv: LOBBY, lastSeq: 1, lastTs: lobbyLast.ts, peer: null }]);
+          const dave = await store.users.create(newUser('Dave'));
+          assert.deepEqual(await store.messages.conversationsOf(dave.key), [{ conv: LOBBY, lastSeq: 1, lastTs: lobbyLast.ts, peer: null }]);
         }));
     });
 
@@ -485,16 +485,16 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
             { ts: 2000, actor: 'admin', action: 'notice', target: null, detail: 'maintenance at noon' },
             { ts: 3000, actor: 'root', action: 'unban', target: 'carol', detail: null },
           ];
-          assert.deepEqual(await store.listAudit(10), []);
-          for (const e of entries) await store.addAudit(e);
-          const all = await store.listAudit(10);
+          assert.deepEqual(await store.moderation.listAudit(10), []);
+          for (const e of entries) await store.moderation.addAudit(e);
+          const all = await store.moderation.listAudit(10);
           assert.deepEqual(
             all.map(({ id: _id, ...rest }) => rest),
             [...entries].reverse(),
           );
           assert.ok(all.every((r) => typeof r.id === 'number'));
           assert.equal(new Set(all.map((r) => r.id)).size, 3, 'every entry has its own id');
-          assert.deepEqual(await store.listAudit(2), all.slice(0, 2));
+          assert.deepEqual(await store.moderation.listAudit(2), all.slice(0, 2));
         }));
     });
 
@@ -517,88 +517,88 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
           const { alice, bob } = await people(store);
           const a = fileOf(alice, 'f-Alice_1');
           const b = fileOf(bob, 'f-Bob_1', { size: 0, mime: 'application/octet-stream', name: 'empty', sha256: 'cd'.repeat(32) });
-          await store.createFile(a);
-          await store.createFile(b);
-          assert.deepEqual(await store.findFile('f-Alice_1'), a);
-          assert.deepEqual(await store.findFile('f-Bob_1'), b);
-          assert.equal(await store.findFile('f-alice_1'), null, 'ids are case-sensitive');
-          assert.equal(await store.findFile('nope'), null);
+          await store.files.create(a);
+          await store.files.create(b);
+          assert.deepEqual(await store.files.find('f-Alice_1'), a);
+          assert.deepEqual(await store.files.find('f-Bob_1'), b);
+          assert.equal(await store.files.find('f-alice_1'), null, 'ids are case-sensitive');
+          assert.equal(await store.files.find('nope'), null);
         }));
 
       it('lets two records share one content hash (equal uploads)', () =>
         withStore(async ({ store }) => {
           const { alice, bob } = await people(store);
-          await store.createFile(fileOf(alice, 'one'));
-          await store.createFile(fileOf(bob, 'two', { name: 'same bytes.png' }));
-          assert.equal((await store.findFile('one'))?.sha256, (await store.findFile('two'))?.sha256);
-          assert.equal((await store.findFile('two'))?.uploaderId, bob.id);
+          await store.files.create(fileOf(alice, 'one'));
+          await store.files.create(fileOf(bob, 'two', { name: 'same bytes.png' }));
+          assert.equal((await store.files.find('one'))?.sha256, (await store.files.find('two'))?.sha256);
+          assert.equal((await store.files.find('two'))?.uploaderId, bob.id);
         }));
 
       it('refuses a second record with the same id', () =>
         withStore(async ({ store }) => {
           const { alice, bob } = await people(store);
-          await store.createFile(fileOf(alice, 'dup'));
-          await assert.rejects(store.createFile(fileOf(bob, 'dup', { name: 'other' })));
-          assert.equal((await store.findFile('dup'))?.uploaderId, alice.id, 'the first record stays');
+          await store.files.create(fileOf(alice, 'dup'));
+          await assert.rejects(store.files.create(fileOf(bob, 'dup', { name: 'other' })));
+          assert.equal((await store.files.find('dup'))?.uploaderId, alice.id, 'the first record stays');
         }));
 
       it('sums the sizes of the files each user uploaded', () =>
         withStore(async ({ store }) => {
           const { alice, bob } = await people(store);
-          assert.equal(await store.uploadedBytes(alice.id), 0, 'none yet');
-          await store.createFile(fileOf(alice, 'a1', { size: 1000 }));
-          await store.createFile(fileOf(alice, 'a2', { size: 2500 }));
-          await store.createFile(fileOf(alice, 'a3', { size: 0 }));
-          await store.createFile(fileOf(bob, 'b1', { size: 7 }));
-          assert.equal(await store.uploadedBytes(alice.id), 3500, 'equal contents count each time');
-          assert.equal(await store.uploadedBytes(bob.id), 7);
-          assert.equal(await store.uploadedBytes(999_999), 0, 'an unknown user has uploaded nothing');
+          assert.equal(await store.files.uploadedBytes(alice.id), 0, 'none yet');
+          await store.files.create(fileOf(alice, 'a1', { size: 1000 }));
+          await store.files.create(fileOf(alice, 'a2', { size: 2500 }));
+          await store.files.create(fileOf(alice, 'a3', { size: 0 }));
+          await store.files.create(fileOf(bob, 'b1', { size: 7 }));
+          assert.equal(await store.files.uploadedBytes(alice.id), 3500, 'equal contents count each time');
+          assert.equal(await store.files.uploadedBytes(bob.id), 7);
+          assert.equal(await store.files.uploadedBytes(999_999), 0, 'an unknown user has uploaded nothing');
           // Large totals stay exact (a 100 GiB history).
-          await store.createFile(fileOf(bob, 'b2', { size: 100 * 1024 ** 3 }));
-          assert.equal(await store.uploadedBytes(bob.id), 100 * 1024 ** 3 + 7);
+          await store.files.create(fileOf(bob, 'b2', { size: 100 * 1024 ** 3 }));
+          assert.equal(await store.files.uploadedBytes(bob.id), 100 * 1024 ** 3 + 7);
         }));
 
       it('records the conversations a file was sent to, once each', () =>
         withStore(async ({ store }) => {
           const { alice } = await people(store);
-          await store.createFile(fileOf(alice, 'f1'));
-          await store.createFile(fileOf(alice, 'f2'));
-          assert.deepEqual(await store.fileConversations('f1'), []);
-          await store.shareFile('f1', dm('alice', 'bob'));
-          await store.shareFile('f1', LOBBY);
-          await store.shareFile('f1', dm('alice', 'bob'));
-          assert.deepEqual((await store.fileConversations('f1')).sort(), [LOBBY, dm('alice', 'bob')].sort());
-          assert.deepEqual(await store.fileConversations('f2'), [], 'other files are untouched');
-          assert.deepEqual(await store.fileConversations('unknown'), []);
+          await store.files.create(fileOf(alice, 'f1'));
+          await store.files.create(fileOf(alice, 'f2'));
+          assert.deepEqual(await store.files.conversationsOf('f1'), []);
+          await store.files.share('f1', dm('alice', 'bob'));
+          await store.files.share('f1', LOBBY);
+          await store.files.share('f1', dm('alice', 'bob'));
+          assert.deepEqual((await store.files.conversationsOf('f1')).sort(), [LOBBY, dm('alice', 'bob')].sort());
+          assert.deepEqual(await store.files.conversationsOf('f2'), [], 'other files are untouched');
+          assert.deepEqual(await store.files.conversationsOf('unknown'), []);
         }));
 
       it('keeps files and shares across a reopen', () =>
         withStore(async ({ store, reopen }) => {
           const { alice } = await people(store);
           const f = fileOf(alice, 'kept');
-          await store.createFile(f);
-          await store.shareFile('kept', LOBBY);
+          await store.files.create(f);
+          await store.files.share('kept', LOBBY);
           await store.close();
           const again = await reopen();
-          assert.deepEqual(await again.findFile('kept'), f);
-          assert.deepEqual(await again.fileConversations('kept'), [LOBBY]);
+          assert.deepEqual(await again.files.find('kept'), f);
+          assert.deepEqual(await again.files.conversationsOf('kept'), [LOBBY]);
         }));
     });
 
     describe('secrets', () => {
       it('stores the first value given for a name and keeps it: later ones are ignored, across a reopen too', () =>
         withStore(async ({ store, reopen }) => {
-          assert.equal(await store.secret('file-links', 'first'), 'first');
-          assert.equal(await store.secret('file-links', 'second'), 'first');
-          assert.equal(await store.secret('other', 'x'), 'x', 'names are separate');
+          assert.equal(await store.secrets.getOrCreate('file-links', 'first'), 'first');
+          assert.equal(await store.secrets.getOrCreate('file-links', 'second'), 'first');
+          assert.equal(await store.secrets.getOrCreate('other', 'x'), 'x', 'names are separate');
           await store.close();
           const again = await reopen();
-          assert.equal(await again.secret('file-links', 'third'), 'first');
+          assert.equal(await again.secrets.getOrCreate('file-links', 'third'), 'first');
         }));
 
       it('gives every caller the same value when several ask at once', () =>
         withStore(async ({ store }) => {
-          const values = await Promise.all(['a', 'b', 'c', 'd'].map((v) => store.secret('raced', v)));
+          const values = await Promise.all(['a', 'b', 'c', 'd'].map((v) => store.secrets.getOrCreate('raced', v)));
           assert.equal(new Set(values).size, 1);
         }));
     });
@@ -607,36 +607,36 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
       it('keeps everything across close and reopen', () =>
         withStore(async ({ store, reopen }) => {
           const { alice, bob, carol } = await people(store);
-          await store.updateUser(alice.id, { mutedUntil: 'forever' });
-          await store.updateUser(bob.id, { mutedUntil: 1_900_000_000_000, banReason: '' });
-          await store.createSession({ tokenHash: 'h1', userId: carol.id, createdAt: 1, expiresAt: FAR_FUTURE, revoked: false });
-          await store.createSession({ tokenHash: 'h2', userId: carol.id, createdAt: 1, expiresAt: FAR_FUTURE, revoked: true });
+          await store.users.update(alice.id, { mutedUntil: 'forever' });
+          await store.users.update(bob.id, { mutedUntil: 1_900_000_000_000, banReason: '' });
+          await store.sessions.create({ tokenHash: 'h1', userId: carol.id, createdAt: 1, expiresAt: FAR_FUTURE, revoked: false });
+          await store.sessions.create({ tokenHash: 'h2', userId: carol.id, createdAt: 1, expiresAt: FAR_FUTURE, revoked: true });
           const sent: StoredMessage[] = [];
-          for (let i = 0; i < 5; i++) sent.push((await store.appendMessage(text(alice, LOBBY, `l${i}`, `cid-${i}`))).message);
-          const private1 = (await store.appendMessage(text(bob, dm('bob', 'carol'), 'p0', 'cid-p'))).message;
-          await store.addAudit({ ts: 5, actor: 'admin', action: 'mute', target: 'Alice', detail: null });
+          for (let i = 0; i < 5; i++) sent.push((await store.messages.append(text(alice, LOBBY, `l${i}`, `cid-${i}`))).message);
+          const private1 = (await store.messages.append(text(bob, dm('bob', 'carol'), 'p0', 'cid-p'))).message;
+          await store.moderation.addAudit({ ts: 5, actor: 'admin', action: 'mute', target: 'Alice', detail: null });
           await store.close();
 
           const again = await reopen();
-          assert.deepEqual(await again.findUserById(alice.id), { ...alice, mutedUntil: 'forever' });
-          assert.deepEqual(await again.findUserByKey('bob'), { ...bob, mutedUntil: 1_900_000_000_000, banReason: '' });
-          assert.deepEqual(await again.findSession('h1'), { tokenHash: 'h1', userId: carol.id, createdAt: 1, expiresAt: FAR_FUTURE, revoked: false });
-          assert.equal((await again.findSession('h2'))?.revoked, true);
-          assert.deepEqual(await again.history(LOBBY, { limit: 50 }), sent);
-          assert.deepEqual(await again.history(dm('bob', 'carol'), { limit: 50 }), [private1]);
+          assert.deepEqual(await again.users.findById(alice.id), { ...alice, mutedUntil: 'forever' });
+          assert.deepEqual(await again.users.findByKey('bob'), { ...bob, mutedUntil: 1_900_000_000_000, banReason: '' });
+          assert.deepEqual(await again.sessions.find('h1'), { tokenHash: 'h1', userId: carol.id, createdAt: 1, expiresAt: FAR_FUTURE, revoked: false });
+          assert.equal((await again.sessions.find('h2'))?.revoked, true);
+          assert.deepEqual(await again.messages.history(LOBBY, { limit: 50 }), sent);
+          assert.deepEqual(await again.messages.history(dm('bob', 'carol'), { limit: 50 }), [private1]);
           assert.deepEqual(
-            (await again.listAudit(10)).map((r) => r.action),
+            (await again.moderation.listAudit(10)).map((r) => r.action),
             ['mute'],
           );
-          await assert.rejects(again.createUser(newUser('alice')), DuplicateUserError);
+          await assert.rejects(again.users.create(newUser('alice')), DuplicateUserError);
 
           // Numbering and duplicate detection carry on where they left off.
-          const repeat = await again.appendMessage(text(alice, LOBBY, 'l3 resent', 'cid-3'));
+          const repeat = await again.messages.append(text(alice, LOBBY, 'l3 resent', 'cid-3'));
           assert.equal(repeat.duplicate, true);
           assert.deepEqual(repeat.message, sent[3]);
-          assert.equal((await again.appendMessage(text(alice, LOBBY, 'l5', 'cid-5'))).message.seq, 6);
-          assert.equal((await again.appendMessage(text(carol, dm('bob', 'carol'), 'p1'))).message.seq, 2);
-          const convs = await again.conversationsOf('carol');
+          assert.equal((await again.messages.append(text(alice, LOBBY, 'l5', 'cid-5'))).message.seq, 6);
+          assert.equal((await again.messages.append(text(carol, dm('bob', 'carol'), 'p1'))).message.seq, 2);
+          const convs = await again.messages.conversationsOf('carol');
           assert.deepEqual(
             convs.map((c) => [c.conv, c.lastSeq, c.peer]).sort(),
             [

@@ -6,7 +6,8 @@ import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import type { AppendResult, NewMessage, Store } from '../../src/server/store/port.js';
 import { SqliteStore } from '../../src/server/store/sqlite/sqlite-store.js';
-import { MIGRATIONS } from '../../src/server/store/sqlite/migrations.js';
+import { SCHEMA_VERSION } from '../../src/server/store/migrations.js';
+import { OLD_SQLITE_MIGRATIONS } from './fixtures/old-sqlite-migrations.js';
 import { storeContract, type OpenedStore } from './contract.js';
 import { roomsStoreContract } from './rooms-contract.js';
 
@@ -79,17 +80,17 @@ describe('SqliteStore specifics', () => {
   it('drops expired sessions when it opens, and keeps live and revoked ones until they expire', async () => {
     const file = join(tempDir(), 'purge.db');
     const first = new SqliteStore(file);
-    const user = await first.createUser({ name: 'p', key: 'p', passHash: 'x', role: 'user', createdAt: Date.now() });
+    const user = await first.users.create({ name: 'p', key: 'p', passHash: 'x', role: 'user', createdAt: Date.now() });
     const now = Date.now();
-    await first.createSession({ tokenHash: 'live', userId: user.id, createdAt: now, expiresAt: now + 60_000, revoked: false });
-    await first.createSession({ tokenHash: 'expired', userId: user.id, createdAt: now - 120_000, expiresAt: now - 60_000, revoked: false });
-    await first.createSession({ tokenHash: 'revoked', userId: user.id, createdAt: now, expiresAt: now + 60_000, revoked: true });
+    await first.sessions.create({ tokenHash: 'live', userId: user.id, createdAt: now, expiresAt: now + 60_000, revoked: false });
+    await first.sessions.create({ tokenHash: 'expired', userId: user.id, createdAt: now - 120_000, expiresAt: now - 60_000, revoked: false });
+    await first.sessions.create({ tokenHash: 'revoked', userId: user.id, createdAt: now, expiresAt: now + 60_000, revoked: true });
     await first.close();
     const second = new SqliteStore(file);
     try {
-      assert.ok(await second.findSession('live'));
-      assert.equal(await second.findSession('expired'), null);
-      assert.equal((await second.findSession('revoked'))?.revoked, true);
+      assert.ok(await second.sessions.find('live'));
+      assert.equal(await second.sessions.find('expired'), null);
+      assert.equal((await second.sessions.find('revoked'))?.revoked, true);
     } finally {
       await second.close();
     }
@@ -111,13 +112,13 @@ describe('SqliteStore specifics', () => {
     const file = join(tempDir(), 'group.db');
     const store = new SqliteStore(file);
     try {
-      await store.appendMessage(lobby(-1)); // the conversation exists; the WAL has begun
+      await store.messages.append(lobby(-1)); // the conversation exists; the WAL has begun
       const commitsBefore = walCommits(file);
       assert.ok(commitsBefore >= 1, 'the WAL records commits');
       const seenAtFirstAck: number[] = [];
       const promises: Promise<AppendResult>[] = [];
       for (let i = 0; i < 1000; i++) {
-        const p = store.appendMessage(lobby(i));
+        const p = store.messages.append(lobby(i));
         if (i === 0) void p.then(() => seenAtFirstAck.push(countMessages(file)));
         promises.push(p);
       }
@@ -145,10 +146,10 @@ describe('SqliteStore specifics', () => {
     try {
       const order: number[] = [];
       const promises = Array.from({ length: 500 }, (_, i) =>
-        store.appendMessage(lobby(i, i % 10 === 0 ? `c${i}` : null)).then((r) => (order.push(i), r)),
+        store.messages.append(lobby(i, i % 10 === 0 ? `c${i}` : null)).then((r) => (order.push(i), r)),
       );
       // Repeats of cids from earlier batches of the same turn.
-      promises.push(store.appendMessage(lobby(0, 'c0')), store.appendMessage(lobby(490, 'c490')));
+      promises.push(store.messages.append(lobby(0, 'c0')), store.messages.append(lobby(490, 'c490')));
       const results = await Promise.all(promises);
       assert.deepEqual(order, Array.from({ length: 500 }, (_, i) => i));
       assert.deepEqual(
@@ -175,7 +176,7 @@ describe('SqliteStore specifics', () => {
       const dm = (i: number): NewMessage => ({ ...lobby(i), conv: 'alice\nbob', body: `d${i}` });
       // body NOT NULL: this write fails inside SQLite, as any write might (disk, constraint).
       const broken = { ...lobby(2), body: null } as unknown as NewMessage;
-      const settled = await Promise.allSettled([store.appendMessage(lobby(0)), store.appendMessage(dm(0)), store.appendMessage(lobby(1)), store.appendMessage(broken), store.appendMessage(lobby(3)), store.appendMessage(dm(1))]);
+      const settled = await Promise.allSettled([store.messages.append(lobby(0)), store.messages.append(dm(0)), store.messages.append(lobby(1)), store.messages.append(broken), store.messages.append(lobby(3)), store.messages.append(dm(1))]);
       assert.deepEqual(
         settled.map((s) => (s.status === 'fulfilled' ? `${s.value.message.conv}:${s.value.message.seq}` : 'rejected')),
         ['#lobby:1', 'alice\nbob:1', '#lobby:2', 'rejected', '#lobby:3', 'alice\nbob:2'],
@@ -188,7 +189,7 @@ describe('SqliteStore specifics', () => {
           { key: 'alice\nbob', last_seq: 2 },
         ],
       );
-      assert.equal((await store.appendMessage(lobby(4))).message.seq, 4, 'the next batch carries on from the stored seq');
+      assert.equal((await store.messages.append(lobby(4))).message.seq, 4, 'the next batch carries on from the stored seq');
     } finally {
       await store.close();
     }
@@ -200,7 +201,7 @@ describe('SqliteStore specifics', () => {
     try {
       assert.equal(store.checkpointsInBackground, true);
       const before = statSync(file).size;
-      for (let turn = 0; turn < 20; turn++) await Promise.all(Array.from({ length: 500 }, (_, i) => store.appendMessage(lobby(turn * 500 + i))));
+      for (let turn = 0; turn < 20; turn++) await Promise.all(Array.from({ length: 500 }, (_, i) => store.messages.append(lobby(turn * 500 + i))));
       // Commits here never checkpoint (wal_autocheckpoint 0): only the worker copies the log into the file.
       const until = Date.now() + 5000;
       while (statSync(file).size < before + 200_000 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
@@ -223,7 +224,7 @@ describe('SqliteStore specifics', () => {
       assert.equal(store.checkpointsInBackground, false);
       const before = statSync(file).size;
       // Well past SQLite's 1000-page automatic checkpoint (4 MiB of log).
-      for (let turn = 0; turn < 40; turn++) await Promise.all(Array.from({ length: 500 }, (_, i) => store.appendMessage({ ...lobby(turn * 500 + i), body: 'x'.repeat(500) })));
+      for (let turn = 0; turn < 40; turn++) await Promise.all(Array.from({ length: 500 }, (_, i) => store.messages.append({ ...lobby(turn * 500 + i), body: 'x'.repeat(500) })));
       assert.ok(statSync(file).size > before + 1_000_000, 'commits checkpointed the log into the file');
     } finally {
       await store.close();
@@ -237,7 +238,7 @@ describe('SqliteStore specifics', () => {
     try {
       const seqs: number[] = [];
       for (let turn = 0; turn < 5; turn++) {
-        const results = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).appendMessage(lobby(turn * 40 + i))));
+        const results = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).messages.append(lobby(turn * 40 + i))));
         seqs.push(...results.map((r) => r.message.seq));
       }
       assert.deepEqual([...seqs].sort((x, y) => x - y), Array.from({ length: 200 }, (_, i) => i + 1));
@@ -253,7 +254,7 @@ describe('SqliteStore specifics', () => {
     try {
       for (let i = 0; i < 5; i++) {
         // Read from the other connection inside the very callback that sees the acknowledgement.
-        const row = await store.appendMessage(lobby(i, `d${i}`)).then((r) =>
+        const row = await store.messages.append(lobby(i, `d${i}`)).then((r) =>
           peek(file, (db) => db.prepare('SELECT seq, body, cid FROM messages WHERE conv = ? AND seq = ?').get('#lobby', r.message.seq)),
         );
         assert.deepEqual(row, { seq: i + 1, body: `m${i}`, cid: `d${i}` });
@@ -267,7 +268,7 @@ describe('SqliteStore specifics', () => {
     const dir = tempDir();
     const file = join(dir, 'closing.db');
     const store = new SqliteStore(file);
-    const pending = Array.from({ length: 20 }, (_, i) => store.appendMessage(lobby(i)));
+    const pending = Array.from({ length: 20 }, (_, i) => store.messages.append(lobby(i)));
     await store.close();
     const results = await Promise.all(pending);
     assert.deepEqual(
@@ -275,10 +276,10 @@ describe('SqliteStore specifics', () => {
       Array.from({ length: 20 }, (_, i) => i + 1),
     );
     assert.equal(countMessages(file), 20);
-    await assert.rejects(store.appendMessage(lobby(99)), /closed/);
+    await assert.rejects(store.messages.append(lobby(99)), /closed/);
     const reopened = new SqliteStore(file);
     try {
-      assert.equal((await reopened.history('#lobby', { limit: 50 })).length, 20);
+      assert.equal((await reopened.messages.history('#lobby', { limit: 50 })).length, 20);
     } finally {
       await reopened.close();
     }
@@ -287,9 +288,9 @@ describe('SqliteStore specifics', () => {
   it('refuses a database made by a newer Banter, saying so', async () => {
     const file = join(tempDir(), 'future.db');
     const store = new SqliteStore(file);
-    await store.appendMessage(lobby(1));
+    await store.messages.append(lobby(1));
     await store.close();
-    const future = MIGRATIONS.length + 3;
+    const future = SCHEMA_VERSION + 3;
     const db = new Database(file);
     db.pragma(`user_version = ${future}`);
     db.close();
@@ -317,7 +318,7 @@ describe('SqliteStore upgrades', () => {
     const file = join(tempDir(), 'v3.db');
     // A database as Banter with three migrations left it.
     const old = new Database(file);
-    for (let v = 0; v < 3; v++) old.exec(MIGRATIONS[v]!);
+    for (let v = 0; v < 3; v++) old.exec(OLD_SQLITE_MIGRATIONS[v]!);
     old.pragma('user_version = 3');
     old.prepare("INSERT INTO users (id, name, key, pass_hash, role, created_at) VALUES (1, 'alice', 'alice', 'h', 'user', 1), (2, 'Bob', 'bob', 'h', 'user', 1)").run();
     old.prepare("INSERT INTO conversations (key, last_seq, last_ts) VALUES ('#lobby', 2, 20)").run();
@@ -326,8 +327,8 @@ describe('SqliteStore upgrades', () => {
 
     const store = new SqliteStore(file);
     try {
-      assert.equal(peek(file, (db) => db.pragma('user_version', { simple: true })), MIGRATIONS.length);
-      const before = await store.history('#lobby', { limit: 10 });
+      assert.equal(peek(file, (db) => db.pragma('user_version', { simple: true })), SCHEMA_VERSION);
+      const before = await store.messages.history('#lobby', { limit: 10 });
       assert.deepEqual(
         before.map((m) => [m.seq, m.body, m.cid, m.useq, m.deleted, m.editedTs]),
         [
@@ -335,11 +336,11 @@ describe('SqliteStore upgrades', () => {
           [2, 'wave', null, undefined, undefined, undefined],
         ],
       );
-      assert.equal((await store.appendMessage(lobby(3, 'c1'))).duplicate, true, 'cids of old messages still count');
-      assert.equal((await store.changeMessage('#lobby', 1, { kind: 'edit', body: 'old one, edited', ts: 30 }))?.message.useq, 1);
-      assert.deepEqual(await store.advanceReadMarker(2, '#lobby', 1), { seq: 1, moved: true });
-      assert.equal(await store.countUnread('#lobby', 1, 2, 100), 0);
-      const room = await store.createRoom({ key: '#new', name: '#new', topic: '', private: false, ownerId: 2, createdAt: 40 });
+      assert.equal((await store.messages.append(lobby(3, 'c1'))).duplicate, true, 'cids of old messages still count');
+      assert.equal((await store.messages.change('#lobby', 1, { kind: 'edit', body: 'old one, edited', ts: 30 }))?.message.useq, 1);
+      assert.deepEqual(await store.readMarkers.advance(2, '#lobby', 1), { seq: 1, moved: true });
+      assert.equal(await store.messages.countUnread('#lobby', 1, 2, 100), 0);
+      const room = await store.rooms.create({ key: '#new', name: '#new', topic: '', private: false, ownerId: 2, createdAt: 40 });
       assert.equal(room.ownerName, 'Bob');
     } finally {
       await store.close();

@@ -214,7 +214,7 @@ describe(suite, { skip: browserSkip(suite) }, () => {
     await alice.page.locator('.confirm-dialog').getByLabel('Duration').selectOption({ label: '1 hour' });
     await alice.page.locator('.confirm-dialog').getByRole('button', { name: 'Mute here' }).click();
     await toast(alice.page, `${bob.name} is muted in this room.`).waitFor();
-    const stored = (await server.chat.store.roomMembers(roomKey(garden))).find((m) => m.name === bob.name)?.mutedUntil;
+    const stored = (await server.chat.store.rooms.members(roomKey(garden))).find((m) => m.name === bob.name)?.mutedUntil;
     assert.ok(typeof stored === 'number' && Math.abs(stored - Date.now() - 3600_000) < 60_000, `muted for the hour chosen (until ${String(stored)})`);
     await alice.page.getByTestId('member-list').locator(`[data-user="${bob.name}"]`).getByText('muted', { exact: true }).waitFor();
     await alice.page.keyboard.press('Escape');

@@ -1,5 +1,5 @@
 import type { MutedUntil, OnlineUser, Role } from '../../protocol/index.js';
-import type { OutboundEvent } from '../core/outbound-event.js';
+import type { OutboundEvent } from '../shared/outbound-event.js';
 
 /**
  * The fan-out port. The core publishes what must reach sessions; every node (one, with the

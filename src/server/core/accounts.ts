@@ -43,10 +43,10 @@ export class Accounts {
     const display = normalizeName(name);
     checkPassword(password, display);
     const key = nameKey(display);
-    if (await this.store.findUserByKey(key)) throw new ProtocolError('USER_EXISTS', `the name ${display} is taken`);
+    if (await this.store.users.findByKey(key)) throw new ProtocolError('USER_EXISTS', `the name ${display} is taken`);
     const passHash = await hashPassword(password);
     try {
-      return await this.store.createUser({ name: display, key, passHash, role: 'user', createdAt: Date.now() });
+      return await this.store.users.create({ name: display, key, passHash, role: 'user', createdAt: Date.now() });
     } catch (err) {
       // Two registrations of one name raced past the check above.
       if (err instanceof DuplicateUserError) throw new ProtocolError('USER_EXISTS', `the name ${display} is taken`);
@@ -62,7 +62,7 @@ export class Accounts {
     // account cannot all slip past its limit; a right password clears it below. The address is
     // counted after, so many people behind one NAT can still log in at the same moment.
     this.byAccount.fail(accountKey);
-    const user = isValidName(name) ? await this.store.findUserByKey(key) : null;
+    const user = isValidName(name) ? await this.store.users.findByKey(key) : null;
     const ok = user ? await verifyPassword(password, user.passHash) : (await burnPasswordCheck(password), false);
     if (!user || !ok) {
       this.byAddress.fail(addressKey);
@@ -80,13 +80,13 @@ export class Accounts {
    */
   async loginWithToken(token: string): Promise<LoginOutcome> {
     const tokenHash = hashToken(token);
-    const session = await this.store.findSession(tokenHash);
+    const session = await this.store.sessions.find(tokenHash);
     const now = Date.now();
-    const user = session && !session.revoked && session.expiresAt > now ? await this.store.findUserById(session.userId) : null;
+    const user = session && !session.revoked && session.expiresAt > now ? await this.store.users.findById(session.userId) : null;
     if (!user) throw new ProtocolError('BAD_CREDENTIALS', 'this session has expired or was ended; log in with your password');
     checkNotBanned(user);
     // Extending costs a commit: once a day is plenty for a 30-day lifetime.
-    if (session!.expiresAt - now < this.config.sessionTtlMs - DAY_MS) await this.store.extendSession(tokenHash, now + this.config.sessionTtlMs);
+    if (session!.expiresAt - now < this.config.sessionTtlMs - DAY_MS) await this.store.sessions.extend(tokenHash, now + this.config.sessionTtlMs);
     return { user, token, tokenHash };
   }
 
@@ -95,7 +95,7 @@ export class Accounts {
    * takes a while): a ban or revoked token refuses the login, a mute is applied.
    */
   async recheck(outcome: LoginOutcome): Promise<UserRecord> {
-    const [user, session] = await Promise.all([this.store.findUserById(outcome.user.id), this.store.findSession(outcome.tokenHash)]);
+    const [user, session] = await Promise.all([this.store.users.findById(outcome.user.id), this.store.sessions.find(outcome.tokenHash)]);
     if (!user || !session || session.revoked) throw new ProtocolError('BAD_CREDENTIALS', 'this session was ended; log in again');
     checkNotBanned(user);
     return user;
@@ -108,31 +108,31 @@ export class Accounts {
    */
   async authenticate(token: string): Promise<UserRecord | null> {
     if (token.length === 0 || token.length > 200) return null;
-    const session = await this.store.findSession(hashToken(token));
+    const session = await this.store.sessions.find(hashToken(token));
     if (!session || session.revoked || session.expiresAt <= Date.now()) return null;
-    const user = await this.store.findUserById(session.userId);
+    const user = await this.store.users.findById(session.userId);
     return user && user.banReason === null ? user : null;
   }
 
   async logout(tokenHash: string): Promise<void> {
-    await this.store.revokeSession(tokenHash);
+    await this.store.sessions.revoke(tokenHash);
   }
 
   /** Makes sure `admin` exists with the given password (or a new random one when none is given). */
   async ensureAdmin(password: string | undefined, randomPassword: () => string): Promise<{ created: boolean; password?: string }> {
     const key = nameKey('admin');
-    const existing = await this.store.findUserByKey(key);
+    const existing = await this.store.users.findByKey(key);
     if (password !== undefined) {
       checkPassword(password, 'admin');
       const passHash = await hashPassword(password);
-      if (existing) await this.store.updateUser(existing.id, { passHash, role: 'admin' });
-      else await this.store.createUser({ name: 'admin', key, passHash, role: 'admin', createdAt: Date.now() });
+      if (existing) await this.store.users.update(existing.id, { passHash, role: 'admin' });
+      else await this.store.users.create({ name: 'admin', key, passHash, role: 'admin', createdAt: Date.now() });
       return { created: !existing };
     }
     if (existing) return { created: false };
     const generated = randomPassword();
     const passHash = await hashPassword(generated);
-    await this.store.createUser({ name: 'admin', key, passHash, role: 'admin', createdAt: Date.now() });
+    await this.store.users.create({ name: 'admin', key, passHash, role: 'admin', createdAt: Date.now() });
     return { created: true, password: generated };
   }
 
@@ -140,7 +140,7 @@ export class Accounts {
     const token = newToken();
     const tokenHash = hashToken(token);
     const now = Date.now();
-    await this.store.createSession({ tokenHash, userId: user.id, createdAt: now, expiresAt: now + this.config.sessionTtlMs, revoked: false });
+    await this.store.sessions.create({ tokenHash, userId: user.id, createdAt: now, expiresAt: now + this.config.sessionTtlMs, revoked: false });
     return { user, token, tokenHash };
   }
 

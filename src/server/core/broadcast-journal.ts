@@ -1,4 +1,4 @@
-import type { OutboundEvent } from './outbound-event.js';
+import type { OutboundEvent } from '../shared/outbound-event.js';
 
 /**
  * Lines for every logged-in session that may wait a moment (presence), kept once for everyone

@@ -14,7 +14,7 @@ import { Messages } from './messages.js';
 import { NO_METRICS, type ChatMetrics } from './metrics.js';
 import { Moderation } from './moderation.js';
 import { OnlineUsers, type OnlineUser } from './online-users.js';
-import { OutboundEvent } from './outbound-event.js';
+import { OutboundEvent } from '../shared/outbound-event.js';
 import { writeEvent, type Peer } from './peer.js';
 import { ReadMarkers } from './read-markers.js';
 import { RoomMembership } from './room-membership.js';
@@ -35,7 +35,7 @@ export interface ChatServiceDeps {
   config: CoreConfig;
   logger: Logger;
   metrics?: ChatMetrics;
-  /** Signs file links; its key comes from the store (Store.secret), so every node signs alike. */
+  /** Signs file links; its key comes from the store (store.secrets), so every node signs alike. */
   fileLinks: FileLinks;
 }
 
@@ -272,7 +272,7 @@ export class ChatService implements CommandDomain {
 
   private async resyncUser(user: OnlineUser<ClientSession>): Promise<void> {
     const patches = user.patches;
-    const [fresh] = await Promise.all([this.store.findUserById(user.record.id), this.rooms.reload(user.record)]);
+    const [fresh] = await Promise.all([this.store.users.findById(user.record.id), this.rooms.reload(user.record)]);
     if (!fresh || this.online.get(fresh.key) !== user) return; // offline meanwhile
     if (fresh.banReason !== null) {
       return this.disconnectUser(fresh.key, OutboundEvent.of('banned', { reason: fresh.banReason || 'banned by an administrator' }));
@@ -282,7 +282,7 @@ export class ChatService implements CommandDomain {
     // A kick revokes the user's tokens before it is published: a session whose token was revoked
     // meanwhile ends here as it would have then.
     for (const s of [...user.sessions]) {
-      const token = s.tokenHash && (await this.store.findSession(s.tokenHash));
+      const token = s.tokenHash && (await this.store.sessions.find(s.tokenHash));
       if (token && token.revoked && s.user === user) {
         void this.detach(s);
         s.peer.close(OutboundEvent.of('kicked', { reason: 'your session was ended while this server was cut off from the others' }));

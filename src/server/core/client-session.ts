@@ -12,7 +12,7 @@ import {
 import type { CommandContext, CommandDomain } from './commands/command.js';
 import { COMMANDS } from './commands/index.js';
 import type { OnlineUser } from './online-users.js';
-import { OutboundEvent } from './outbound-event.js';
+import { OutboundEvent } from '../shared/outbound-event.js';
 import { writeEvent, type Peer, type PeerHandler } from './peer.js';
 import type { LoginOutcome } from './accounts.js';
 import type { ChatMetrics } from './metrics.js';

@@ -50,10 +50,5 @@ export const DEFAULT_CORE_CONFIG: CoreConfig = {
   fileLinkTtlMs: 4 * 3600_000,
 };
 
-/** The slice of a pino logger the core uses. */
-export interface Logger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+/** The slice of a pino logger the core uses (defined outside the core: adapters log too). */
+export type { Logger } from '../shared/logger.js';

@@ -1,5 +1,8 @@
 import { LOBBY, ProtocolError, isValidName, isValidRoomName, nameKey, roomKey } from '../../protocol/index.js';
 
+// Private conversations' keys are the store's: it indexes them by their two parties.
+export { dmKey, dmParties } from '../store/conversation-keys.js';
+
 /** Where a message goes, as the sender named it. */
 export type Destination = { kind: 'lobby' } | { kind: 'room'; key: string; typed: string } | { kind: 'dm'; userKey: string; typed: string };
 
@@ -19,18 +22,8 @@ export function parseDestination(to: string): Destination {
   throw new ProtocolError('BAD_REQUEST', 'a conversation is "#lobby", "#room" or "@name"');
 }
 
-/** The storage key of a private conversation: the same for both parties. */
-export function dmKey(a: string, b: string): string {
-  return a < b ? `dm:${a}:${b}` : `dm:${b}:${a}`;
-}
-
 /** Whether a conversation key is a room's (not #lobby, not private). */
 export function isRoomKey(key: string): boolean {
   return key.startsWith('#') && key !== LOBBY;
 }
 
-/** The two user keys of a private conversation's key, or null for the lobby and rooms. */
-export function dmParties(key: string): [string, string] | null {
-  const [kind, a, b] = key.split(':');
-  return kind === 'dm' && a !== undefined && b !== undefined ? [a, b] : null;
-}

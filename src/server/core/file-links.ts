@@ -3,10 +3,10 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 /** What a link opens: the file itself or its thumbnail. A link for one never opens the other. */
 export type FileVariant = 'file' | 'thumb';
 
-/** The name the signing key is stored under (Store.secret), shared by every node of a database. */
+/** The name the signing key is stored under (store.secrets), shared by every node of a database. */
 export const FILE_LINK_SECRET = 'file-link-key';
 
-/** A fresh key for Store.secret: 32 random bytes, base64url. */
+/** A fresh key for store.secrets: 32 random bytes, base64url. */
 export function newFileLinkKey(): string {
   return randomBytes(32).toString('base64url');
 }

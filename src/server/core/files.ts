@@ -33,30 +33,30 @@ export class Files {
       uploaderId: uploader.id,
       createdAt: Date.now(),
     };
-    await this.store.createFile(record);
+    await this.store.files.create(record);
     return record;
   }
 
   /** Bytes this user has uploaded so far (every record counts, equal contents too): the quota's measure. */
   async uploadedBytes(user: UserRecord): Promise<number> {
-    return this.store.uploadedBytes(user.id);
+    return this.store.files.uploadedBytes(user.id);
   }
 
   /** The file a user may send: only their own uploads; anything else is NO_SUCH_FILE. */
   async forSending(me: UserRecord, id: string): Promise<FileRecord> {
-    const file = await this.store.findFile(id);
+    const file = await this.store.files.find(id);
     if (!file || file.uploaderId !== me.id) throw new ProtocolError('NO_SUCH_FILE', `no file with id ${JSON.stringify(id)}`);
     return file;
   }
 
   /** The record, whoever asks: for a signed link, whose signature already says who may read it. */
   async find(id: string): Promise<FileRecord | null> {
-    return this.store.findFile(id);
+    return this.store.files.find(id);
   }
 
   /** Records that a file went to a conversation, which lets its members download it. */
   async shared(fileId: string, convKey: string): Promise<void> {
-    await this.store.shareFile(fileId, convKey);
+    await this.store.files.share(fileId, convKey);
   }
 
   /**
@@ -65,13 +65,13 @@ export class Files {
    * the same, so ids cannot be probed).
    */
   async readable(me: UserRecord, id: string): Promise<FileRecord | null> {
-    const file = await this.store.findFile(id);
+    const file = await this.store.files.find(id);
     if (!file) return null;
     if (file.uploaderId === me.id) return file;
-    const convs = await this.store.fileConversations(id);
+    const convs = await this.store.files.conversationsOf(id);
     if (convs.some((c) => c === LOBBY || (dmParties(c)?.includes(me.key) ?? false))) return file;
     // Rooms: their members now.
-    for (const c of convs) if (isRoomKey(c) && (await this.store.findMember(c, me.id))) return file;
+    for (const c of convs) if (isRoomKey(c) && (await this.store.rooms.findMember(c, me.id))) return file;
     return null;
   }
 }

@@ -1,5 +1,5 @@
 import type { Bus } from '../bus/port.js';
-import { OutboundEvent } from './outbound-event.js';
+import { OutboundEvent } from '../shared/outbound-event.js';
 
 /** Names listed per batch at most: a batch reaches every member, so its size must not grow with the storm. */
 export const MAX_BATCH_NAMES = 50;

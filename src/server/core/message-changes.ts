@@ -41,13 +41,13 @@ export class MessageChanges {
   }
 
   private async existing(conv: ResolvedConversation, seq: number): Promise<StoredMessage> {
-    const m = await this.store.findMessage(conv.key, seq);
+    const m = await this.store.messages.find(conv.key, seq);
     if (!m || m.deleted) throw new ProtocolError('NO_SUCH_MESSAGE', `no message ${seq} in ${conv.asSeenBy}`);
     return m;
   }
 
   private async apply(me: UserRecord, conv: ResolvedConversation, seq: number, change: MessageChange) {
-    const changed = await this.store.changeMessage(conv.key, seq, change);
+    const changed = await this.store.messages.change(conv.key, seq, change);
     // Deleted by someone else since it was looked up.
     if (!changed) throw new ProtocolError('NO_SUCH_MESSAGE', `no message ${seq} in ${conv.asSeenBy}`);
     if (changed.refused) throw new ProtocolError('BAD_REQUEST', `a message has at most ${MAX_REACTION_EMOJIS} different reactions`);

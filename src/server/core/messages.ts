@@ -15,7 +15,7 @@ import type { Audience, Bus, Delivery } from '../bus/port.js';
 import type { NewMessage, RoomMember, RoomRecord, Store, StoredMessage, UserRecord } from '../store/port.js';
 import { dmKey, dmParties, isRoomKey, parseDestination } from './conversations.js';
 import type { Files } from './files.js';
-import { OutboundEvent } from './outbound-event.js';
+import { OutboundEvent } from '../shared/outbound-event.js';
 import type { Rooms } from './rooms.js';
 
 /** A conversation resolved for one user: its storage key and how that user names it. */
@@ -46,18 +46,18 @@ export class Messages {
       const { room, member } = await this.rooms.access(me, to);
       return { key: room.key, asSeenBy: room.name, room, member };
     }
-    const peer = dest.userKey === me.key ? me : await this.store.findUserByKey(dest.userKey);
+    const peer = dest.userKey === me.key ? me : await this.store.users.findByKey(dest.userKey);
     if (!peer) throw new ProtocolError('NO_SUCH_USER', `no user named ${dest.typed}`);
     return { key: dmKey(me.key, peer.key), asSeenBy: `@${peer.name}`, peer };
   }
 
   /** How a user names a conversation given its storage key (for a cid retry that named another). */
   async viewOf(key: string, me: UserRecord): Promise<string> {
-    if (isRoomKey(key)) return (await this.store.findRoom(key))?.name ?? key;
+    if (isRoomKey(key)) return (await this.store.rooms.find(key))?.name ?? key;
     const parties = dmParties(key);
     if (!parties) return LOBBY;
     const peerKey = parties[0] === me.key ? parties[1] : parties[0];
-    const peer = await this.store.findUserByKey(peerKey);
+    const peer = await this.store.users.findByKey(peerKey);
     return `@${peer?.name ?? peerKey}`;
   }
 
@@ -120,8 +120,8 @@ export class Messages {
     const limit = Math.min(q.limit ?? DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT);
     const rows =
       q.updated_after !== undefined
-        ? await this.store.changedAfter(conv.key, q.updated_after, limit)
-        : await this.store.history(conv.key, { before: q.before, after: q.after, limit });
+        ? await this.store.messages.changedAfter(conv.key, q.updated_after, limit)
+        : await this.store.messages.history(conv.key, { before: q.before, after: q.after, limit });
     return rows.map((m) => toChatMessage(m, conv.asSeenBy));
   }
 }

@@ -1,7 +1,7 @@
 import { DEFAULT_HISTORY_LIMIT, FORBIDDEN_CONTROL_CHARS, MAX_HISTORY_LIMIT, MAX_NOTICE_CHARS, MAX_REASON_CHARS, ProtocolError, nameKey, type MutedUntil } from '../../protocol/index.js';
 import type { Bus } from '../bus/port.js';
 import type { Store, UserRecord } from '../store/port.js';
-import { OutboundEvent } from './outbound-event.js';
+import { OutboundEvent } from '../shared/outbound-event.js';
 
 // setTimeout cannot wait longer than this; longer mutes simply end when checked.
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -19,7 +19,7 @@ export class Moderation {
     const target = await this.target(name, 'muted');
     const until: MutedUntil = minutes === undefined ? 'forever' : Date.now() + Math.round(minutes * 60_000);
     const why = cleanReason(reason);
-    await this.store.updateUser(target.id, { mutedUntil: until });
+    await this.store.users.update(target.id, { mutedUntil: until });
     await this.bus.publish({ kind: 'user-changed', userKey: target.key, patch: { mutedUntil: until } });
     await this.toUser(target, OutboundEvent.of('muted', why ? { until, reason: why } : { until }));
     this.scheduleUnmute(target, until);
@@ -39,7 +39,7 @@ export class Moderation {
     const target = await this.target(name, 'kicked');
     const why = cleanReason(reason) ?? 'kicked by an administrator';
     // Revoke tokens first, so a client's automatic reconnect cannot walk straight back in.
-    await this.store.revokeUserSessions(target.id);
+    await this.store.sessions.revokeAllOf(target.id);
     await this.bus.publish({ kind: 'disconnect', userKey: target.key, event: OutboundEvent.of('kicked', { reason: why }) });
     await this.record(actor, 'kick', target, `${target.name} was kicked by ${actor.name}: ${why}`, why);
     return { user: target.name };
@@ -48,8 +48,8 @@ export class Moderation {
   async ban(actor: UserRecord, name: string, reason: string | undefined): Promise<{ user: string }> {
     const target = await this.target(name, 'banned');
     const why = cleanReason(reason) ?? '';
-    await this.store.updateUser(target.id, { banReason: why });
-    await this.store.revokeUserSessions(target.id);
+    await this.store.users.update(target.id, { banReason: why });
+    await this.store.sessions.revokeAllOf(target.id);
     await this.bus.publish({ kind: 'disconnect', userKey: target.key, event: OutboundEvent.of('banned', { reason: why || 'banned by an administrator' }) });
     await this.record(actor, 'ban', target, `${target.name} was banned by ${actor.name}${why ? `: ${why}` : ''}`, why || null);
     return { user: target.name };
@@ -57,7 +57,7 @@ export class Moderation {
 
   async unban(actor: UserRecord, name: string): Promise<{ user: string }> {
     const target = await this.target(name, 'unbanned');
-    await this.store.updateUser(target.id, { banReason: null });
+    await this.store.users.update(target.id, { banReason: null });
     await this.record(actor, 'unban', target, `${target.name} was unbanned by ${actor.name}`, null);
     return { user: target.name };
   }
@@ -66,7 +66,7 @@ export class Moderation {
     if (FORBIDDEN_CONTROL_CHARS.test(text) || text.trim() === '') throw new ProtocolError('BAD_REQUEST', 'a notice is plain text, without control characters');
     const length = [...text].length;
     if (length > MAX_NOTICE_CHARS) throw new ProtocolError('TOO_LONG', `a notice has at most ${MAX_NOTICE_CHARS} characters`);
-    await this.store.addAudit({ ts: Date.now(), actor: actor.name, action: 'notice', target: null, detail: text });
+    await this.store.moderation.addAudit({ ts: Date.now(), actor: actor.name, action: 'notice', target: null, detail: text });
     await this.announce(text, actor.name);
   }
 
@@ -88,25 +88,25 @@ export class Moderation {
   private async lift(target: UserRecord): Promise<void> {
     clearTimeout(this.unmuteTimers.get(target.key));
     this.unmuteTimers.delete(target.key);
-    await this.store.updateUser(target.id, { mutedUntil: null });
+    await this.store.users.update(target.id, { mutedUntil: null });
     await this.bus.publish({ kind: 'user-changed', userKey: target.key, patch: { mutedUntil: null } });
     await this.toUser(target, OutboundEvent.of('unmuted', {}));
   }
 
   /** The audit log, newest first: at most `limit` entries (DEFAULT_HISTORY_LIMIT if not given, never over MAX_HISTORY_LIMIT). */
   audit(limit: number | undefined) {
-    return this.store.listAudit(Math.min(limit ?? DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT));
+    return this.store.moderation.listAudit(Math.min(limit ?? DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT));
   }
 
   private async target(name: string, verb: string): Promise<UserRecord> {
-    const target = await this.store.findUserByKey(nameKey(name));
+    const target = await this.store.users.findByKey(nameKey(name));
     if (!target) throw new ProtocolError('NO_SUCH_USER', `no user named ${name}`);
     if (target.role === 'admin') throw new ProtocolError('FORBIDDEN', `an administrator cannot be ${verb}`);
     return target;
   }
 
   private async record(actor: UserRecord, action: string, target: UserRecord, announcement: string, detail: string | null): Promise<void> {
-    await this.store.addAudit({ ts: Date.now(), actor: actor.name, action, target: target.name, detail });
+    await this.store.moderation.addAudit({ ts: Date.now(), actor: actor.name, action, target: target.name, detail });
     await this.announce(announcement);
   }
 

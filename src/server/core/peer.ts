@@ -1,4 +1,4 @@
-import type { OutboundEvent } from './outbound-event.js';
+import type { OutboundEvent } from '../shared/outbound-event.js';
 
 /**
  * A connected client as the core sees it, whatever carries it (TCP, WebSocket, ...).

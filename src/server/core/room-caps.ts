@@ -52,7 +52,7 @@ export class RoomCaps {
 
   /** TOO_MANY_ROOMS if the gain would take the user over a cap; `self` words it for the requester. */
   async check(user: UserRecord, gain: RoomGain, self: boolean): Promise<void> {
-    const counts = await this.store.roomCounts(user.id);
+    const counts = await this.store.rooms.countsOf(user.id);
     const { maxOwned, maxJoined } = this.config;
     if (gain.owns && user.role !== 'admin' && counts.owned >= maxOwned) {
       const why = self ? `you own ${counts.owned} rooms` : `${user.name} owns ${counts.owned} rooms`;

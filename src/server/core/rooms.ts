@@ -16,7 +16,7 @@ import { DuplicateRoomError, type RoomMember, type RoomRecord, type Store, type 
 import { MemberBatcher } from './member-batcher.js';
 import { RoomCaps, type RoomCapsConfig } from './room-caps.js';
 import type { RoomMembership } from './room-membership.js';
-import { OutboundEvent } from './outbound-event.js';
+import { OutboundEvent } from '../shared/outbound-event.js';
 
 export interface RoomsConfig extends RoomCapsConfig {
   /** Rooms with more members than this get their joins and leaves batched. */
@@ -62,7 +62,7 @@ export class Rooms {
     return this.caps.inTurn(me.key, async () => {
       await this.caps.check(me, { owns: true, joins: true }, true);
       try {
-        const room = await this.store.createRoom({
+        const room = await this.store.rooms.create({
           key,
           name: `#${name.slice(1).normalize('NFC')}`,
           topic: clean,
@@ -86,7 +86,7 @@ export class Rooms {
     // A room's name works as a cursor too: it stands for its key.
     const after = page.after !== undefined && isValidRoomName(page.after) ? roomKey(page.after) : page.after;
     // One more than the page: whether it exists says if there is a next page.
-    const rows = await this.store.listRooms(me.id, { after, limit: limit + 1, joinedOnly: page.joined === true });
+    const rows = await this.store.rooms.list(me.id, { after, limit: limit + 1, joinedOnly: page.joined === true });
     const rooms = rows.slice(0, limit).map((r) => info(r, r.memberCount, r.joined));
     return rows.length > limit ? { rooms, next: rows[limit - 1]!.key } : { rooms };
   }
@@ -94,20 +94,20 @@ export class Rooms {
   async join(me: UserRecord, name: string): Promise<RoomInfo> {
     const room = await this.find(name);
     await this.caps.inTurn(me.key, async () => {
-      if (await this.store.findMember(room.key, me.id)) return;
+      if (await this.store.rooms.findMember(room.key, me.id)) return;
       // The owner may come back to a private room they left; the administrator goes anywhere.
       if (room.private && room.ownerId !== me.id && me.role !== 'admin') {
         throw new ProtocolError('NOT_A_MEMBER', `${room.name} is private: its owner can invite you`);
       }
       await this.caps.check(me, { joins: true }, true);
-      if (await this.store.addMember(room.key, me.id, Date.now())) await this.announce(room, me, true);
+      if (await this.store.rooms.addMember(room.key, me.id, Date.now())) await this.announce(room, me, true);
     });
-    return info(room, await this.store.memberCount(room.key), true);
+    return info(room, await this.store.rooms.memberCount(room.key), true);
   }
 
   async leave(me: UserRecord, name: string): Promise<{ room: string }> {
     const { room } = await this.access(me, name);
-    if (await this.store.removeMember(room.key, me.id)) await this.announce(room, me, false);
+    if (await this.store.rooms.removeMember(room.key, me.id)) await this.announce(room, me, false);
     return { room: room.name };
   }
 
@@ -115,9 +115,9 @@ export class Rooms {
     const room = await this.asOwner(me, name, 'invite');
     const target = await this.user(user);
     await this.caps.inTurn(target.key, async () => {
-      if (await this.store.findMember(room.key, target.id)) return; // inviting a member changes nothing
+      if (await this.store.rooms.findMember(room.key, target.id)) return; // inviting a member changes nothing
       await this.caps.check(target, { joins: true }, false);
-      if (await this.store.addMember(room.key, target.id, Date.now())) await this.announce(room, target, true, me);
+      if (await this.store.rooms.addMember(room.key, target.id, Date.now())) await this.announce(room, target, true, me);
     });
     return { room: room.name, user: target.name };
   }
@@ -126,7 +126,7 @@ export class Rooms {
     const room = await this.asOwner(me, name, 'remove members');
     const target = await this.user(user);
     if (target.id === room.ownerId) throw new ProtocolError('FORBIDDEN', `${target.name} owns ${room.name}; hand it over first`);
-    if (!(await this.store.removeMember(room.key, target.id))) throw new ProtocolError('NOT_A_MEMBER', `${target.name} is not in ${room.name}`);
+    if (!(await this.store.rooms.removeMember(room.key, target.id))) throw new ProtocolError('NOT_A_MEMBER', `${target.name} is not in ${room.name}`);
     await this.announce(room, target, false, me);
     return { room: room.name, user: target.name };
   }
@@ -134,7 +134,7 @@ export class Rooms {
   async setTopic(me: UserRecord, name: string, topic: string): Promise<{ room: string; topic: string }> {
     const room = await this.asOwner(me, name, 'set the topic');
     const clean = cleanTopic(topic);
-    await this.store.updateRoom(room.key, { topic: clean });
+    await this.store.rooms.update(room.key, { topic: clean });
     await this.toRoom(room.key, OutboundEvent.of('topic', { room: room.name, topic: clean, by: me.name }));
     return { room: room.name, topic: clean };
   }
@@ -142,12 +142,12 @@ export class Rooms {
   async handOver(me: UserRecord, name: string, user: string): Promise<{ room: string; owner: string }> {
     const room = await this.asOwner(me, name, 'hand it over');
     const target = await this.user(user);
-    if (!(await this.store.findMember(room.key, target.id))) {
+    if (!(await this.store.rooms.findMember(room.key, target.id))) {
       throw new ProtocolError('NOT_A_MEMBER', `${target.name} is not in ${room.name}; invite them first`);
     }
     await this.caps.inTurn(target.key, async () => {
       if (target.id !== room.ownerId) await this.caps.check(target, { owns: true }, false);
-      await this.store.updateRoom(room.key, { ownerId: target.id });
+      await this.store.rooms.update(room.key, { ownerId: target.id });
     });
     await this.toRoom(room.key, OutboundEvent.of('owner', { room: room.name, owner: target.name, by: me.name }));
     return { room: room.name, owner: target.name };
@@ -158,7 +158,7 @@ export class Rooms {
     const target = await this.memberOf(room, user);
     if (target.userId === room.ownerId || target.key === 'admin') throw new ProtocolError('FORBIDDEN', `${target.name} cannot be muted in ${room.name}`);
     const until = minutes === undefined ? 'forever' : Date.now() + Math.round(minutes * 60_000);
-    await this.store.setMemberMute(room.key, target.userId, until);
+    await this.store.rooms.setMemberMute(room.key, target.userId, until);
     await this.toRoom(room.key, OutboundEvent.of('room_muted', { room: room.name, user: target.name, until }));
     return { room: room.name, user: target.name, until };
   }
@@ -166,14 +166,14 @@ export class Rooms {
   async unmute(me: UserRecord, name: string, user: string): Promise<{ room: string; user: string }> {
     const room = await this.asOwner(me, name, 'unmute members');
     const target = await this.memberOf(room, user);
-    await this.store.setMemberMute(room.key, target.userId, null);
+    await this.store.rooms.setMemberMute(room.key, target.userId, null);
     await this.toRoom(room.key, OutboundEvent.of('room_muted', { room: room.name, user: target.name, until: null }));
     return { room: room.name, user: target.name };
   }
 
   async members(me: UserRecord, name: string): Promise<{ room: string; members: RoomMemberInfo[] }> {
     const { room } = await this.access(me, name);
-    const list = await this.store.roomMembers(room.key);
+    const list = await this.store.rooms.members(room.key);
     const online = await this.onlineOf(list.map((m) => m.key));
     return {
       room: room.name,
@@ -184,7 +184,7 @@ export class Rooms {
   /** The room and the user's membership; NOT_A_MEMBER for anyone else. */
   async access(me: UserRecord, name: string): Promise<RoomAccess> {
     const room = await this.find(name);
-    const member = await this.store.findMember(room.key, me.id);
+    const member = await this.store.rooms.findMember(room.key, me.id);
     if (!member) {
       const how = room.private ? 'it is private: its owner can invite you' : `join it first`;
       throw new ProtocolError('NOT_A_MEMBER', `you are not in ${room.name}; ${how}`);
@@ -195,14 +195,14 @@ export class Rooms {
   /** The rooms a user is in, for this node's cache, when the user comes online here. */
   async load(user: UserRecord): Promise<void> {
     const read = this.membership.begin(user.key);
-    const rooms = await this.store.roomsOf(user.id);
+    const rooms = await this.store.rooms.roomsOf(user.id);
     this.membership.loaded(user.key, read, rooms.map((r) => r.room.key));
   }
 
   /** Reads a user's rooms again, replacing what this node's cache holds (the bus may have missed changes). */
   async reload(user: UserRecord): Promise<void> {
     const read = this.membership.begin(user.key);
-    const rooms = await this.store.roomsOf(user.id);
+    const rooms = await this.store.rooms.roomsOf(user.id);
     this.membership.loaded(user.key, read, rooms.map((r) => r.room.key), true);
   }
 
@@ -214,7 +214,7 @@ export class Rooms {
     if (!isValidRoomName(name)) throw new ProtocolError('NO_SUCH_ROOM', `no room ${JSON.stringify(name)}`);
     const key = roomKey(name);
     if (key === LOBBY) throw new ProtocolError('BAD_REQUEST', 'everyone is in #lobby, always; it has no owner');
-    const room = await this.store.findRoom(key);
+    const room = await this.store.rooms.find(key);
     if (!room) throw new ProtocolError('NO_SUCH_ROOM', `no room ${name}`);
     return room;
   }
@@ -226,14 +226,14 @@ export class Rooms {
   }
 
   private async user(name: string): Promise<UserRecord> {
-    const user = await this.store.findUserByKey(nameKey(name));
+    const user = await this.store.users.findByKey(nameKey(name));
     if (!user) throw new ProtocolError('NO_SUCH_USER', `no user named ${name}`);
     return user;
   }
 
   private async memberOf(room: RoomRecord, name: string): Promise<RoomMember> {
     const user = await this.user(name);
-    const member = await this.store.findMember(room.key, user.id);
+    const member = await this.store.rooms.findMember(room.key, user.id);
     if (!member) throw new ProtocolError('NOT_A_MEMBER', `${user.name} is not in ${room.name}`);
     return member;
   }
@@ -245,7 +245,7 @@ export class Rooms {
    */
   private async announce(room: RoomRecord, user: UserRecord, joined: boolean, by?: UserRecord): Promise<void> {
     await this.bus.publish({ kind: 'room-member', room: room.key, userKey: user.key, joined });
-    const count = await this.store.memberCount(room.key);
+    const count = await this.store.rooms.memberCount(room.key);
     const body = by ? { room: room.name, user: user.name, by: by.name } : { room: room.name, user: user.name };
     // A join carries the room as the joiner now sees it, so their clients need not look it up.
     const event = joined ? OutboundEvent.of('joined', { ...body, info: info(room, count, true) }) : OutboundEvent.of('left', body);

@@ -4,7 +4,7 @@ import type { Store, UserRecord } from '../store/port.js';
 import type { MessageRate } from './message-rate.js';
 import type { Messages, ResolvedConversation } from './messages.js';
 import type { ChatMetrics } from './metrics.js';
-import { OutboundEvent } from './outbound-event.js';
+import { OutboundEvent } from '../shared/outbound-event.js';
 import type { TokenBucket } from './rate-limit.js';
 import { activeMute } from './rooms.js';
 
@@ -59,7 +59,7 @@ export class Sending {
       await this.messages.shareFile(message);
       await turn.previous;
       const started = performance.now();
-      const appended = this.store.appendMessage(message);
+      const appended = this.store.messages.append(message);
       turn.release();
       const { message: stored, duplicate } = await appended;
       this.metrics.stored((performance.now() - started) / 1000);

@@ -1,6 +1,6 @@
 import type { ErrorCode } from '../../protocol/index.js';
 import type { Logger } from '../core/config.js';
-import { OutboundEvent } from '../core/outbound-event.js';
+import { OutboundEvent } from '../shared/outbound-event.js';
 import type { Peer, PeerHandler } from '../core/peer.js';
 import { OutboundLimit } from './outbound-limit.js';
 

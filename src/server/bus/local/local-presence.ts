@@ -1,5 +1,5 @@
 import type { OnlineUser } from '../../../protocol/index.js';
-import type { OutboundEvent } from '../../core/outbound-event.js';
+import type { OutboundEvent } from '../../shared/outbound-event.js';
 import type { Bus, Presence, PresenceEntry } from '../port.js';
 
 /** Presence of one node: this node's users are everyone. */

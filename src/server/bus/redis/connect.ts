@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
-import type { Logger } from '../../core/config.js';
+import type { Logger } from '../../shared/logger.js';
+import { redact } from '../../shared/redact.js';
 import { RedisBus } from './redis-bus.js';
 import { RedisPresence } from './redis-presence.js';
 
@@ -54,7 +55,7 @@ export async function openRedis(url: string, options: RedisOptions): Promise<{ b
     pub.disconnect();
     sub.disconnect();
     // "Connection is closed" says less than the socket's own error (ECONNREFUSED, ENOTFOUND, auth).
-    throw new BusUnavailableError(redactRedis(url), firstError ?? (err as Error));
+    throw new BusUnavailableError(redact(url), firstError ?? (err as Error));
   }
   const bus = new RedisBus(pub, sub, { prefix, nodeId, logger: options.logger, holdMs: options.holdMs });
   await bus.start();
@@ -63,15 +64,6 @@ export async function openRedis(url: string, options: RedisOptions): Promise<{ b
   return { bus, presence };
 }
 
-export function redactRedis(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparsable URL)';
-  }
-}
 
 export class BusUnavailableError extends Error {
   constructor(

@@ -1,4 +1,4 @@
-import { OutboundEvent } from '../../core/outbound-event.js';
+import { OutboundEvent } from '../../shared/outbound-event.js';
 import type { Audience, BusMessage } from '../port.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Logger } from '../../core/config.js';
+import type { Logger } from '../../shared/logger.js';
 import type { Bus, BusMessage } from '../port.js';
 import { decodeFrame, encodeFrame } from './frame.js';
 import { FLUSH_HELD, PUBLISH_ORDERED } from './scripts.js';

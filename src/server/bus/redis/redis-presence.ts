@@ -1,6 +1,6 @@
 import type { OnlineUser } from '../../../protocol/index.js';
-import type { Logger } from '../../core/config.js';
-import type { OutboundEvent } from '../../core/outbound-event.js';
+import type { Logger } from '../../shared/logger.js';
+import type { OutboundEvent } from '../../shared/outbound-event.js';
 import type { Presence, PresenceEntry } from '../port.js';
 import type { RedisBus } from './redis-bus.js';
 import { ARRIVE, DEPART, EXPIRE_NODES, HEARTBEAT } from './scripts.js';

@@ -1,5 +1,5 @@
 import type { Logger } from '../../core/config.js';
-import type { OutboundEvent } from '../../core/outbound-event.js';
+import type { OutboundEvent } from '../../shared/outbound-event.js';
 import type { Peer } from '../../core/peer.js';
 import { OutboundLimit } from '../outbound-limit.js';
 import { CLOSE_GRACE_MS } from '../transport-peer.js';

@@ -1,5 +1,5 @@
 import { LOBBY, nameKey, roomKey, type ChatMessage } from '../../../protocol/index.js';
-import { EventFormat, type OutboundEvent } from '../../core/outbound-event.js';
+import { EventFormat, type OutboundEvent } from '../../shared/outbound-event.js';
 import { formatMessage, formatTags } from './message.js';
 import { messageTexts, splitBytes, toIrcText } from './text.js';
 

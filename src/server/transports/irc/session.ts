@@ -4,7 +4,7 @@ import type { ClientSession } from '../../core/client-session.js';
 import { TokenBucket } from '../../core/rate-limit.js';
 import { COMMANDS } from './commands/table.js';
 import type { GatewayContext } from './context.js';
-import type { OutboundEvent } from '../../core/outbound-event.js';
+import type { OutboundEvent } from '../../shared/outbound-event.js';
 import type { CoreEventSink, IrcPeer } from './irc-peer.js';
 import type { LineEvent } from './line-reader.js';
 import { formatMessage, parseMessage, type IrcMessage } from './message.js';

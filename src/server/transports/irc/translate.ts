@@ -1,5 +1,5 @@
 import { LOBBY, nameKey, type ChatMessage, type ServerEvent } from '../../../protocol/index.js';
-import type { OutboundEvent } from '../../core/outbound-event.js';
+import type { OutboundEvent } from '../../shared/outbound-event.js';
 import { formatMessage, formatTags } from './message.js';
 import { renderMessage, renderShared, userSource } from './render.js';
 import type { IrcSession } from './session.js';

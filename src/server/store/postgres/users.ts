@@ -1,0 +1,40 @@
+import type pg from 'pg';
+import { DuplicateUserError } from '../errors.js';
+import type { NewUser, UserPatch, UserRecord, UserStore } from '../ports/users.js';
+import { fromMuted, toUser, type UserRow } from '../rows.js';
+
+export class PgUsers implements UserStore {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async create(user: NewUser): Promise<UserRecord> {
+    try {
+      const { rows } = await this.pool.query<{ id: number }>(
+        'INSERT INTO users (name, key, pass_hash, role, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+        [user.name, user.key, user.passHash, user.role, user.createdAt],
+      );
+      return { ...user, id: rows[0]!.id, mutedUntil: null, banReason: null };
+    } catch (err) {
+      if ((err as { code?: string }).code === '23505') throw new DuplicateUserError(user.key);
+      throw err;
+    }
+  }
+
+  async findByKey(key: string): Promise<UserRecord | null> {
+    return toUser((await this.pool.query<UserRow>('SELECT * FROM users WHERE key = $1', [key])).rows[0]);
+  }
+
+  async findById(id: number): Promise<UserRecord | null> {
+    return toUser((await this.pool.query<UserRow>('SELECT * FROM users WHERE id = $1', [id])).rows[0]);
+  }
+
+  async update(id: number, patch: UserPatch): Promise<void> {
+    const columns: [string, unknown][] = [];
+    if (patch.passHash !== undefined) columns.push(['pass_hash', patch.passHash]);
+    if (patch.role !== undefined) columns.push(['role', patch.role]);
+    if (patch.mutedUntil !== undefined) columns.push(['muted_until', fromMuted(patch.mutedUntil)]);
+    if (patch.banReason !== undefined) columns.push(['ban_reason', patch.banReason]);
+    if (columns.length === 0) return;
+    const sets = columns.map(([c], i) => `${c} = $${i + 1}`);
+    await this.pool.query(`UPDATE users SET ${sets.join(', ')} WHERE id = $${columns.length + 1}`, [...columns.map(([, v]) => v), id]);
+  }
+}

@@ -1,0 +1,45 @@
+import type Database from 'better-sqlite3';
+import { DuplicateUserError } from '../errors.js';
+import type { NewUser, UserPatch, UserRecord, UserStore } from '../ports/users.js';
+import { fromMuted, toUser, type UserRow } from '../rows.js';
+
+export class SqliteUsers implements UserStore {
+  private readonly stmt;
+
+  constructor(private readonly db: Database.Database) {
+    this.stmt = {
+      insert: db.prepare('INSERT INTO users (name, key, pass_hash, role, created_at) VALUES (@name, @key, @passHash, @role, @createdAt)'),
+      byKey: db.prepare('SELECT * FROM users WHERE key = ?'),
+      byId: db.prepare('SELECT * FROM users WHERE id = ?'),
+    };
+  }
+
+  async create(user: NewUser): Promise<UserRecord> {
+    try {
+      const info = this.stmt.insert.run(user);
+      return { ...user, id: Number(info.lastInsertRowid), mutedUntil: null, banReason: null };
+    } catch (err) {
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new DuplicateUserError(user.key);
+      throw err;
+    }
+  }
+
+  async findByKey(key: string): Promise<UserRecord | null> {
+    return toUser(this.stmt.byKey.get(key) as UserRow | undefined);
+  }
+
+  async findById(id: number): Promise<UserRecord | null> {
+    return toUser(this.stmt.byId.get(id) as UserRow | undefined);
+  }
+
+  async update(id: number, patch: UserPatch): Promise<void> {
+    const columns: [string, unknown][] = [];
+    if (patch.passHash !== undefined) columns.push(['pass_hash', patch.passHash]);
+    if (patch.role !== undefined) columns.push(['role', patch.role]);
+    if (patch.mutedUntil !== undefined) columns.push(['muted_until', fromMuted(patch.mutedUntil)]);
+    if (patch.banReason !== undefined) columns.push(['ban_reason', patch.banReason]);
+    if (columns.length === 0) return;
+    const sets = columns.map(([c]) => `${c} = ?`);
+    this.db.prepare(`UPDATE users SET ${sets.join(', ')} WHERE id = ?`).run(...columns.map(([, v]) => v), id);
+  }
+}
