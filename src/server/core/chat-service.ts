@@ -5,6 +5,7 @@ import { Accounts, type LoginOutcome } from './accounts.js';
 import { BroadcastJournal } from './broadcast-journal.js';
 import { ClientSession } from './client-session.js';
 import type { CoreConfig, Logger } from './config.js';
+import { ConnectionLimits, type DropReason } from './connection-limits.js';
 import type { FileLinks } from './file-links.js';
 import { Files } from './files.js';
 import { MessageChanges } from './message-changes.js';
@@ -62,6 +63,8 @@ export class ChatService {
   httpPort: number | undefined;
   /** Every open connection, logged in or not. */
   private readonly connections = new Set<ClientSession>();
+  /** Slots, the share of those not logged in, and their login deadline. */
+  private readonly limits: ConnectionLimits<ClientSession>;
   private readonly heartbeat: NodeJS.Timeout;
   private stopping = false;
   /** Presence for everyone, handed out every JOURNAL_MS (broadcast-journal.ts). */
@@ -88,6 +91,8 @@ export class ChatService {
     this.changes = new MessageChanges(this.store, this.messages);
     this.bus.subscribe((m) => this.deliver(m));
     this.bus.onMissed?.(() => void this.resync());
+    const { maxConnections, loginReserve: reserve, loginTimeoutMs } = this.config;
+    this.limits = new ConnectionLimits({ maxConnections, reserve, loginTimeoutMs }, (s, why) => this.dropAnonymous(s, why));
     this.heartbeat = setInterval(() => this.sweepIdle(), Math.max(50, this.config.pingIntervalMs / 4));
     this.heartbeat.unref();
   }
@@ -104,13 +109,23 @@ export class ChatService {
       return session;
     }
     // One limit for every transport together.
-    if (this.connections.size >= this.config.maxConnections) {
+    if (this.limits.admit(session) === 'full') {
       this.logger.warn({ peer: peer.id, connections: this.connections.size }, 'connection refused: server full');
       session.closeWithError({ code: 'RATE_LIMITED', message: 'the server is full; try again later' });
       return session;
     }
     this.connections.add(session);
     return session;
+  }
+
+  private dropAnonymous(session: ClientSession, why: DropReason): void {
+    if (why === 'evicted') {
+      this.logger.info({ peer: session.peer.id, address: session.peer.address }, 'connection dropped for a newcomer: not logged in, and the oldest such');
+      session.closeWithError({ code: 'RATE_LIMITED', message: 'the server is busy and this connection had not logged in; reconnect and log in' });
+    } else {
+      const seconds = this.config.loginTimeoutMs / 1000;
+      session.closeWithError({ code: 'TIMEOUT', message: `not logged in within ${seconds} s` });
+    }
   }
 
   /**
@@ -125,6 +140,7 @@ export class ChatService {
     session.tokenHash = outcome.tokenHash;
     // From here on it hears broadcast presence, starting with its own arrival's.
     session.journalPos = this.journal.end;
+    this.limits.loggedIn(session);
     this.logger.info({ user: user.record.name, peer: session.peer.id, transport: session.peer.transport }, 'logged in');
     const record = user.record;
     if (!first) return Promise.resolve(record);
@@ -147,6 +163,7 @@ export class ChatService {
     if (!user) return Promise.resolve();
     session.user = null;
     session.tokenHash = null;
+    if (!session.ended) this.limits.loggedOut(session);
     if (!this.online.detach(session, user)) return Promise.resolve();
     this.rooms.membership.forget(user.record.key);
     // At shutdown everyone goes: telling each the others are leaving would be n² writes (the
@@ -159,6 +176,7 @@ export class ChatService {
 
   sessionClosed(session: ClientSession): void {
     this.connections.delete(session);
+    this.limits.closed(session);
     void this.detach(session);
   }
 
@@ -329,6 +347,7 @@ export class ChatService {
   shutdown(reason = 'the server is shutting down'): void {
     this.stopping = true;
     clearInterval(this.heartbeat);
+    this.limits.close();
     this.moderation.close();
     this.rooms.close();
     const bytes = Buffer.from(encodeEvent('shutdown', { reason }));
