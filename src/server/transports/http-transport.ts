@@ -59,8 +59,11 @@ export class HttpTransport {
     const headersTimeout = options.headersTimeoutMs ?? 10_000;
     const nodeServer = { headersTimeout, connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headersTimeout / 4))) };
     // forceCloseConnections: a stop must not wait for a stalled upload or a slow download.
+    const onError = httpErrorHandler(options.logger);
     const base = {
       logger: false,
+      // Errors Fastify meets before any route (a malformed URL) take the same shape.
+      frameworkErrors: onError,
       bodyLimit: 1024 * 1024,
       forceCloseConnections: true,
       keepAliveTimeout: KEEP_ALIVE_MS,
@@ -81,7 +84,7 @@ export class HttpTransport {
       hsts: options.tls ? { maxAge: 15_552_000 } : false,
     });
     // Every error in the documented {"error":{code,message}} shape, with no internal detail.
-    this.app.setErrorHandler(httpErrorHandler(options.logger));
+    this.app.setErrorHandler(onError);
     if (!options.routesHandleNotFound) this.app.setNotFoundHandler(httpNotFoundHandler);
     this.app.get('/healthz', async () => ({ ok: true }));
     if (options.metricsAccess !== false) {
