@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { WebSocket } from 'ws';
 import { BanterClient, webSocketTransport, type WebSocketConstructor } from '../../src/client/index.js';
 import { PASSWORD, adminClient, newUser, uniqueName, waitUntil } from '../helpers/clients.js';
+import { IrcTestClient } from '../helpers/irc-client.js';
 import { RawSocket } from '../helpers/raw-socket.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -125,7 +126,7 @@ describe('connection cap: per address', () => {
 
 describe('login deadline', () => {
   let server: TestServer;
-  before(async () => (server = await startTestServer({ loginTimeout: 0.3 })));
+  before(async () => (server = await startTestServer({ loginTimeout: 0.3, ircPort: 0 })));
   after(() => server.dispose());
 
   it('closes a connection that keeps answering pongs but never logs in, and keeps the one that logged in', { timeout: 10_000 }, async () => {
@@ -156,6 +157,14 @@ describe('login deadline', () => {
     await new Promise((r) => ws.once('close', r));
     const error = messages.map((m) => JSON.parse(m) as { ev?: string; error?: { code: string } }).find((m) => m.ev === 'error');
     assert.equal(error?.error?.code, 'TIMEOUT');
+  });
+
+  it('and to IRC, where it is the registration timeout', async () => {
+    const irc = await IrcTestClient.open(server.ircPort!);
+    irc.send('NICK lurker');
+    const error = await irc.expectCommand('ERROR');
+    assert.match(error.params[0]!, /Registration timed out/);
+    await irc.waitClosed();
   });
 });
 
