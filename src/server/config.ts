@@ -169,15 +169,15 @@ export const SETTINGS = {
   trustedProxies: {
     flag: '--trusted-proxies <addrs>',
     env: 'BANTER_TRUSTED_PROXIES',
-    default: [] as string[],
-    schema: list(ipAddress),
+    default: undefined,
+    schema: list(ipAddress).optional(),
     describe: 'comma-separated addresses of reverse proxies whose X-Forwarded-For is believed (HTTP and WebSocket)',
   },
   allowedOrigins: {
     flag: '--allowed-origins <origins>',
     env: 'BANTER_ALLOWED_ORIGINS',
-    default: [] as string[],
-    schema: list(origin),
+    default: undefined,
+    schema: list(origin).optional(),
     describe: 'comma-separated origins besides the server\'s own whose pages may open a WebSocket, e.g. https://chat.example.org',
   },
   metricsToken: {

@@ -2,8 +2,9 @@ import { write, writeSync } from 'node:fs';
 
 /** Lines waiting for the destination beyond this many bytes are dropped (and counted). */
 const MAX_PENDING_BYTES = 4 * 1024 * 1024;
-/** After a failed write, the next try waits this long. */
+/** After a failed write, the next try waits this long; after a full non-blocking pipe (EAGAIN), much less. */
 const RETRY_MS = 1000;
+const PIPE_FULL_RETRY_MS = 10;
 
 let droppedTotal = 0;
 
@@ -90,10 +91,13 @@ export class LogDestination {
           this.droppedSince += reported;
           this.drop(lines, code);
         }
-        this.retryTimer = setTimeout(() => {
-          this.retryTimer = undefined;
-          this.next();
-        }, RETRY_MS);
+        this.retryTimer = setTimeout(
+          () => {
+            this.retryTimer = undefined;
+            this.next();
+          },
+          code === 'EAGAIN' ? PIPE_FULL_RETRY_MS : RETRY_MS,
+        );
         this.retryTimer.unref();
         return;
       }

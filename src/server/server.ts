@@ -66,7 +66,7 @@ export async function startServer(config: ServerConfig, logger: PinoLogger): Pro
   const chat = new ChatService({ store, bus, presence, config: coreConfig(config), logger, metrics: metrics.chat, fileLinks });
   const connect = (peer: Peer) => chat.connect(peer);
   const maxOutboundBytes = config.maxOutboundKib * 1024;
-  const addresses = new AddressLimits(config.maxConnectionsPerAddress, config.trustedProxies);
+  const addresses = new AddressLimits(config.maxConnectionsPerAddress, config.trustedProxies ?? []);
   const tcp = new TcpTransport(connect, { host: config.host, port: config.port, maxOutboundBytes, tls, addresses }, logger);
   const websocket = new WebSocketTransport(connect, { maxOutboundBytes }, logger);
   const blobs = new DiskFileStore(join(dataDir, 'files'));
@@ -92,7 +92,7 @@ export async function startServer(config: ServerConfig, logger: PinoLogger): Pro
     tls,
     addresses,
     headersTimeoutMs: config.httpHeadersTimeout * 1000,
-    allowedOrigins: [...config.allowedOrigins, ...(config.publicUrl ? [new URL(config.publicUrl).origin] : [])],
+    allowedOrigins: [...(config.allowedOrigins ?? []), ...(config.publicUrl ? [new URL(config.publicUrl).origin] : [])],
     logger,
   });
 
