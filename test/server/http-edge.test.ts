@@ -142,7 +142,9 @@ describe('HTTP: /metrics', () => {
       const there = await fetch(`http://127.0.0.1:${server.metricsPort}/metrics`);
       assert.equal(there.status, 200);
       assert.match(await there.text(), /banter_connections/);
-      assert.equal((await fetch(`http://127.0.0.1:${server.httpPort}/metrics`)).status, 404);
+      const here = await fetch(`http://127.0.0.1:${server.httpPort}/metrics`);
+      assert.equal(here.status, 404);
+      assert.equal((await errorBody(here)).code, 'NOT_FOUND');
     } finally {
       await server.dispose();
     }

@@ -87,7 +87,10 @@ export class HttpTransport {
     this.app.setErrorHandler(onError);
     if (!options.routesHandleNotFound) this.app.setNotFoundHandler(httpNotFoundHandler);
     this.app.get('/healthz', async () => ({ ok: true }));
-    if (options.metricsAccess !== false) {
+    if (options.metricsAccess === false) {
+      // Not the web client's page either (its fallback would answer any GET).
+      this.app.get('/metrics', async (_req, reply) => reply.code(404).send({ error: { code: 'NOT_FOUND', message: 'metrics are served on a port of their own' } }));
+    } else {
       const access = options.metricsAccess ?? metricsAccess(undefined);
       this.app.get('/metrics', async (req, reply) => {
         const refusal = access(req.raw);
