@@ -68,7 +68,7 @@ async function seed(data: string): Promise<string[]> {
 
 async function startServer(data: string, quiet: number): Promise<{ port: number; child: ChildProcess }> {
   const port = await freePort();
-  const args = [CLI, 'server', '--host', '127.0.0.1', '--port', String(port), '--http-port', '0', '--data', data, '--log-level', 'warn', '--sync', 'normal', '--room-quiet-size', String(quiet), '--max-outbound-kib', '65536'];
+  const args = [CLI, 'server', '--host', '127.0.0.1', '--port', String(port), '--http-port', '0', '--data', data, '--log-level', 'warn', '--sync', 'normal', '--room-quiet-size', String(quiet), '--max-outbound-kib', '65536', '--max-connections-per-address', '1000000'];
   const child = spawn(process.execPath, args, { env: { ...process.env, BANTER_ADMIN_PASSWORD: 'bench-admin-1' }, stdio: ['ignore', 'ignore', 'pipe'] });
   await new Promise<void>((resolve, reject) => {
     child.stderr!.on('data', (d: Buffer) => (d.toString().includes('listening on') ? resolve() : process.stderr.write(`server: ${d.toString()}`)));

@@ -67,7 +67,7 @@ async function seed(store: Store, count: number): Promise<string[]> {
 }
 
 function startNode(data: string, t: Topology): Promise<{ port: number; child: ChildProcess }> {
-  const args = ['server', '--host', '127.0.0.1', '--port', '0', '--http-port', '0', '--data', data, '--log-level', 'warn', '--send-rate', '1000000', '--send-burst', '1000000', '--sync', 'normal', '--store', t.store, '--bus', t.bus];
+  const args = ['server', '--host', '127.0.0.1', '--port', '0', '--http-port', '0', '--data', data, '--log-level', 'warn', '--send-rate', '1000000', '--send-burst', '1000000', '--sync', 'normal', '--max-connections-per-address', '1000000', '--store', t.store, '--bus', t.bus];
   const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, BANTER_ADMIN_PASSWORD: 'bench-admin-1' }, stdio: ['ignore', 'ignore', 'pipe'] });
   return new Promise((resolve, reject) => {
     let err = '';

@@ -68,6 +68,8 @@ export async function startBanter(o: BanterOptions): Promise<PeerServer & { data
     '--send-burst', '1000000',
     '--register-per-hour', '1000000',
     '--max-connections', '30000',
+    // Every benchmark client comes from loopback.
+    '--max-connections-per-address', '1000000',
     '--sync', o.sync ?? 'normal',
     ...(o.args ?? []),
   ];

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { DEFAULT_MAX_ROOMS_JOINED, DEFAULT_MAX_ROOMS_OWNED } from '../protocol/index.js';
 import { redact } from './shared/redact.js';
@@ -14,6 +15,26 @@ const numeric = (inner: z.ZodNumber) =>
 const port = numeric(z.number({ error: 'expected a port number 0-65535' }).int().min(0).max(65535));
 const positive = numeric(z.number({ error: 'expected a positive number' }).positive());
 const positiveInt = numeric(z.number({ error: 'expected a positive whole number' }).int().positive());
+
+// A list: comma-separated text from flags and the environment, a JSON array (or text) from the file.
+const list = (item: z.ZodType<string>) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' ? v.split(',').map((x) => x.trim()).filter((x) => x !== '') : v),
+    z.array(item),
+  );
+const ipAddress = z.string().refine((v) => isIP(v) !== 0, { error: 'expected IP addresses such as 10.0.0.5,::1' });
+// An origin as browsers send it: scheme, host, port if not the default; nothing after.
+const origin = z.string().refine(
+  (v) => {
+    try {
+      const u = new URL(v);
+      return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === v;
+    } catch {
+      return false;
+    }
+  },
+  { error: 'expected origins such as https://chat.example.org (scheme, host, port; no path, no trailing slash)' },
+);
 
 const url = (schemes: string[], fixed: string, example: string) =>
   z.string().refine(
@@ -117,7 +138,70 @@ export const SETTINGS = {
     schema: positiveInt,
     describe: 'rooms one user may be a member of',
   },
-  maxConnections: { flag: '--max-connections <n>', env: 'BANTER_MAX_CONNECTIONS', default: 20000, schema: positiveInt, describe: 'open connections accepted at once, TCP and WebSocket together' },
+  maxConnections: { flag: '--max-connections <n>', env: 'BANTER_MAX_CONNECTIONS', default: 20000, schema: positiveInt, describe: 'open connections accepted at once, TCP, WebSocket and IRC together' },
+  loginReserve: {
+    flag: '--login-reserve <n>',
+    env: 'BANTER_LOGIN_RESERVE',
+    default: undefined,
+    schema: positiveInt.optional(),
+    describe: 'of --max-connections, slots connections that have not logged in may never hold (default 5%, at least 1); when they are all taken the oldest of those is dropped for a newcomer',
+  },
+  maxConnectionsPerAddress: {
+    flag: '--max-connections-per-address <n>',
+    env: 'BANTER_MAX_CONNECTIONS_PER_ADDRESS',
+    default: 64,
+    schema: positiveInt,
+    describe: 'open connections from one client address, every port together (TCP, IRC, HTTP and WebSocket)',
+  },
+  loginTimeout: {
+    flag: '--login-timeout <s>',
+    env: 'BANTER_LOGIN_TIMEOUT',
+    default: 30,
+    schema: positive,
+    describe: 'seconds a connection may stay without logging in (every transport) before it is closed',
+  },
+  httpHeadersTimeout: {
+    flag: '--http-headers-timeout <s>',
+    env: 'BANTER_HTTP_HEADERS_TIMEOUT',
+    default: 10,
+    schema: positive,
+    describe: 'seconds an HTTP client may take to send a request\'s headers (slow senders are cut off)',
+  },
+  trustedProxies: {
+    flag: '--trusted-proxies <addrs>',
+    env: 'BANTER_TRUSTED_PROXIES',
+    default: undefined,
+    schema: list(ipAddress).optional(),
+    describe: 'comma-separated addresses of reverse proxies whose X-Forwarded-For is believed (HTTP and WebSocket)',
+  },
+  allowedOrigins: {
+    flag: '--allowed-origins <origins>',
+    env: 'BANTER_ALLOWED_ORIGINS',
+    default: undefined,
+    schema: list(origin).optional(),
+    describe: 'comma-separated origins besides the server\'s own whose pages may open a WebSocket, e.g. https://chat.example.org',
+  },
+  metricsToken: {
+    flag: '--metrics-token <token>',
+    env: 'BANTER_METRICS_TOKEN',
+    default: undefined,
+    schema: z.string().min(16, { error: 'expected a token of at least 16 characters' }).optional(),
+    describe: 'bearer token that opens /metrics to any address (prefer the environment variable: flags show in ps); without it /metrics answers loopback only',
+  },
+  metricsPort: {
+    flag: '--metrics-port <n>',
+    env: 'BANTER_METRICS_PORT',
+    default: undefined,
+    schema: port.optional(),
+    describe: 'serve /metrics on a port of its own (and no longer on the HTTP port)',
+  },
+  metricsHost: {
+    flag: '--metrics-host <addr>',
+    env: 'BANTER_METRICS_HOST',
+    default: '127.0.0.1',
+    schema: z.string().min(1),
+    describe: 'address of --metrics-port',
+  },
   tlsCert: {
     flag: '--tls-cert <file>',
     env: 'BANTER_TLS_CERT',
@@ -214,6 +298,9 @@ export function loadConfig(flags: Partial<Record<SettingName, unknown>>, env: No
     throw new ConfigError(
       `--workers ${config.workers} needs a store and a bus the workers share: set --store / BANTER_STORE to a postgres:// URL and --bus / BANTER_BUS to a redis:// URL (or use --workers 1)`,
     );
+  }
+  if (config.loginReserve !== undefined && config.loginReserve >= config.maxConnections) {
+    throw new ConfigError(`--login-reserve ${config.loginReserve} must be less than --max-connections ${config.maxConnections}`);
   }
   if (env.BANTER_ADMIN_PASSWORD) config.adminPassword = env.BANTER_ADMIN_PASSWORD;
   return config;

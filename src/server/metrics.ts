@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ChatMetrics } from './core/metrics.js';
+import { droppedLogLines } from './log-destination.js';
 
 /** Prometheus metrics of one server process, served at /metrics. */
 export function createMetrics(connections: () => Record<string, number>): { registry: Registry; chat: ChatMetrics } {
@@ -12,6 +13,17 @@ export function createMetrics(connections: () => Record<string, number>): { regi
     registers: [registry],
     collect() {
       for (const [transport, count] of Object.entries(connections())) this.set({ transport }, count);
+    },
+  });
+  let droppedReported = 0;
+  new Counter({
+    name: 'banter_log_lines_dropped_total',
+    help: 'Log lines dropped because stdout (the log destination) failed or could not keep up',
+    registers: [registry],
+    collect() {
+      const now = droppedLogLines();
+      if (now > droppedReported) this.inc(now - droppedReported);
+      droppedReported = now;
     },
   });
   const requests = new Counter({ name: 'banter_requests_total', help: 'Requests handled, by op and result', labelNames: ['op', 'result'], registers: [registry] });

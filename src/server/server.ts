@@ -10,6 +10,7 @@ import type { Bus, Presence } from './bus/port.js';
 import { BusUnavailableError, openRedis } from './bus/redis/connect.js';
 import { ChatService } from './core/chat-service.js';
 import { DEFAULT_CORE_CONFIG, type CoreConfig } from './core/config.js';
+import { defaultLoginReserve } from './core/connection-limits.js';
 import { FILE_LINK_SECRET, FileLinks, newFileLinkKey } from './core/file-links.js';
 import type { Peer } from './core/peer.js';
 import { createMetrics } from './metrics.js';
@@ -23,6 +24,9 @@ import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import { fileRoutes } from './transports/file-routes.js';
 import { webClientRoutes } from './transports/web-client-routes.js';
 import { HttpTransport } from './transports/http-transport.js';
+import { AddressLimits } from './transports/address-limits.js';
+import { metricsAccess } from './transports/metrics-access.js';
+import { MetricsServer } from './transports/metrics-server.js';
 import { TcpTransport } from './transports/tcp-transport.js';
 import { WebSocketTransport } from './transports/websocket-transport.js';
 import { IrcGateway } from './transports/irc/gateway.js';
@@ -34,6 +38,8 @@ export interface RunningServer {
   httpPort: number;
   /** The IRC gateway's port, when --irc-port is set. */
   ircPort?: number;
+  /** The port of /metrics, when --metrics-port is set. */
+  metricsPort?: number;
   chat: ChatService;
   /** Graceful stop: no new connections, pending writes committed, clients told, database closed. */
   stop(reason?: string): Promise<void>;
@@ -61,7 +67,8 @@ export async function startServer(config: ServerConfig, logger: PinoLogger): Pro
   const chat = new ChatService({ store, bus, presence, config: coreConfig(config), logger, metrics: metrics.chat, fileLinks });
   const connect = (peer: Peer) => chat.connect(peer);
   const maxOutboundBytes = config.maxOutboundKib * 1024;
-  const tcp = new TcpTransport(connect, { host: config.host, port: config.port, maxOutboundBytes, tls }, logger);
+  const addresses = new AddressLimits(config.maxConnectionsPerAddress, config.trustedProxies ?? []);
+  const tcp = new TcpTransport(connect, { host: config.host, port: config.port, maxOutboundBytes, tls, addresses }, logger);
   const websocket = new WebSocketTransport(connect, { maxOutboundBytes }, logger);
   const blobs = new DiskFileStore(join(dataDir, 'files'));
   const files = fileRoutes({
@@ -71,25 +78,43 @@ export async function startServer(config: ServerConfig, logger: PinoLogger): Pro
     logger,
   });
   let irc: IrcGateway | undefined;
-  const http = new HttpTransport({ host: config.host, port: config.httpPort, websocket, metrics: metrics.registry, routes: [files, webClientRoutes(config.webRoot)], tls });
+  const metricsServer =
+    config.metricsPort === undefined
+      ? undefined
+      : new MetricsServer({ host: config.metricsHost, port: config.metricsPort, registry: metrics.registry, access: metricsAccess(config.metricsToken, true) });
+  const http = new HttpTransport({
+    host: config.host,
+    port: config.httpPort,
+    websocket,
+    metrics: metrics.registry,
+    metricsAccess: metricsServer ? false : metricsAccess(config.metricsToken),
+    routes: [files, webClientRoutes(config.webRoot)],
+    routesHandleNotFound: true,
+    tls,
+    addresses,
+    headersTimeoutMs: config.httpHeadersTimeout * 1000,
+    allowedOrigins: [...(config.allowedOrigins ?? []), ...(config.publicUrl ? [new URL(config.publicUrl).origin] : [])],
+    logger,
+  });
 
   const abandon = async (): Promise<void> => {
     chat.shutdown();
-    await Promise.allSettled([tcp.close(), http.close(), irc?.close()]);
+    await Promise.allSettled([tcp.close(), http.close(), irc?.close(), metricsServer?.close()]);
     await presence.close();
     await bus.close();
     await store.close();
   };
-  let tcpAddress, httpAddress, ircAddress;
+  let tcpAddress, httpAddress, ircAddress, metricsAddress;
   try {
     tcpAddress = await tcp.listen().catch((err: unknown) => Promise.reject(listenError(err, config.host, config.port, '--port / BANTER_PORT')));
     httpAddress = await http.listen().catch((err: unknown) => Promise.reject(listenError(err, config.host, config.httpPort, '--http-port / BANTER_HTTP_PORT')));
     chat.httpPort = httpAddress.port;
+    metricsAddress = await metricsServer?.listen().catch((err: unknown) => Promise.reject(listenError(err, config.metricsHost, config.metricsPort!, '--metrics-port / BANTER_METRICS_PORT')));
     if (config.ircPort !== undefined) {
       const publicUrl = config.publicUrl ?? `${tls ? 'https' : 'http'}://${urlHost(config.host)}:${httpAddress.port}`;
       const ircLinkMs = config.fileLinkDays * 24 * 3600_000;
       const fileLink = (id: string): string => `${publicUrl.replace(/\/+$/, '')}${fileLinks.link(id, 'file', ircLinkMs).path}`;
-      irc = new IrcGateway(chat, { host: config.host, port: config.ircPort, maxOutboundBytes, fileLink, version: VERSION, serverName: config.ircServerName, tls }, logger);
+      irc = new IrcGateway(chat, { host: config.host, port: config.ircPort, maxOutboundBytes, fileLink, version: VERSION, serverName: config.ircServerName, tls, addresses }, logger);
       ircAddress = await irc.listen().catch((err: unknown) => Promise.reject(listenError(err, config.host, config.ircPort!, '--irc-port / BANTER_IRC_PORT')));
     }
     if (!config.skipAdminBootstrap) await bootstrapAdmin(chat, config, logger);
@@ -98,7 +123,7 @@ export async function startServer(config: ServerConfig, logger: PinoLogger): Pro
     throw err;
   }
   const topology = { store: config.store === 'sqlite' ? 'sqlite' : redact(config.store), bus: redact(config.bus) };
-  logger.info({ tcp: { host: tcpAddress.address, port: tcpAddress.port }, http: { host: httpAddress.address, port: httpAddress.port }, irc: ircAddress && { host: ircAddress.address, port: ircAddress.port }, tls: tls !== undefined, data: dataDir, ...topology }, 'listening');
+  logger.info({ tcp: { host: tcpAddress.address, port: tcpAddress.port }, http: { host: httpAddress.address, port: httpAddress.port }, irc: ircAddress && { host: ircAddress.address, port: ircAddress.port }, metrics: metricsAddress && { host: metricsAddress.address, port: metricsAddress.port }, tls: tls !== undefined, data: dataDir, ...topology }, 'listening');
   // For people, whatever the log level: with --port 0 this is how they learn the ports.
   const [tcpName, httpName] = tls ? ['TCP+TLS', 'HTTPS, WebSocket wss /ws'] : ['TCP', 'HTTP, WebSocket /ws'];
   const ircName = ircAddress ? `, ${ircAddress.address}:${ircAddress.port} (IRC${tls ? ' over TLS' : ''})` : '';
@@ -112,14 +137,14 @@ export async function startServer(config: ServerConfig, logger: PinoLogger): Pro
       // Let appends already queued commit and their replies go out before clients are told.
       await new Promise((r) => setImmediate(r));
       chat.shutdown(reason);
-      await Promise.all([closing, http.close()]);
+      await Promise.all([closing, http.close(), metricsServer?.close()]);
       await presence.close();
       await bus.close();
       await store.close();
       logger.info('stopped');
     })());
 
-  return { tcpPort: tcpAddress.port, httpPort: httpAddress.port, ircPort: ircAddress?.port, chat, stop };
+  return { tcpPort: tcpAddress.port, httpPort: httpAddress.port, ircPort: ircAddress?.port, metricsPort: metricsAddress?.port, chat, stop };
 }
 
 async function bootstrapAdmin(chat: ChatService, config: ServerConfig, logger: PinoLogger): Promise<void> {
@@ -193,6 +218,8 @@ function coreConfig(c: ServerConfig): CoreConfig {
     sendBurst: c.sendBurst,
     registerPerHour: c.registerPerHour,
     maxConnections: c.maxConnections,
+    loginReserve: c.loginReserve ?? defaultLoginReserve(c.maxConnections),
+    loginTimeoutMs: c.loginTimeout * 1000,
     roomQuietSize: c.roomQuietSize,
     maxRoomsOwned: c.maxRoomsOwned,
     maxRoomsJoined: c.maxRoomsJoined,

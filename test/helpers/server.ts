@@ -22,7 +22,8 @@ export interface TestServer extends RunningServer {
 /** A real server on an ephemeral loopback port, in this process, with its own data folder. */
 export async function startTestServer(overrides: Partial<ServerConfig> = {}, dataDir = tempDir()): Promise<TestServer> {
   const config: ServerConfig = {
-    ...loadConfig({ host: '127.0.0.1', port: 0, httpPort: 0, data: dataDir, logLevel: 'silent', sendRate: 10_000, sendBurst: 10_000, registerPerHour: 1_000_000 }, {}),
+    // Every test client comes from loopback: one address, so no per-address cap unless a test sets one.
+    ...loadConfig({ host: '127.0.0.1', port: 0, httpPort: 0, data: dataDir, logLevel: 'silent', sendRate: 10_000, sendBurst: 10_000, registerPerHour: 1_000_000, maxConnectionsPerAddress: 1_000_000 }, {}),
     adminPassword: ADMIN_PASSWORD,
     ...overrides,
   };
@@ -48,7 +49,7 @@ export interface ServerProcess {
 
 /** Runs `banter server` as a child process and waits for its "listening" log line. */
 export function spawnServer(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [CLI, 'server', '--host', '127.0.0.1', '--port', '0', '--http-port', '0', ...args], {
+  const child = spawn(process.execPath, [CLI, 'server', '--host', '127.0.0.1', '--port', '0', '--http-port', '0', '--max-connections-per-address', '1000000', ...args], {
     env: { ...process.env, BANTER_ADMIN_PASSWORD: ADMIN_PASSWORD, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

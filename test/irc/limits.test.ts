@@ -117,8 +117,13 @@ describe('IRC gateway: idle timeout and the connection cap', () => {
 
   it('counts IRC connections in the one connection cap', async () => {
     await waitUntil(() => server.chat.connectionCount === 0, 'the earlier connections to go');
-    const a = await IrcTestClient.open(server.ircPort!);
-    const b = await IrcTestClient.open(server.ircPort!);
+    // Logged in: a connection that has not logged in would be dropped for the newcomer instead.
+    const [one, two] = [await newUser(server.tcpPort), await newUser(server.tcpPort)];
+    one.client.close();
+    two.client.close();
+    await waitUntil(() => server.chat.connectionCount === 0, 'the registering connections to go');
+    const a = await IrcTestClient.login(server.ircPort!, one.name, PASSWORD);
+    const b = await IrcTestClient.login(server.ircPort!, two.name, PASSWORD);
     await waitUntil(() => server.chat.connectionCount === 2, 'two connections');
     const c = await IrcTestClient.open(server.ircPort!);
     const error = await c.expectCommand('ERROR');

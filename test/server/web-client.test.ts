@@ -49,6 +49,9 @@ describe('web client serving', () => {
     const scripts = /script-src ([^;]*)/.exec(csp)?.[1] ?? '';
     assert.match(scripts, /'self'/);
     assert.doesNotMatch(scripts, /'unsafe-inline'|'unsafe-eval'|\*/, 'no inline or foreign scripts');
+    // WebSocket back to this host only, not to every ws:/wss: host.
+    const connect = /connect-src ([^;]*)/.exec(csp)?.[1] ?? '';
+    assert.deepEqual(connect.split(' ').sort(), ["'self'", `ws://127.0.0.1:${server.httpPort}`, `wss://127.0.0.1:${server.httpPort}`].sort());
     assert.equal(page.headers.get('x-content-type-options'), 'nosniff');
     assert.equal(page.headers.get('cache-control'), 'no-cache');
     const asset = await fetch(`http://127.0.0.1:${server.httpPort}/assets/app-1a2b.js`);

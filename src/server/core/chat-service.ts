@@ -6,6 +6,7 @@ import { BroadcastJournal } from './broadcast-journal.js';
 import { ClientSession } from './client-session.js';
 import type { CommandDomain } from './commands/command.js';
 import type { CoreConfig, Logger } from './config.js';
+import { ConnectionLimits, type DropReason } from './connection-limits.js';
 import type { FileLinks } from './file-links.js';
 import { Files } from './files.js';
 import { MessageChanges } from './message-changes.js';
@@ -66,6 +67,8 @@ export class ChatService implements CommandDomain {
   httpPort: number | undefined;
   /** Every open connection, logged in or not. */
   private readonly connections = new Set<ClientSession>();
+  /** Slots, the share of those not logged in, and their login deadline. */
+  private readonly limits: ConnectionLimits<ClientSession>;
   private readonly heartbeat: NodeJS.Timeout;
   private stopping = false;
   /** Presence for everyone, handed out every JOURNAL_MS (broadcast-journal.ts). */
@@ -93,6 +96,8 @@ export class ChatService implements CommandDomain {
     this.sending = new Sending(this.store, this.bus, this.messages, this.metrics, this.messageRate);
     this.bus.subscribe((m) => this.deliver(m));
     this.bus.onMissed?.(() => void this.resync());
+    const { maxConnections, loginReserve: reserve, loginTimeoutMs } = this.config;
+    this.limits = new ConnectionLimits({ maxConnections, reserve, loginTimeoutMs }, (s, why) => this.dropAnonymous(s, why));
     this.heartbeat = setInterval(() => this.sweepIdle(), Math.max(50, this.config.pingIntervalMs / 4));
     this.heartbeat.unref();
   }
@@ -109,13 +114,23 @@ export class ChatService implements CommandDomain {
       return session;
     }
     // One limit for every transport together.
-    if (this.connections.size >= this.config.maxConnections) {
+    if (this.limits.admit(session) === 'full') {
       this.logger.warn({ peer: peer.id, connections: this.connections.size }, 'connection refused: server full');
       session.closeWithError({ code: 'RATE_LIMITED', message: 'the server is full; try again later' });
       return session;
     }
     this.connections.add(session);
     return session;
+  }
+
+  private dropAnonymous(session: ClientSession, why: DropReason): void {
+    if (why === 'evicted') {
+      this.logger.info({ peer: session.peer.id, address: session.peer.address }, 'connection dropped for a newcomer: not logged in, and the oldest such');
+      session.closeWithError({ code: 'RATE_LIMITED', message: 'the server is busy and this connection had not logged in; reconnect and log in' });
+    } else {
+      const seconds = this.config.loginTimeoutMs / 1000;
+      session.closeWithError({ code: 'TIMEOUT', message: `not logged in within ${seconds} s` });
+    }
   }
 
   /**
@@ -130,6 +145,7 @@ export class ChatService implements CommandDomain {
     session.tokenHash = outcome.tokenHash;
     // From here on it hears broadcast presence, starting with its own arrival's.
     session.journalPos = this.journal.end;
+    this.limits.loggedIn(session);
     this.logger.info({ user: user.record.name, peer: session.peer.id, transport: session.peer.transport }, 'logged in');
     const record = user.record;
     if (!first) return Promise.resolve(record);
@@ -199,6 +215,7 @@ export class ChatService implements CommandDomain {
     if (!user) return Promise.resolve();
     session.user = null;
     session.tokenHash = null;
+    if (!session.ended) this.limits.loggedOut(session);
     if (!this.online.detach(session, user)) return Promise.resolve();
     this.rooms.membership.forget(user.record.key);
     // At shutdown everyone goes: telling each the others are leaving would be n² writes (the
@@ -211,6 +228,7 @@ export class ChatService implements CommandDomain {
 
   sessionClosed(session: ClientSession): void {
     this.connections.delete(session);
+    this.limits.closed(session);
     void this.detach(session);
   }
 
@@ -385,6 +403,7 @@ export class ChatService implements CommandDomain {
   shutdown(reason = 'the server is shutting down'): void {
     this.stopping = true;
     clearInterval(this.heartbeat);
+    this.limits.close();
     this.moderation.close();
     this.rooms.close();
     const last = OutboundEvent.of('shutdown', { reason });

@@ -21,6 +21,10 @@ export interface CoreConfig {
   maxInFlight: number;
   /** Open connections over all transports. */
   maxConnections: number;
+  /** Of those, slots connections not logged in may never hold (connection-limits.ts). */
+  loginReserve: number;
+  /** A connection not logged in after this long is closed. */
+  loginTimeoutMs: number;
   /** Rooms with more members than this get their joins and leaves batched, one event per roomBatchMs. */
   roomQuietSize: number;
   roomBatchMs: number;
@@ -43,6 +47,8 @@ export const DEFAULT_CORE_CONFIG: CoreConfig = {
   pingIntervalMs: 30_000,
   maxInFlight: 256,
   maxConnections: 20_000,
+  loginReserve: 1000,
+  loginTimeoutMs: 30_000,
   roomQuietSize: 500,
   roomBatchMs: 1000,
   maxRoomsOwned: DEFAULT_MAX_ROOMS_OWNED,

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import type { Logger } from '../core/config.js';
+import type { AddressLimits } from './address-limits.js';
 import { CLOSE_GRACE_MS } from './transport-peer.js';
 import { TurnBuffer } from './write-coalescer.js';
 
@@ -11,6 +12,10 @@ export interface SocketListenerOptions {
   tls?: { key: Buffer; cert: Buffer };
   /** Names the listener in logs ("IRC"). */
   label?: string;
+  /** Open sockets per client address, shared by every port. */
+  addresses?: AddressLimits;
+  /** What a socket over its address's cap is told before it is closed, in the listener's protocol. */
+  refusal?: Buffer;
 }
 
 /**
@@ -29,6 +34,15 @@ export class SocketListener {
     const onSocket = (socket: net.Socket): void => {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
+      const release = options.addresses ? options.addresses.acquire(socket.remoteAddress ?? 'unknown') : () => {};
+      if (!release) {
+        logger.warn({ address: socket.remoteAddress, listener: options.label }, 'connection refused: too many from this address');
+        socket.on('error', () => {});
+        socket.end(options.refusal ?? '');
+        setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
+        return;
+      }
+      socket.once('close', release);
       socket.setKeepAlive(true, 60_000);
       accept(socket);
     };

@@ -1,7 +1,8 @@
 import type net from 'node:net';
-import { LineDecoder, MAX_LINE_BYTES } from '../../protocol/index.js';
+import { LineDecoder, MAX_LINE_BYTES, encodeEvent } from '../../protocol/index.js';
 import type { Logger } from '../core/config.js';
 import type { Peer, PeerHandler } from '../core/peer.js';
+import type { AddressLimits } from './address-limits.js';
 import { SocketListener, socketConduit } from './socket-listener.js';
 import { TransportPeer } from './transport-peer.js';
 
@@ -13,7 +14,11 @@ export interface TcpTransportOptions {
   maxLineBytes?: number;
   /** PEM key and certificate: the line protocol over TLS instead of plain TCP. */
   tls?: { key: Buffer; cert: Buffer };
+  /** Open sockets per client address, shared by every port. */
+  addresses?: AddressLimits;
 }
+
+const TOO_MANY = Buffer.from(encodeEvent('error', { error: { code: 'RATE_LIMITED', message: 'too many connections from your address' } }));
 
 let nextId = 0;
 
@@ -26,7 +31,7 @@ export class TcpTransport {
     private readonly options: TcpTransportOptions,
     private readonly logger: Logger,
   ) {
-    this.listener = new SocketListener(options, (socket) => this.accept(socket), logger);
+    this.listener = new SocketListener({ ...options, refusal: TOO_MANY }, (socket) => this.accept(socket), logger);
   }
 
   listen(): Promise<net.AddressInfo> {

@@ -33,9 +33,9 @@ export class WebSocketTransport {
     return this.wss.clients.size;
   }
 
-  /** Takes over an HTTP upgrade request for the protocol's path. */
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req));
+  /** Takes over an HTTP upgrade request for the protocol's path; `address` is the client's (behind a trusted proxy, the forwarded one). */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, address = req.socket.remoteAddress ?? 'unknown'): void {
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req, address));
   }
 
   /** Closes what the core has not closed yet, giving each socket the grace to send its last bytes. */
@@ -61,10 +61,10 @@ export class WebSocketTransport {
     this.wss.close();
   }
 
-  private accept(ws: WebSocket, req: IncomingMessage): void {
+  private accept(ws: WebSocket, req: IncomingMessage, address: string): void {
     const peer = new TransportPeer(
       `ws-${++nextId}`,
-      req.socket.remoteAddress ?? 'unknown',
+      address,
       'ws',
       {
         queued: () => ws.bufferedAmount,

@@ -38,6 +38,7 @@
 import type net from 'node:net';
 import type { ChatService } from '../../core/chat-service.js';
 import type { Logger } from '../../core/config.js';
+import type { AddressLimits } from '../address-limits.js';
 import { SocketListener, socketConduit } from '../socket-listener.js';
 import type { GatewayContext } from './context.js';
 import { IrcPeer } from './irc-peer.js';
@@ -56,6 +57,8 @@ export interface IrcGatewayOptions {
   serverName: string;
   /** PEM key and certificate: IRC over TLS (conventionally port 6697). */
   tls?: { key: Buffer; cert: Buffer };
+  /** Open sockets per client address, shared by every port. */
+  addresses?: AddressLimits;
 }
 
 let nextId = 0;
@@ -80,7 +83,7 @@ export class IrcGateway {
       sessions: new Set(),
       reasons: new ReasonMemory(),
     };
-    this.listener = new SocketListener({ ...options, label: 'IRC' }, (socket) => this.accept(socket), logger);
+    this.listener = new SocketListener({ ...options, label: 'IRC', refusal: Buffer.from('ERROR :Closing Link: too many connections from your address\r\n') }, (socket) => this.accept(socket), logger);
   }
 
   listen(): Promise<net.AddressInfo> {

@@ -94,7 +94,8 @@ export function closingLines(s: IrcSession, e: ServerEvent | undefined): string 
       return error(`Server shutting down: ${e.reason}`);
     case 'error': {
       const { code, message } = e.error;
-      if (code === 'TIMEOUT') return error(`Ping timeout: ${message}`);
+      // The core's login deadline is IRC's registration timeout.
+      if (code === 'TIMEOUT') return error(message.startsWith('not logged in') ? 'Registration timed out' : `Ping timeout: ${message}`);
       if (code === 'SLOW_CONSUMER') return error('SendQ exceeded');
       return error(message);
     }
