@@ -89,9 +89,11 @@ class MemoryPeer implements Peer {
     if (!this.closing) this.onBytes(data);
   }
 
-  close(last?: Buffer): void {
+  // `last` is a Buffer before the core's OutboundEvent and an OutboundEvent (its v1 bytes) after:
+  // taking either keeps the harness compiling across that change.
+  close(last?: Buffer | { readonly v1: Buffer }): void {
     if (this.closing) return;
-    if (last) this.onBytes(last);
+    if (last) this.onBytes(Buffer.isBuffer(last) ? last : last.v1);
     this.closing = true;
     this.onClose();
     // As TransportPeer does: never inside the core's own call (it may be a fan-out loop).
