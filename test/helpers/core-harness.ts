@@ -19,7 +19,7 @@ import { SqliteStore } from '../../src/server/store/sqlite/sqlite-store.js';
 export const HARNESS_PASSWORD = 'correct-horse-1';
 export const HARNESS_ADMIN_PASSWORD = 'admin-pass-123';
 /** How long next() and request() wait before failing the test (a bound, never a pause). */
-export const WAIT_MS = 2000;
+export const WAIT_MS = 5000;
 
 /** argon2id at its cheapest: the same code path as production, at a fraction of a millisecond. */
 const CHEAP_PASSWORDS = { memoryCost: 64, timeCost: 1 };
