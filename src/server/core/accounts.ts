@@ -8,7 +8,7 @@ import {
 } from '../../protocol/index.js';
 import { DuplicateUserError, type Store, type UserRecord } from '../store/port.js';
 import type { CoreConfig } from './config.js';
-import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
+import { DEFAULT_PASSWORD_COST, burnPasswordCheck, hashPassword, verifyPassword, type PasswordCost } from './passwords.js';
 import { FailureThrottle, TokenBucket } from './rate-limit.js';
 import { hashToken, newToken } from './tokens.js';
 
@@ -26,6 +26,7 @@ export class Accounts {
   private readonly byAddress: FailureThrottle;
   /** Registration allowances by address; each account costs a password hash and a row. */
   private readonly registrations = new Map<string, TokenBucket>();
+  private readonly passwordCost: PasswordCost;
 
   constructor(
     private readonly store: Store,
@@ -33,6 +34,7 @@ export class Accounts {
   ) {
     this.byAccount = new FailureThrottle(config.loginFailuresPerAccount, config.loginMaxBackoffMs);
     this.byAddress = new FailureThrottle(config.loginFailuresPerAddress, config.loginMaxBackoffMs);
+    this.passwordCost = config.passwordCost ?? DEFAULT_PASSWORD_COST;
   }
 
   async register(name: string, password: string, address: string): Promise<UserRecord> {
@@ -44,7 +46,7 @@ export class Accounts {
     checkPassword(password, display);
     const key = nameKey(display);
     if (await this.store.users.findByKey(key)) throw new ProtocolError('USER_EXISTS', `the name ${display} is taken`);
-    const passHash = await hashPassword(password);
+    const passHash = await hashPassword(password, this.passwordCost);
     try {
       return await this.store.users.create({ name: display, key, passHash, role: 'user', createdAt: Date.now() });
     } catch (err) {
@@ -63,7 +65,7 @@ export class Accounts {
     // counted after, so many people behind one NAT can still log in at the same moment.
     this.byAccount.fail(accountKey);
     const user = isValidName(name) ? await this.store.users.findByKey(key) : null;
-    const ok = user ? await verifyPassword(password, user.passHash) : (await burnPasswordCheck(password), false);
+    const ok = user ? await verifyPassword(password, user.passHash) : (await burnPasswordCheck(password, this.passwordCost), false);
     if (!user || !ok) {
       this.byAddress.fail(addressKey);
       throw new ProtocolError('BAD_CREDENTIALS', 'wrong user name or password');
@@ -124,14 +126,14 @@ export class Accounts {
     const existing = await this.store.users.findByKey(key);
     if (password !== undefined) {
       checkPassword(password, 'admin');
-      const passHash = await hashPassword(password);
+      const passHash = await hashPassword(password, this.passwordCost);
       if (existing) await this.store.users.update(existing.id, { passHash, role: 'admin' });
       else await this.store.users.create({ name: 'admin', key, passHash, role: 'admin', createdAt: Date.now() });
       return { created: !existing };
     }
     if (existing) return { created: false };
     const generated = randomPassword();
-    const passHash = await hashPassword(generated);
+    const passHash = await hashPassword(generated, this.passwordCost);
     await this.store.users.create({ name: 'admin', key, passHash, role: 'admin', createdAt: Date.now() });
     return { created: true, password: generated };
   }

@@ -1,3 +1,4 @@
+import type { PasswordCost } from './passwords.js';
 import { DEFAULT_MAX_ROOMS_JOINED, DEFAULT_MAX_ROOMS_OWNED } from '../../protocol/index.js';
 
 /** Tunables of the chat core; the server's configuration fills them from flags, env and file. */
@@ -33,6 +34,11 @@ export interface CoreConfig {
   maxRoomsJoined: number;
   /** How long the signed file links of `file_url` work (a little longer: expiries are rounded up to the hour). */
   fileLinkTtlMs: number;
+  /**
+   * argon2id cost of new password hashes (passwords.ts); absent: OWASP's minimum. Lower only
+   * where nothing real is protected (tests); hashes keep their own cost, so logins still check.
+   */
+  passwordCost?: PasswordCost;
 }
 
 export const DEFAULT_CORE_CONFIG: CoreConfig = {

@@ -5,7 +5,13 @@ import { ProtocolError } from '../../protocol/index.js';
 // libuv's thread pool, so hashing never blocks the event loop. Hashes are PHC strings
 // ($argon2id$v=19$m=...,t=...,p=...$salt$hash): parameters can be raised later without breaking
 // stored ones.
-const PARAMS = { algorithm: Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
+export const DEFAULT_PASSWORD_COST: PasswordCost = { memoryCost: 19_456, timeCost: 2 };
+
+/** argon2id's cost: memory in KiB and passes. Stored hashes carry their own, so it can change. */
+export interface PasswordCost {
+  memoryCost: number;
+  timeCost: number;
+}
 
 // Hashing is the one costly thing an anonymous client can ask for. At most this many run at once
 // (libuv's pool has 4 threads; more would only queue there, ahead of everything else that uses
@@ -29,8 +35,8 @@ async function limited<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export function hashPassword(password: string): Promise<string> {
-  return limited(() => hash(password.normalize('NFC'), PARAMS));
+export function hashPassword(password: string, cost: PasswordCost = DEFAULT_PASSWORD_COST): Promise<string> {
+  return limited(() => hash(password.normalize('NFC'), { algorithm: Algorithm.Argon2id, ...cost, parallelism: 1 }));
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
@@ -42,9 +48,11 @@ export async function verifyPassword(password: string, stored: string): Promise<
   }
 }
 
-let dummy: Promise<string> | undefined;
-/** Spends the time of a real check, so an unknown user cannot be told from a wrong password. */
-export async function burnPasswordCheck(password: string): Promise<void> {
-  dummy ??= hashPassword('not-a-real-password');
+const dummies = new Map<string, Promise<string>>();
+/** Spends the time of a real check (at the cost new hashes get), so an unknown user cannot be told from a wrong password. */
+export async function burnPasswordCheck(password: string, cost: PasswordCost = DEFAULT_PASSWORD_COST): Promise<void> {
+  const key = `${cost.memoryCost}/${cost.timeCost}`;
+  let dummy = dummies.get(key);
+  if (!dummy) dummies.set(key, (dummy = hashPassword('not-a-real-password', cost)));
   await verifyPassword(password, await dummy);
 }
