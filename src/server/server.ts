@@ -7,7 +7,7 @@ import type { Logger as PinoLogger } from 'pino';
 import { LocalBus } from './bus/local/local-bus.js';
 import { LocalPresence } from './bus/local/local-presence.js';
 import type { Bus, Presence } from './bus/port.js';
-import { BusUnavailableError, openRedis } from './bus/redis/connect.js';
+import { BusUnavailableError, InvalidPrefixError, openRedis } from './bus/redis/connect.js';
 import { ChatService } from './core/chat-service.js';
 import { DEFAULT_CORE_CONFIG, type CoreConfig } from './core/config.js';
 import { FILE_LINK_SECRET, FileLinks, newFileLinkKey } from './core/file-links.js';
@@ -17,7 +17,7 @@ import { ProtocolError } from '../protocol/index.js';
 import { ConfigError, hidePassword, type ServerConfig } from './config.js';
 import { DiskFileStore } from './store/files/disk-file-store.js';
 import { DuplicateUserError, type Store } from './store/port.js';
-import { PostgresStore, SchemaTooNewError as PgSchemaTooNewError, StoreUnavailableError } from './store/postgres/postgres-store.js';
+import { InvalidSchemaNameError, PostgresStore, SchemaTooNewError as PgSchemaTooNewError, StoreUnavailableError } from './store/postgres/postgres-store.js';
 import { SchemaTooNewError, SqliteStore } from './store/sqlite/sqlite-store.js';
 import { fileRoutes } from './transports/file-routes.js';
 import { webClientRoutes } from './transports/web-client-routes.js';
@@ -167,7 +167,7 @@ async function openStore(dataDir: string, config: ServerConfig): Promise<Store> 
   } catch (err) {
     if (err instanceof SchemaTooNewError || err instanceof PgSchemaTooNewError) throw new ConfigError(err.message);
     if (err instanceof StoreUnavailableError) throw new ConfigError(`${err.message} (--store / BANTER_STORE)`);
-    if (err instanceof Error && /schema name/.test(err.message)) throw new ConfigError(`${err.message} (--store / BANTER_STORE)`);
+    if (err instanceof InvalidSchemaNameError) throw new ConfigError(`${err.message} (--store / BANTER_STORE)`);
     throw err;
   }
 }
@@ -180,7 +180,7 @@ async function openBus(config: ServerConfig, logger: PinoLogger): Promise<{ bus:
   try {
     return await openRedis(config.bus, { logger, presenceTtlMs: config.presenceTtl * 1000 });
   } catch (err) {
-    if (err instanceof BusUnavailableError || (err instanceof Error && /Redis prefix/.test(err.message))) throw new ConfigError(`${err.message} (--bus / BANTER_BUS)`);
+    if (err instanceof BusUnavailableError || err instanceof InvalidPrefixError) throw new ConfigError(`${err.message} (--bus / BANTER_BUS)`);
     throw err;
   }
 }

@@ -207,7 +207,10 @@ describe('IRC gateway: rooms are channels', () => {
     await v1.client.request('room_mute', { room: r, user: name });
     await irc.expect((l) => l.command === 'MODE' && l.params[0] === r && l.params[1] === '+q' && l.params[2] === name);
     irc.send(`PRIVMSG ${r} :am I muted?`);
-    await irc.expectCommand('404', name, r);
+    const roomMuted = await irc.expectCommand('404', name, r);
+    assert.equal(roomMuted.params[2], 'Cannot send to channel (you are muted in it)', 'a room mute is told apart from a server-wide one');
+    const why = await irc.expect((l) => l.command === 'NOTICE' && l.params[1]?.startsWith(`you are muted in ${r}`) === true);
+    assert.match(why.params[1]!, /; your message was not delivered$/);
     await v1.client.request('room_unmute', { room: r, user: name });
     await irc.expect((l) => l.command === 'MODE' && l.params[1] === '-q');
     irc.send(`PRIVMSG ${r} :free again`);

@@ -648,7 +648,7 @@ function splitUrl(url: string, schemaOption: string | undefined): { connectionSt
   const parsed = new URL(url);
   const schema = schemaOption ?? (parsed.searchParams.get('schema') || undefined);
   parsed.searchParams.delete('schema');
-  if (schema !== undefined && !SCHEMA_NAME.test(schema)) throw new Error(`invalid schema name ${JSON.stringify(schema)}: letters, digits and _, not starting with a digit`);
+  if (schema !== undefined && !SCHEMA_NAME.test(schema)) throw new InvalidSchemaNameError(schema);
   return { connectionString: parsed.toString(), schema };
 }
 
@@ -671,6 +671,14 @@ export class StoreUnavailableError extends Error {
   ) {
     super(`cannot open PostgreSQL at ${url}: ${cause.message || (cause as { code?: string }).code || String(cause)}`);
     this.name = 'StoreUnavailableError';
+  }
+}
+
+/** The `schema` setting cannot be a PostgreSQL schema name (it goes into SQL): the operator's to fix. */
+export class InvalidSchemaNameError extends Error {
+  constructor(schema: string) {
+    super(`invalid schema name ${JSON.stringify(schema)}: letters, digits and _, not starting with a digit`);
+    this.name = 'InvalidSchemaNameError';
   }
 }
 

@@ -74,7 +74,7 @@ function refused(s: IrcSession, target: string, err: unknown): void {
   const room = target.startsWith('#') && !isLobby(target);
   switch (e.code) {
     case 'MUTED':
-      if (room && e.message.includes(' in #')) {
+      if (room && e.details.room !== undefined) {
         s.numeric(ERR.CANNOTSENDTOCHAN, target, 'Cannot send to channel (you are muted in it)');
         s.notice(`${e.message}; your message was not delivered`);
         return;
