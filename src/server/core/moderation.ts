@@ -1,5 +1,6 @@
 import { FORBIDDEN_CONTROL_CHARS, MAX_NOTICE_CHARS, MAX_REASON_CHARS, ProtocolError, encodeEvent, nameKey, type MutedUntil } from '../../protocol/index.js';
 import type { Bus } from '../bus/port.js';
+import type { Logger } from './config.js';
 import type { Store, UserRecord } from '../store/port.js';
 
 // setTimeout cannot wait longer than this; longer mutes simply end when checked.
@@ -12,6 +13,7 @@ export class Moderation {
   constructor(
     private readonly store: Store,
     private readonly bus: Bus,
+    private readonly logger: Logger,
   ) {}
 
   async mute(actor: UserRecord, name: string, minutes: number | undefined, reason: string | undefined): Promise<{ user: string; until: MutedUntil }> {
@@ -78,7 +80,8 @@ export class Moderation {
     if (wait > MAX_TIMER_MS) return;
     const timer = setTimeout(() => {
       this.unmuteTimers.delete(target.key);
-      void this.lift(target).catch(() => undefined);
+      // Sends are let through after expiry anyway (see above); the user and the rooms are just not told.
+      void this.lift(target).catch((err: unknown) => this.logger.error({ err, user: target.name }, 'moderation: lifting an expired mute failed'));
     }, Math.max(0, wait));
     timer.unref();
     this.unmuteTimers.set(target.key, timer);

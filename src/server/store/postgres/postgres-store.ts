@@ -88,6 +88,8 @@ export class PostgresStore implements Store {
   ) {
     this.maxBatch = options.maxBatch ?? 2000;
     this.pool.on('error', (err) => (this.lastIdleError = err));
+    // The store has no logger: a failed purge only leaves expired sessions (refused when used) for
+    // the next hourly run, and a database that is down shows on every request that needs it.
     this.purgeTimer = setInterval(() => void this.purgeSessions().catch(() => undefined), 3600_000);
     this.purgeTimer.unref();
   }
@@ -106,7 +108,7 @@ export class PostgresStore implements Store {
     try {
       await migrate(pool, schema);
     } catch (err) {
-      await pool.end().catch(() => undefined);
+      await pool.end().catch(() => undefined); // the migration's error is the one to report
       if (err instanceof SchemaTooNewError) throw err;
       throw new StoreUnavailableError(redact(url), err as Error);
     }
@@ -301,7 +303,7 @@ export class PostgresStore implements Store {
   private chained<T>(key: string, run: () => Promise<T>): Promise<T> {
     const previous = this.chains.get(key) ?? Promise.resolve();
     const next = previous.then(run, run);
-    const settled = next.catch(() => undefined);
+    const settled = next.catch(() => undefined); // the caller gets the error from `next`; the chain only waits
     this.chains.set(key, settled);
     void settled.then(() => {
       if (this.chains.get(key) === settled) this.chains.delete(key);
@@ -318,7 +320,7 @@ export class PostgresStore implements Store {
       await client.query('COMMIT');
       return result;
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      await client.query('ROLLBACK').catch(() => undefined); // the error that made us roll back is rethrown
       throw err;
     } finally {
       client.release();
@@ -636,7 +638,7 @@ async function migrate(pool: pg.Pool, schema: string | undefined): Promise<void>
     else await client.query('UPDATE schema_version SET version = $1', [MIGRATIONS.length]);
     await client.query('COMMIT');
   } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    await client.query('ROLLBACK').catch(() => undefined); // the error that made us roll back is rethrown
     throw err;
   } finally {
     client.release();

@@ -24,6 +24,7 @@ export const messagingCommands: IrcCommandTable = {
       const emoji = m.tags.get('+draft/react') ?? m.tags.get('+draft/unreact');
       const reply = m.tags.get('+draft/reply');
       if (emoji && reply) return react(s, to, reply, emoji, m.tags.has('+draft/react'));
+      // A refused typing notice (muted, not a member) has no reply: TAGMSG gets none, as NOTICE.
       if (m.tags.get('+typing') === 'active') await s.request('typing', { to }).catch(() => undefined);
     },
   },
