@@ -1,10 +1,9 @@
-import { nameKey, roomKey } from '../../../protocol/index.js';
+import { nameKey, roomKey, untilText } from '../../../protocol/index.js';
 import { kickKey, partKey } from './reasons.js';
 import { userSource } from './render.js';
 import { roomArrived } from './rooms.js';
 import type { IrcSession } from './session.js';
 import type { Event } from './translate.js';
-import { untilText } from './translate.js';
 
 type RoomEvent = Extract<Event, { ev: 'joined' | 'left' | 'members' | 'topic' | 'owner' | 'room_muted' }>;
 

@@ -1,4 +1,4 @@
-import { LOBBY, nameKey, type ChatMessage, type EventBodies } from '../../../protocol/index.js';
+import { LOBBY, nameKey, untilText, type ChatMessage, type EventBodies } from '../../../protocol/index.js';
 import { formatMessage, formatTags } from './message.js';
 import { decodeShared, renderMessage, renderShared, userSource } from './render.js';
 import type { IrcSession } from './session.js';
@@ -109,9 +109,4 @@ export function closingLines(s: IrcSession, data: Buffer | undefined): string {
     default:
       return error('Closed');
   }
-}
-
-export function untilText(until: number | 'forever' | null): string {
-  if (until === 'forever') return 'until an administrator unmutes you';
-  return until === null ? '' : `until ${new Date(until).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}`;
 }

@@ -1,11 +1,10 @@
-import { LOBBY, ProtocolError, isValidName, isValidRoomName, nameKey } from '../../../../protocol/index.js';
+import { LOBBY, ProtocolError, isValidName, isValidRoomName, nameKey, untilText } from '../../../../protocol/index.js';
 import { ERR, RPL } from '../numerics.js';
 import type { IrcMessage } from '../message.js';
 import type { IrcSession } from '../session.js';
 import { fromIrcText } from '../text.js';
-import { untilText } from '../translate.js';
 import { seqOfMessageId } from '../render.js';
-import { isLobby } from '../welcome.js';
+import { isLobby } from '../lobby.js';
 import type { IrcCommandTable } from './command.js';
 
 const MAX_TARGETS = 4;
