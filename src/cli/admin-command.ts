@@ -22,7 +22,7 @@ export function addAdminCommand(program: Command): void {
     reason(admin.command('mute').description('stop a user from sending').argument('<user>').option('--minutes <n>', 'for this long (default: until unmuted)', positiveNumber)),
     async (client, [user], { minutes, reason }) => {
       const r = await client.request('mute', { user: user!, ...(minutes !== undefined && { minutes }), ...(reason !== undefined && { reason }) });
-      return [`muted ${r.user} ${untilText(r.until, dateTime, 'them')}`];
+      return [`muted ${r.user} ${untilText(r.until, dateTime, 'until further notice')}`];
     },
   );
   action(admin.command('unmute').description('lift a mute').argument('<user>'), async (client, [user]) => {

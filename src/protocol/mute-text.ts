@@ -6,11 +6,11 @@ export function utcDateTime(ms: number): string {
 }
 
 /**
- * When a mute ends, worded the same by every client: `until <time>` (each shows the time its own
- * way: local or UTC), `until an administrator unmutes <whom>`, or '' for no mute.
+ * When a mute ends, as told to the muted user: `until <time>` (each client shows the time its own
+ * way: local or UTC), `until an administrator unmutes you`, or '' for no mute. Told to someone
+ * else (banter admin), the open-ended mute is worded as the server announces it.
  */
-export function untilText(until: MutedUntil, time: (ms: number) => string = utcDateTime, whom = 'you'): string {
+export function untilText(until: MutedUntil, time: (ms: number) => string = utcDateTime, forever = 'until an administrator unmutes you'): string {
   if (until === null) return '';
-  if (until === 'forever') return `until an administrator unmutes ${whom}`;
-  return `until ${time(until)}`;
+  return until === 'forever' ? forever : `until ${time(until)}`;
 }
