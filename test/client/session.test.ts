@@ -58,7 +58,7 @@ describe('client session', () => {
     server = await spawnServer(['--data', data, '--port', String(port), '--send-rate', '1000', '--send-burst', '1000']);
     const acks = await Promise.all(during);
     await dm;
-    await waitUntil(() => seenByAlice.length === 51, 'caught up', 15_000);
+    await waitUntil(() => seenByAlice.length === 51, { what: 'caught up', timeoutMs: 15_000 });
     assert.ok(states.includes('online'));
 
     const lobby = seenByAlice.filter((m) => m.conv === '#lobby');
@@ -196,7 +196,7 @@ describe('client session', () => {
     alice.on('update', (u) => seen.push(`update ${u.seq} ${Object.keys(u.reactions ?? {}).join()}`));
     const { seq } = await bob.send('#lobby', { text: 'hold me' });
     await bob.react('#lobby', seq, '👍');
-    await waitUntil(() => seen.length === 2, 'the message and its update', 5000);
+    await waitUntil(() => seen.length === 2, { what: 'the message and its update', timeoutMs: 5000 });
     assert.ok(proxy.reordered, 'the update reached the client before its message');
     assert.deepEqual(seen, [`message ${seq}`, `update ${seq} 👍`]);
   });

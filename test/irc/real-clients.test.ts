@@ -186,7 +186,7 @@ describe('a real IRC client: WeeChat (headless), scripted through its FIFO', { s
     weechat = spawn('weechat-headless', ['--dir', dir, '--run-command', commands], { stdio: 'ignore' });
     await online;
     const fifo = (): string | undefined => readdirSync(dir).find((f) => f.startsWith('weechat_fifo'));
-    await waitUntil(() => fifo() !== undefined && log('#lobby').includes('#lobby'), 'WeeChat to join #lobby', 15_000);
+    await waitUntil(() => fifo() !== undefined && log('#lobby').includes('#lobby'), { what: 'WeeChat to join #lobby', timeoutMs: 15_000 });
     await tcp.client.request('send', { to: '#lobby', text: 'hello WeeChat' });
     await waitUntil(() => new RegExp(`\\t${tcp.name}\\thello WeeChat`).test(log('#lobby')), 'the lobby message in WeeChat');
     const inbox = record(tcp.client, 'msg');
@@ -201,7 +201,7 @@ describe('a real IRC client: WeeChat (headless), scripted through its FIFO', { s
     const room = `#${uniqueName('weeroom')}`;
     await tcp.client.request('create', { room, private: true, topic: 'a room for WeeChat' });
     await tcp.client.request('invite', { room, user: name });
-    await waitUntil(() => log(room).includes('a room for WeeChat'), 'WeeChat to show the room with its topic', 15_000);
+    await waitUntil(() => log(room).includes('a room for WeeChat'), { what: 'WeeChat to show the room with its topic', timeoutMs: 15_000 });
     await tcp.client.request('send', { to: room, text: 'hello WeeChat, in the room' });
     await waitUntil(() => new RegExp(`\\t@?${tcp.name}\\thello WeeChat, in the room`).test(log(room)), 'the room message in WeeChat');
     writeFileSync(join(dir, fifo()!), `irc.banter.${room} *typed in the room\n`);

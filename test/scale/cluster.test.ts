@@ -48,7 +48,7 @@ describe('three nodes on PostgreSQL and Redis', { skip: unavailable }, () => {
     );
     const total = people.length * perSender;
     const ours = (list: ChatMessage[]): ChatMessage[] => list.filter((m) => m.text?.startsWith(marker));
-    await waitUntil(() => seen.every((s) => ours(s).length >= total), 'every message at every client', 20_000);
+    await waitUntil(() => seen.every((s) => ours(s).length >= total), { what: 'every message at every client', timeoutMs: 20_000 });
     const first = ours(seen[0]!).map((m) => m.seq);
     const lo = Math.min(...replies.map((r) => r.seq));
     assert.deepEqual(first, Array.from({ length: total }, (_, i) => lo + i), 'gap-free, strictly increasing, each once');

@@ -111,7 +111,7 @@ describe('a node killed under load', { skip: unavailable, timeout: 90_000 }, () 
     await Promise.all(pumps);
 
     // Presence: the ghost (only on the dead node) goes offline once the node's heartbeat expires.
-    await waitUntil(() => presence.some((p) => p.user === ghostName && !p.online), 'the ghost going offline', 10_000);
+    await waitUntil(() => presence.some((p) => p.user === ghostName && !p.online), { what: 'the ghost going offline', timeoutMs: 10_000 });
     const clearedAfter = Date.now() - killedAt;
     assert.ok(clearedAfter <= TTL_S * 1000 * 1.34 + 2000, `presence cleared ${clearedAfter} ms after the kill (expiry ${TTL_S} s)`);
     assert.ok(!(await watcher.request('who', {})).users.some((u) => u.user === ghostName), 'who no longer lists the ghost');
@@ -136,7 +136,7 @@ describe('a node killed under load', { skip: unavailable, timeout: 90_000 }, () 
     t.diagnostic(`${acked.size} messages acknowledged (${ackedBeforeKill} before the kill); presence cleared ${clearedAfter} ms after it`);
     // Seen: every session, moved or not, got every message once, in seq order, without a gap.
     const last = stored.at(-1)!.seq;
-    await waitUntil(() => sessions.every((s) => (s.seen.at(-1)?.seq ?? 0) >= last), 'every session caught up', 20_000);
+    await waitUntil(() => sessions.every((s) => (s.seen.at(-1)?.seq ?? 0) >= last), { what: 'every session caught up', timeoutMs: 20_000 });
     for (const s of sessions) {
       const seqs = s.seen.map((m) => m.seq);
       const from = seqs[0]!;

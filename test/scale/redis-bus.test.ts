@@ -187,7 +187,7 @@ describe('Redis bus and presence', { skip: unavailable }, () => {
     dying.bus.pub.disconnect();
     (dying.bus as unknown as { sub: { disconnect(): void } }).sub.disconnect();
     const crashed = Date.now();
-    await waitUntil(() => seen.includes(frank.off), 'frank offline', 5000);
+    await waitUntil(() => seen.includes(frank.off), { what: 'frank offline', timeoutMs: 5000 });
     const after = Date.now() - crashed;
     assert.ok(after <= ttl * 1.34 + 1000, `cleared ${after} ms after the crash (expiry ${ttl} ms)`);
     assert.deepEqual((await other.presence.list()).map((u) => u.user), ['gina']);
@@ -221,9 +221,9 @@ describe('Redis bus after a dropped connection', { skip: unavailable }, () => {
     assert.ok(subId > 0, 'found the subscriber connection');
     const admin = a!.bus.pub;
     await admin.client('KILL', 'ID', String(subId));
-    await waitUntil(() => sub.status === 'ready', 'the subscriber back', 5000);
+    await waitUntil(() => sub.status === 'ready', { what: 'the subscriber back', timeoutMs: 5000 });
     await new Promise((r) => setTimeout(r, 200)); // its SUBSCRIBE goes out once it is ready
     await a!.bus.publish({ kind: 'deliver', audience: { to: 'all' }, line: 'after the drop\n' });
-    await waitUntil(() => seen.includes('after the drop\n'), 'delivery after resubscribing', 5000);
+    await waitUntil(() => seen.includes('after the drop\n'), { what: 'delivery after resubscribing', timeoutMs: 5000 });
   });
 });

@@ -105,7 +105,7 @@ describe('slow consumer', () => {
     for (let i = 1; i < MESSAGES; i++) assert.ok(acks[i]! > acks[i - 1]!, `acks in order at ${i}`);
     const mine = (seen: ChatMessage[]) => seen.filter((m) => m.from === sender.name);
     for (const r of [...readers, sender]) {
-      await waitUntil(() => mine(r.seen).length >= MESSAGES, `${r.name} to get ${MESSAGES} messages (has ${mine(r.seen).length})`, 10_000);
+      await waitUntil(() => mine(r.seen).length >= MESSAGES, { what: `${r.name} to get ${MESSAGES} messages (has ${mine(r.seen).length})`, timeoutMs: 10_000 });
     }
     await sleep(50); // room for a duplicate to arrive
     for (const r of [...readers, sender]) {
@@ -190,7 +190,7 @@ describe('slow consumer: bursts', () => {
     assert.deepEqual(dropped, fine, 'clients that read all the time were dropped as slow consumers');
     assert.equal(failure, null, `a send failed: ${String(failure)}`);
     for (const r of [sender, ...readers]) {
-      await waitUntil(() => r.seen.length >= total, `${r.name} to get ${total} messages`, 5000);
+      await waitUntil(() => r.seen.length >= total, { what: `${r.name} to get ${total} messages`, timeoutMs: 5000 });
       assert.deepEqual(r.seen.map((m) => m.seq), acks);
     }
   });

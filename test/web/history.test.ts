@@ -4,7 +4,8 @@ import type { Browser } from 'playwright-core';
 import { browserSkip, launchBrowser, screenshot, WEB_ROOT } from '../helpers/browser.js';
 import { newUser, uniqueName } from '../helpers/clients.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { messageRow, newWebUser, until, type WebUser } from '../helpers/web-ui.js';
+import { messageRow, newWebUser, type WebUser } from '../helpers/web-ui.js';
+import { waitUntil } from '../helpers/wait.js';
 
 const suite = 'web client: a lobby with 10 000 messages';
 const TOTAL = 10_000;
@@ -64,7 +65,7 @@ describe(suite, { skip: browserSkip(suite) }, () => {
       });
       const seqOf = (s: string) => Number(/history (\d+)/.exec(s)?.[1] ?? Infinity);
       const before = seqOf(top);
-      await until(async () => {
+      await waitUntil(async () => {
         const first = await reader.page.locator('.row-slot .msg-text').first().textContent();
         return seqOf(first ?? '') < before || (await reader.page.locator('.history-start').count()) > 0;
       }, 'an older page');
