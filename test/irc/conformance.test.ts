@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { IrcTestClient, newIrcUser } from '../helpers/irc-client.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { waitUntil } from '../helpers/wait.js';
 
 // Cases ported from the irctest suite (progval/irctest, server_tests/*.py) where they apply to a
 // server whose users must log in and whose only channel is #lobby. Named after the originals.
@@ -34,9 +35,15 @@ describe('IRC gateway: cases from irctest', () => {
     foo.send('NOTICE #lobby :hello there');
     const notice = await bar.expect((l) => l.command === 'NOTICE' && l.params[1] === 'hello there');
     assert.deepEqual(notice.params, ['#lobby', 'hello there']);
+    const from = foo.lines.length;
     foo.send('NOTICE #nonexistent :hello there');
     foo.send('NOTICE nobodyhere :hello there');
-    assert.deepEqual(await foo.within(300, () => true), [], 'no reply to a NOTICE, ever');
+    // The same two as PRIVMSG, which is answered (403, 401), after them in the same pipeline.
+    foo.send('PRIVMSG #nonexistent :hello there');
+    foo.send('PRIVMSG nobodyhere :hello there');
+    const replied = (command: string) => foo.lines.slice(from).some((l) => l.command === command);
+    await waitUntil(() => replied('401') && replied('403'), 'the replies to the PRIVMSGs');
+    assert.deepEqual(foo.lines.slice(from).map((l) => `${l.command} ${l.params[1]}`).sort(), ['401 nobodyhere', '403 #nonexistent'], 'no reply to a NOTICE, ever');
     foo.close();
     bar.close();
   });

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { PASSWORD, adminClient, newUser, uniqueName } from '../helpers/clients.js';
 import { IrcTestClient } from '../helpers/irc-client.js';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../helpers/server.js';
+import { expectNothingBefore } from '../helpers/wait.js';
 
 const plain = (authzid: string, authcid: string, password: string): string => Buffer.from(`${authzid}\0${authcid}\0${password}`).toString('base64');
 
@@ -87,7 +88,8 @@ describe('IRC gateway: connection registration', () => {
     const loggedIn = await irc.expectCommand('900');
     assert.equal(loggedIn.params[2], name);
     await irc.expectCommand('903');
-    assert.deepEqual(await irc.within(200, (l) => l.command === '001'), [], 'no welcome before CAP END');
+    irc.send('PING :before-cap-end');
+    await expectNothingBefore(irc.lines, { marker: (l) => l.command === 'PONG' && l.params[1] === 'before-cap-end', unwanted: (l) => l.command === '001', what: 'no welcome before CAP END' });
     irc.send('CAP END');
     await irc.expectCommand('001', name);
     await irc.expectCommand('366');

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { PASSWORD, newUser, nextEvent, record, uniqueName, waitUntil } from '../helpers/clients.js';
 import { IrcTestClient, newIrcUser } from '../helpers/irc-client.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { expectNothingBefore } from '../helpers/wait.js';
 
 describe('IRC gateway: rooms are channels', () => {
   let server: TestServer;
@@ -38,8 +39,8 @@ describe('IRC gateway: rooms are channels', () => {
     const lobbyMsgs = record(lobbyWatcher.client, 'msg');
     irc.send(`PRIVMSG ${r} :only for the room`);
     await waitUntil(() => roomMsgs.some((m) => m.conv === r && m.text === 'only for the room' && m.from === name), 'the room member to get it');
-    await new Promise((res) => setTimeout(res, 200));
-    assert.ok(!lobbyMsgs.some((m) => m.text === 'only for the room'), 'the lobby does not see room messages');
+    irc.send('PRIVMSG #lobby :marker after the room message');
+    await expectNothingBefore(lobbyMsgs, { marker: (m) => m.text === 'marker after the room message', unwanted: (m) => m.text === 'only for the room', what: 'the lobby does not see room messages' });
 
     await v1.client.request('send', { to: r, text: 'hello room from v1' });
     const got = await irc.expect((l) => l.command === 'PRIVMSG' && l.params[1] === 'hello room from v1');
@@ -189,8 +190,9 @@ describe('IRC gateway: rooms are channels', () => {
     irc.send(`@+draft/unreact=🎉;+draft/reply=${msgid} TAGMSG ${r}`);
     const after = await unreacted;
     assert.deepEqual(after.reactions, { '👍': [v1.name] });
-    await new Promise((res) => setTimeout(res, 200));
-    assert.equal(updates.length, 2, 'the repeated +draft/react changed nothing: one update to add, one to take off');
+    await v1.client.request('react', { conv: r, seq: sent.seq, emoji: '🎈' }); // a later change, as a marker
+    await waitUntil(() => updates.some((u) => u.reactions?.['🎈'] !== undefined), 'the marker reaction');
+    assert.equal(updates.findIndex((u) => u.reactions?.['🎈'] !== undefined), 2, 'the repeated +draft/react changed nothing: one update to add, one to take off');
     await v1.client.request('delete', { conv: r, seq: sent.seq });
     const del = await irc.expect((l) => l.command === 'NOTICE' && l.params[0] === r);
     assert.equal(del.params[1], `* a message from ${v1.name} was deleted`);

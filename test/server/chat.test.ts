@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { ChatMessage } from '../../src/protocol/index.js';
 import { connect, newUser, nextEvent, record, waitUntil } from '../helpers/clients.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { expectNothingBefore } from '../helpers/wait.js';
 
 describe('chat', () => {
   let server: TestServer;
@@ -39,8 +40,10 @@ describe('chat', () => {
     const reply = await bob.client.request('send', { to: `@${alice.name}`, text: 'thanks' });
     assert.equal(reply.seq, 2, 'one conversation, one seq, whoever sends');
     await waitUntil(() => aliceBox.length === 2, 'the answer');
-    await new Promise((r) => setTimeout(r, 100));
-    assert.equal(eveBox.length, 0, 'a third user sees nothing');
+    // Sent after both, to the lobby (where eve is): what eve was to get of them would come before it.
+    const marker = `marker after ${bob.name}`;
+    await alice.client.request('send', { to: '#lobby', text: marker });
+    await expectNothingBefore(eveBox, { marker: (m) => m.text === marker, unwanted: (m) => m.conv !== '#lobby', what: 'a third user sees nothing' });
     const history = await bob.client.request('history', { conv: `@${alice.name}` });
     assert.deepEqual(history.messages.map((m) => [m.conv, m.seq, m.from, m.text]), [
       [`@${alice.name}`, 1, alice.name, 'just for you'],
@@ -108,8 +111,11 @@ describe('chat', () => {
     const both = await Promise.all([client.request('send', { to: '#lobby', text: 'x', cid: `${cid}b` }), client.request('send', { to: '#lobby', text: 'x', cid: `${cid}b` })]);
     assert.deepEqual(again, first);
     assert.deepEqual(both[1], both[0]);
-    await new Promise((r) => setTimeout(r, 100));
+    // A later message from the same sender in the same conversation: a duplicate would come before it.
+    await client.request('send', { to: '#lobby', text: `after ${cid}` });
+    await waitUntil(() => inbox.some((m) => m.text === `after ${cid}`), 'the message sent after the retries');
     assert.equal(inbox.filter((m) => m.cid === cid).length, 1);
+    assert.equal(inbox.filter((m) => m.cid === `${cid}b`).length, 1, 'two racing sends of one cid are delivered once');
     const history = await client.request('history', { conv: '#lobby', after: first.seq - 1 });
     assert.equal(history.messages.filter((m) => m.cid === cid).length, 1);
     // Another user may use the same cid: cids are per user.
@@ -147,9 +153,17 @@ describe('chat', () => {
     assert.ok(entry, 'listed while online');
     assert.equal(entry.role, 'user');
     await waitUntil(() => presence.some((p) => p.user === first.name && p.online), 'online event');
+    const connections = server.chat.connectionCount;
     first.client.close();
-    await new Promise((r) => setTimeout(r, 150));
-    assert.ok(!presence.some((p) => p.user === first.name && !p.online), 'still online on the second session');
+    await waitUntil(() => server.chat.connectionCount === connections - 1, 'the server to see the first session close');
+    // Someone logging in after that: an offline event for the first session would come before theirs.
+    const later = await newUser(server.tcpPort);
+    await expectNothingBefore(presence, {
+      marker: (p) => p.user === later.name && p.online,
+      unwanted: (p) => p.user === first.name && !p.online,
+      what: 'still online on the second session',
+    });
+    later.client.close();
     assert.ok((await watcher.client.request('who', {})).users.some((u) => u.user === first.name));
     second.close();
     await waitUntil(() => presence.some((p) => p.user === first.name && !p.online), 'offline event');
@@ -164,8 +178,8 @@ describe('chat', () => {
     const own = record(a.client, 'typing');
     await a.client.request('typing', { to: `@${b.name}` });
     assert.deepEqual(await typing, { conv: `@${a.name}`, user: a.name });
-    await new Promise((r) => setTimeout(r, 50));
-    assert.equal(own.length, 0);
+    await b.client.request('typing', { to: `@${a.name}` });
+    await expectNothingBefore(own, { marker: (t) => t.user === b.name, unwanted: (t) => t.user === a.name, what: 'no typing echoed to the typist' });
     a.client.close();
     b.client.close();
   });
