@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { connect, newUser } from '../helpers/clients.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { scenarioPause } from '../helpers/wait.js';
 
 describe('flood control', () => {
   let server: TestServer;
@@ -19,7 +20,7 @@ describe('flood control', () => {
       assert.equal(r.code, 'RATE_LIMITED');
       assert.ok(r.retryAfter > 0 && r.retryAfter <= 1, `retry after ${r.retryAfter}`);
     }
-    await new Promise((r) => setTimeout(r, 450)); // 5/s refills two tokens
+    await scenarioPause(450); // wait out the rate window: 5/s refills two tokens
     assert.ok((await client.request('send', { to: '#lobby', text: 'after a pause' })).seq > 0);
     client.close();
   });
