@@ -5,7 +5,7 @@ import { browserSkip, launchBrowser, screenshot, WEB_ROOT } from '../helpers/bro
 import { newUser, uniqueName } from '../helpers/clients.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { messageRow, newWebUser, type WebUser } from '../helpers/web-ui.js';
-import { waitUntil } from '../helpers/wait.js';
+import { waitForValue, waitUntil } from '../helpers/wait.js';
 
 const suite = 'web client: a lobby with 10 000 messages';
 const TOTAL = 10_000;
@@ -75,9 +75,7 @@ describe(suite, { skip: browserSkip(suite) }, () => {
       if (pages === 3) {
         // The older page went in above the reader, who stays where they were: far from the new top
         // (without the anchoring the view would sit at scrollTop 0, on the oldest page).
-        await new Promise((r) => setTimeout(r, 300));
-        const scrollTop = await scroller.evaluate((el) => (el as unknown as { scrollTop: number }).scrollTop);
-        assert.ok(scrollTop > 2_000, `scrollTop ${scrollTop} after an older page arrived`);
+        await waitForValue(() => scroller.evaluate((el) => (el as unknown as { scrollTop: number }).scrollTop), (top) => top > 2_000, 'the view to stay far from the top after an older page arrived');
         await screenshot(reader.page, 'history-scrolled-back');
       }
     }
