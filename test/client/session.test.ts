@@ -9,6 +9,7 @@ import { PASSWORD, connect, uniqueName, waitUntil } from '../helpers/clients.js'
 import { Proxy } from '../helpers/proxy.js';
 import { ReorderProxy } from '../helpers/reorder-proxy.js';
 import { spawnServer, startTestServer, tempDir, type ServerProcess } from '../helpers/server.js';
+import { scenarioPause } from '../helpers/wait.js';
 
 function session(port: number): ChatSession {
   return new ChatSession({ connect: tcpTransport('127.0.0.1', port), backoffBaseMs: 50, backoffMaxMs: 300, requestTimeoutMs: 3000 });
@@ -67,8 +68,10 @@ describe('client session', () => {
     assert.deepEqual(acks.map((a) => a.seq), lobby.slice(30).map((m) => m.seq));
     const privateOnes = seenByAlice.filter((m) => m.conv === `@${bobName}`);
     assert.deepEqual(privateOnes.map((m) => m.text), ['private, while down']);
-    await new Promise((r) => setTimeout(r, 200));
-    assert.equal(seenByAlice.length, 51, 'nothing more arrives twice');
+    // One more from bob, after all that: anything alice was to get twice would come before it.
+    await bob.send('#lobby', { text: 'the end' });
+    await waitUntil(() => seenByAlice.some((m) => m.text === 'the end'), 'the last message');
+    assert.equal(seenByAlice.length, 52, 'nothing more arrives twice');
     alice.close();
     bob.close();
   });
@@ -212,7 +215,7 @@ describe('client session', () => {
     await admin.request('login', { user: 'admin', password: 'admin-pass-123' });
     await admin.request('kick', { user: name, reason: 'bye' });
     assert.deepEqual(await ended, { code: 'kicked', reason: 'bye' });
-    await new Promise((r) => setTimeout(r, 400));
+    await scenarioPause(400); // longer than the reconnect backoff (at most 300 ms): a reconnect would have begun
     assert.equal(s.state, 'closed');
     assert.ok(!(await admin.request('who', {})).users.some((u) => u.user === name));
     admin.close();

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { PASSWORD, newUser, nextEvent, waitUntil } from '../helpers/clients.js';
 import { IrcTestClient, type IrcLine, newIrcUser } from '../helpers/irc-client.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { scenarioPause } from '../helpers/wait.js';
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
@@ -49,7 +50,7 @@ describe('IRC gateway: IRCv3', () => {
     const seqs: number[] = [];
     for (let i = 1; i <= 6; i++) {
       seqs.push((await tcp.client.request('send', { to: '#lobby', text: `history ${i}` })).seq);
-      await new Promise((r) => setTimeout(r, 3)); // distinct times, for the timestamp= queries
+      await scenarioPause(3); // distinct times, for the timestamp= queries
     }
     await irc.expect((l) => l.params[1] === 'history 6');
     irc.send('CHATHISTORY LATEST #lobby * 3');

@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { adminClient, newUser, nextEvent, record, refusal, uniqueName, waitUntil } from '../helpers/clients.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { expectNothingBefore } from '../helpers/wait.js';
 
 let server: TestServer;
 before(async () => (server = await startTestServer()));
 after(() => server.dispose());
 
 const room = () => `#${uniqueName('room')}`;
-const settle = () => new Promise((r) => setTimeout(r, 150));
 
 describe('rooms', () => {
   it('isolate messages: members get them, others do not, and cannot send or read', async () => {
@@ -30,9 +30,8 @@ describe('rooms', () => {
     assert.equal((await refusal(carol.client.request('history', { conv: name }))).code, 'NOT_A_MEMBER');
     assert.equal((await refusal(carol.client.request('typing', { to: name }))).code, 'NOT_A_MEMBER');
     await alice.client.request('send', { to: '#lobby', text: 'lobby for all' });
-    await waitUntil(() => carolGot.some((m) => m.text === 'lobby for all'), 'the lobby reaches everyone');
-    await settle();
-    assert.ok(!carolGot.some((m) => m.conv === name), 'nothing of the room reached a non-member');
+    // Sent after the room message: had carol been sent that, it would have come first.
+    await expectNothingBefore(carolGot, { marker: (m) => m.text === 'lobby for all', unwanted: (m) => m.conv === name, what: 'nothing of the room reached a non-member' });
     const history = await bob.client.request('history', { conv: name });
     assert.deepEqual(history.messages.map((m) => m.text), ['dev only']);
     const convs = await bob.client.request('convs', {});
@@ -40,7 +39,8 @@ describe('rooms', () => {
     // After leaving, nothing more arrives.
     await bob.client.request('leave', { room: name });
     await alice.client.request('send', { to: name, text: 'after bob left' });
-    await settle();
+    await alice.client.request('send', { to: '#lobby', text: `after ${bob.name} left` });
+    await expectNothingBefore(bobGot, { marker: (m) => m.text === `after ${bob.name} left`, unwanted: (m) => m.text === 'after bob left', what: 'nothing of the room after leaving it' });
     assert.equal(bobGot.filter((m) => m.conv === name).length, 1);
     assert.equal((await refusal(bob.client.request('send', { to: name, text: 'back?' }))).code, 'NOT_A_MEMBER');
     for (const u of [alice, bob, carol]) u.client.close();
@@ -100,8 +100,8 @@ describe('rooms', () => {
     // Nor does the muted member's typing reach the room (it is dropped, not refused).
     const typing = record(member.client, 'typing');
     await other.client.request('typing', { to: name });
-    await settle();
-    assert.deepEqual(typing.filter((t) => t.conv === name), [], 'no typing from a member muted in the room');
+    await other.client.request('typing', { to: '#lobby' });
+    await expectNothingBefore(typing, { marker: (t) => t.conv === '#lobby' && t.user === other.name, unwanted: (t) => t.conv === name, what: 'no typing from a member muted in the room' });
     const members = await member.client.request('members', { room: name });
     // In order of joining; the create and two joins within one millisecond may come in any order.
     const byName = (rows: unknown[][]) => rows.sort((a, b) => String(a[0]).localeCompare(String(b[0])));
@@ -176,8 +176,9 @@ describe('rooms', () => {
     await b.client.request('leave', { room: name });
     assert.deepEqual(await left, { room: name, user: b.name });
     // A new connection of a (logged in with the token) is in the room at once.
+    const connections = server.chat.connectionCount;
     a.client.close();
-    await settle();
+    await waitUntil(() => server.chat.connectionCount === connections - 1, 'the server to see the old connection close');
     const { connect } = await import('../helpers/clients.js');
     const again = await connect(server.tcpPort);
     await again.request('login', { token: a.token });

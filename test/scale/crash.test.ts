@@ -7,6 +7,7 @@ import type { ChatMessage } from '../../src/protocol/index.js';
 import { PASSWORD, adminClient, connect, record, uniqueName, waitUntil } from '../helpers/clients.js';
 import { clusterSpace, clusterUnavailable, type ClusterSpace } from '../helpers/cluster.js';
 import { spawnServer, tempDir, type ServerProcess } from '../helpers/server.js';
+import { scenarioPause } from '../helpers/wait.js';
 
 const unavailable = await clusterUnavailable();
 if (unavailable) console.log(`# skipping the node-crash test: ${unavailable}`);
@@ -101,12 +102,12 @@ describe('a node killed under load', { skip: unavailable, timeout: 90_000 }, () 
       }
     };
     const pumps = sessions.map((s) => pump(s).catch(() => undefined));
-    await new Promise((r) => setTimeout(r, 1500));
+    await scenarioPause(1500); // chatting under load for a while before the crash
     const ackedBeforeKill = acked.size;
     nodes[victim]!.child.kill('SIGKILL');
     const killedAt = Date.now();
     await nodes[victim]!.exited;
-    await new Promise((r) => setTimeout(r, 1500));
+    await scenarioPause(1500); // and for a while after it
     sending = false;
     await Promise.all(pumps);
 
