@@ -1,21 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { IrcTestClient, newIrcUser } from '../helpers/irc-client.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { describe, it } from 'node:test';
+import { IrcTestClient } from '../helpers/irc-client.js';
+import { ircSuite } from '../helpers/irc-suite.js';
 import { waitUntil } from '../helpers/wait.js';
 
 // Cases ported from the irctest suite (progval/irctest, server_tests/*.py) where they apply to a
 // server whose users must log in and whose only channel is #lobby. Named after the originals.
 describe('IRC gateway: cases from irctest', () => {
-  let server: TestServer;
-  let port: number;
-  before(async () => {
-    server = await startTestServer({ ircPort: 0 });
-    port = server.ircPort!;
-  });
-  after(() => server.dispose());
+  const suite = ircSuite();
 
-  const ircUser = (caps: string[] = []) => newIrcUser(server, caps);
+  const ircUser = suite.newIrcUser;
 
   it('messages: testPrivmsg, testPrivmsgToUser, testPrivmsgNonexistentUser, testEmptyPrivmsg, testNotice, testNoticeNonexistentChannel', async () => {
     const { irc: foo, name: fooName } = await ircUser();
@@ -62,7 +56,7 @@ describe('IRC gateway: cases from irctest', () => {
   });
 
   it('cap: testReqUnavailable, testNakExactString, testNakWhole, testCapRemovalByClient', async () => {
-    const irc = await IrcTestClient.open(port);
+    const irc = await IrcTestClient.open(suite.port);
     irc.send('CAP LS 302');
     const ls = await irc.expectCommand('CAP', '*', 'LS');
     assert.ok(ls.params[2]!.split(' ').includes('multi-prefix'));

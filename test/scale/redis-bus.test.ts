@@ -176,6 +176,7 @@ describe('Redis bus and presence', { skip: unavailable }, () => {
     const markerOn = encodeEvent('presence', { user: 'erin-marker', online: true, role: 'user', since: 1000 });
     await a.presence.arrive({ ...entry, key: 'erin-marker', user: 'erin-marker' }, markerOn, encodeEvent('presence', { user: 'erin-marker', online: false }));
     await waitUntil(() => marker.length === 1, 'the marker');
+    await a.presence.depart('erin-marker');
     assert.deepEqual(lines, [on], 'still online through node b');
     await b.presence.depart('erin');
     await waitUntil(() => lines.length === 2, 'offline');

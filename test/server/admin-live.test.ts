@@ -6,7 +6,7 @@ import { MessageRate } from '../../src/server/core/message-rate.js';
 import { adminClient, connect, newUser, PASSWORD, refusal, uniqueName } from '../helpers/clients.js';
 import { RawSocket } from '../helpers/raw-socket.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { waitUntil } from '../helpers/wait.js';
+import { waitForValue, waitUntil } from '../helpers/wait.js';
 
 const wsImpl = WebSocket as unknown as WebSocketConstructor;
 
@@ -66,9 +66,8 @@ describe('admin live figures: sessions and stats', () => {
     const first = await alice.client.request('send', { to: '#lobby', text: 'once', cid: 'rate-1' });
     const again = await alice.client.request('send', { to: '#lobby', text: 'once', cid: 'rate-1' });
     assert.equal(again.seq, first.seq);
-    // The running second is left out: wait until it has passed.
-    await new Promise((r) => setTimeout(r, 1_100));
-    const later = await admin.request('stats', {});
+    // The running second is left out: poll until it has passed and the eight are counted.
+    const later = await waitForValue(() => admin.request('stats', {}), (s) => counted(s.messages) - base >= 8, { what: 'the eight messages counted', timeoutMs: 5000 });
     assert.equal(counted(later.messages) - base, 8);
     assert.ok(later.ts >= start.ts);
 
