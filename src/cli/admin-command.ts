@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { BanterClient } from '../client/index.js';
-import type { AuditEntry, MutedUntil } from '../protocol/index.js';
+import { untilText, type AuditEntry } from '../protocol/index.js';
 import { StdinReader, addConnectionOptions, connectAndLogin, resolveConnection, runScripted, usageErrorsExit2, type ConnectionFlags } from './connection-options.js';
 import { dateTime, printable } from '../client/display.js';
 
@@ -22,7 +22,7 @@ export function addAdminCommand(program: Command): void {
     reason(admin.command('mute').description('stop a user from sending').argument('<user>').option('--minutes <n>', 'for this long (default: until unmuted)', positiveNumber)),
     async (client, [user], { minutes, reason }) => {
       const r = await client.request('mute', { user: user!, ...(minutes !== undefined && { minutes }), ...(reason !== undefined && { reason }) });
-      return [`muted ${r.user} ${untilText(r.until)}`];
+      return [`muted ${r.user} ${untilText(r.until, dateTime, 'until further notice')}`];
     },
   );
   action(admin.command('unmute').description('lift a mute').argument('<user>'), async (client, [user]) => {
@@ -77,9 +77,6 @@ function action(cmd: Command, run: Action): void {
   );
 }
 
-function untilText(until: MutedUntil): string {
-  return typeof until === 'number' ? `until ${dateTime(until)}` : 'until further notice';
-}
 
 /** `YYYY-MM-DD HH:MM:SS actor action target: detail`, local time. */
 export function formatAuditEntry(e: AuditEntry): string {

@@ -38,12 +38,19 @@ export interface ErrorBody {
   until?: number | 'forever';
 }
 
+/** What an error is about, for the server's own adapters (the IRC gateway); never sent on the wire. */
+export interface ErrorDetails {
+  /** The room a refusal concerns (MUTED: muted in this room, not server-wide). */
+  room?: string;
+}
+
 /** An error meant for the peer: its code and message go on the wire as they are. */
 export class ProtocolError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
     readonly extra: Omit<ErrorBody, 'code' | 'message'> = {},
+    readonly details: ErrorDetails = {},
   ) {
     super(message);
     this.name = 'ProtocolError';

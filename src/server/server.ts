@@ -7,7 +7,7 @@ import type { Logger as PinoLogger } from 'pino';
 import { LocalBus } from './bus/local/local-bus.js';
 import { LocalPresence } from './bus/local/local-presence.js';
 import type { Bus, Presence } from './bus/port.js';
-import { BusUnavailableError, openRedis } from './bus/redis/connect.js';
+import { BusUnavailableError, InvalidPrefixError, openRedis } from './bus/redis/connect.js';
 import { ChatService } from './core/chat-service.js';
 import { DEFAULT_CORE_CONFIG, type CoreConfig } from './core/config.js';
 import { defaultLoginReserve } from './core/connection-limits.js';
@@ -17,7 +17,7 @@ import { createMetrics } from './metrics.js';
 import { ProtocolError } from '../protocol/index.js';
 import { ConfigError, type ServerConfig } from './config.js';
 import { DiskFileStore } from './store/files/disk-file-store.js';
-import { DuplicateUserError, SchemaTooNewError, StoreUnavailableError, redact } from './store/errors.js';
+import { DuplicateUserError, InvalidSchemaNameError, SchemaTooNewError, StoreUnavailableError, redact } from './store/errors.js';
 import type { Store } from './store/port.js';
 import { PostgresStore } from './store/postgres/postgres-store.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
@@ -193,7 +193,7 @@ async function openStore(dataDir: string, config: ServerConfig): Promise<Store> 
   } catch (err) {
     if (err instanceof SchemaTooNewError) throw new ConfigError(err.message);
     if (err instanceof StoreUnavailableError) throw new ConfigError(`${err.message} (--store / BANTER_STORE)`);
-    if (err instanceof Error && /schema name/.test(err.message)) throw new ConfigError(`${err.message} (--store / BANTER_STORE)`);
+    if (err instanceof InvalidSchemaNameError) throw new ConfigError(`${err.message} (--store / BANTER_STORE)`);
     throw err;
   }
 }
@@ -206,7 +206,7 @@ async function openBus(config: ServerConfig, logger: PinoLogger): Promise<{ bus:
   try {
     return await openRedis(config.bus, { logger, presenceTtlMs: config.presenceTtl * 1000 });
   } catch (err) {
-    if (err instanceof BusUnavailableError || (err instanceof Error && /Redis prefix/.test(err.message))) throw new ConfigError(`${err.message} (--bus / BANTER_BUS)`);
+    if (err instanceof BusUnavailableError || err instanceof InvalidPrefixError) throw new ConfigError(`${err.message} (--bus / BANTER_BUS)`);
     throw err;
   }
 }

@@ -1,5 +1,5 @@
 import { clock, printable } from '../client/display.js';
-import { STICKERS, isSticker, type ChatMessage } from '../protocol/index.js';
+import { STICKERS, isSticker, untilText as sharedUntilText, type ChatMessage } from '../protocol/index.js';
 
 const COLOURS = ['cyan', 'green', 'yellow', 'magenta', 'blue', 'red', 'cyanBright', 'greenBright', 'yellowBright', 'magentaBright'] as const;
 
@@ -34,8 +34,9 @@ export function humanSize(bytes: number): string {
   return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
 }
 
+/** When a mute ends, in local time. */
 export function untilText(until: number | 'forever'): string {
-  return until === 'forever' ? 'until an admin unmutes you' : `until ${new Date(until).toLocaleString()}`;
+  return sharedUntilText(until, (ms) => new Date(ms).toLocaleString());
 }
 
 

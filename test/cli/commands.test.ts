@@ -7,6 +7,7 @@ import type { BanterClient } from '../../src/client/index.js';
 import type { ChatMessage } from '../../src/protocol/index.js';
 import { PASSWORD, adminClient, newUser } from '../helpers/clients.js';
 import { ADMIN_PASSWORD, CLI, startTestServer, type TestServer } from '../helpers/server.js';
+import { waitUntil } from '../helpers/wait.js';
 
 // `banter send`, `banter listen` and `banter admin`, run as real processes against a server in
 // this process. Every wait is bounded: a CLI process is killed after RUN_LIMIT_MS.
@@ -53,15 +54,6 @@ function start(args: string[], env: NodeJS.ProcessEnv, input?: string): Running 
 
 function run(args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<Outcome> {
   return start(args, env, input).closed;
-}
-
-/** Polls `read` until `test` holds; fails after the timeout, showing what was read. */
-async function waitFor(read: () => string, test: (text: string) => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!test(read())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; got: ${JSON.stringify(read())}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 function lines(text: string): string[] {
@@ -133,7 +125,7 @@ describe('banter send, listen, admin', { concurrency: true, timeout: 20_000 }, (
     const admin = await adminClient(server.tcpPort);
     clients.push(admin);
     const listen = start(['listen'], as(alice.name));
-    await waitFor(listen.stderr, (t) => t.includes('listening as'), 'listen to be ready');
+    await waitUntil(() => listen.stderr().includes('listening as'), { what: 'listen to be ready', timeoutMs: 5000, state: listen.stderr });
     // The server refuses escape characters; a newline and a tab pass and are shown escaped.
     await bob.client.request('send', { to: '#lobby', text: 'hi all\n\tno escapes' });
     await bob.client.request('send', { to: `@${alice.name}`, sticker: 'coffee' });
@@ -145,7 +137,7 @@ describe('banter send, listen, admin', { concurrency: true, timeout: 20_000 }, (
       new RegExp(`^\\d\\d:\\d\\d:\\d\\d \\[@${name}\\] ${name}: ☕$`, 'm'),
       /^\d\d:\d\d:\d\d \*\*\* admin: maintenance at noon$/m,
     ];
-    await waitFor(listen.stdout, (t) => expected.every((re) => re.test(t)), 'the three lines');
+    await waitUntil(() => expected.every((re) => re.test(listen.stdout())), { what: 'the three lines', timeoutMs: 5000, state: listen.stdout });
     listen.child.kill('SIGTERM');
     const out = await listen.closed;
     assert.equal(out.code, 0, out.stderr);
@@ -158,10 +150,10 @@ describe('banter send, listen, admin', { concurrency: true, timeout: 20_000 }, (
     const alice = await user();
     const bob = await user();
     const listen = start(['listen', '--json', '--conv', `@${bob.name.toUpperCase()}`], as(alice.name));
-    await waitFor(listen.stderr, (t) => t.includes('listening as'), 'listen to be ready');
+    await waitUntil(() => listen.stderr().includes('listening as'), { what: 'listen to be ready', timeoutMs: 5000, state: listen.stderr });
     await bob.client.request('send', { to: '#lobby', text: 'not for this listener' });
     const sent = await bob.client.request('send', { to: `@${alice.name}`, text: 'just for you' });
-    await waitFor(listen.stdout, (t) => t.includes('just for you'), 'the private message');
+    await waitUntil(() => listen.stdout().includes('just for you'), { what: 'the private message', timeoutMs: 5000, state: listen.stdout });
     listen.child.kill('SIGINT');
     const out = await listen.closed;
     assert.equal(out.code, 0, out.stderr);
@@ -174,7 +166,7 @@ describe('banter send, listen, admin', { concurrency: true, timeout: 20_000 }, (
   it('listen exits 3 when an administrator kicks its user', async () => {
     const alice = await user();
     const listen = start(['listen'], as(alice.name));
-    await waitFor(listen.stderr, (t) => t.includes('listening as'), 'listen to be ready');
+    await waitUntil(() => listen.stderr().includes('listening as'), { what: 'listen to be ready', timeoutMs: 5000, state: listen.stderr });
     const kick = await run(['admin', 'kick', alice.name, '--reason', 'enough'], adminEnv());
     assert.deepEqual([kick.code, kick.stdout], [0, `kicked ${alice.name}\n`], kick.stderr);
     const out = await listen.closed;

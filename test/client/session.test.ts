@@ -9,6 +9,7 @@ import { PASSWORD, connect, uniqueName, waitUntil } from '../helpers/clients.js'
 import { Proxy } from '../helpers/proxy.js';
 import { ReorderProxy } from '../helpers/reorder-proxy.js';
 import { spawnServer, startTestServer, tempDir, type ServerProcess } from '../helpers/server.js';
+import { scenarioPause } from '../helpers/wait.js';
 
 function session(port: number): ChatSession {
   return new ChatSession({ connect: tcpTransport('127.0.0.1', port), backoffBaseMs: 50, backoffMaxMs: 300, requestTimeoutMs: 3000 });
@@ -58,7 +59,7 @@ describe('client session', () => {
     server = await spawnServer(['--data', data, '--port', String(port), '--send-rate', '1000', '--send-burst', '1000']);
     const acks = await Promise.all(during);
     await dm;
-    await waitUntil(() => seenByAlice.length === 51, 'caught up', 15_000);
+    await waitUntil(() => seenByAlice.length === 51, { what: 'caught up', timeoutMs: 15_000 });
     assert.ok(states.includes('online'));
 
     const lobby = seenByAlice.filter((m) => m.conv === '#lobby');
@@ -67,8 +68,10 @@ describe('client session', () => {
     assert.deepEqual(acks.map((a) => a.seq), lobby.slice(30).map((m) => m.seq));
     const privateOnes = seenByAlice.filter((m) => m.conv === `@${bobName}`);
     assert.deepEqual(privateOnes.map((m) => m.text), ['private, while down']);
-    await new Promise((r) => setTimeout(r, 200));
-    assert.equal(seenByAlice.length, 51, 'nothing more arrives twice');
+    // One more from bob, after all that: anything alice was to get twice would come before it.
+    await bob.send('#lobby', { text: 'the end' });
+    await waitUntil(() => seenByAlice.some((m) => m.text === 'the end'), 'the last message');
+    assert.equal(seenByAlice.length, 52, 'nothing more arrives twice');
     alice.close();
     bob.close();
   });
@@ -196,7 +199,7 @@ describe('client session', () => {
     alice.on('update', (u) => seen.push(`update ${u.seq} ${Object.keys(u.reactions ?? {}).join()}`));
     const { seq } = await bob.send('#lobby', { text: 'hold me' });
     await bob.react('#lobby', seq, '👍');
-    await waitUntil(() => seen.length === 2, 'the message and its update', 5000);
+    await waitUntil(() => seen.length === 2, { what: 'the message and its update', timeoutMs: 5000 });
     assert.ok(proxy.reordered, 'the update reached the client before its message');
     assert.deepEqual(seen, [`message ${seq}`, `update ${seq} 👍`]);
   });
@@ -212,7 +215,7 @@ describe('client session', () => {
     await admin.request('login', { user: 'admin', password: 'admin-pass-123' });
     await admin.request('kick', { user: name, reason: 'bye' });
     assert.deepEqual(await ended, { code: 'kicked', reason: 'bye' });
-    await new Promise((r) => setTimeout(r, 400));
+    await scenarioPause(400); // longer than the reconnect backoff (at most 300 ms): a reconnect would have begun
     assert.equal(s.state, 'closed');
     assert.ok(!(await admin.request('who', {})).users.some((u) => u.user === name));
     admin.close();

@@ -37,14 +37,8 @@ export function record<E extends EventName>(client: BanterClient, event: E): Eve
   return seen;
 }
 
-/** Polls until the condition holds; fails with the message after the timeout. */
-export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+// The suites' one polling wait lives in wait.ts; re-exported here, where most of them import it from.
+export { waitUntil } from './wait.js';
 
 /** Resolves with the next event of a kind (that matches, if a filter is given). */
 export function nextEvent<E extends EventName>(client: BanterClient, event: E, filter: (b: EventBodies[E]) => boolean = () => true, timeoutMs = 10_000): Promise<EventBodies[E]> {

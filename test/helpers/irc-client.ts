@@ -84,13 +84,6 @@ export class IrcTestClient {
     return this.expect((l) => l.command === command && params.every((p, i) => l.params[i] === p), 5000, `${command} ${params.join(' ')}`);
   }
 
-  /** Lines that arrive within `ms` and match (for asserting that something does NOT come). */
-  async within(ms: number, match: (l: IrcLine) => boolean): Promise<IrcLine[]> {
-    const from = this.lines.length;
-    await new Promise((r) => setTimeout(r, ms));
-    return this.lines.slice(from).filter(match);
-  }
-
   transcript(): string {
     return this.lines.map((l) => l.raw).join('\n');
   }

@@ -54,18 +54,6 @@ export function messageRow(page: Page, text: string | RegExp) {
   return page.locator('.row.msg:not(.pending)').filter({ has: page.locator('.msg-text', { hasText: text }) });
 }
 
-/**
- * Polls an async check from the test side until it holds. (Not page.waitForFunction with a string:
- * the page's Content-Security-Policy rightly forbids the eval it needs.)
- */
-export async function until(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /** A property of the first element a locator finds (value, naturalWidth, readyState, ...). */
 export function prop<T>(locator: import('playwright-core').Locator, name: string): Promise<T> {
   return locator.first().evaluate((el, n) => (el as unknown as Record<string, T>)[n]!, name);

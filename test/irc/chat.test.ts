@@ -1,29 +1,23 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { WebSocket } from 'ws';
 import { BanterClient, webSocketTransport, type WebSocketConstructor } from '../../src/client/index.js';
 import { PASSWORD, newUser, nextEvent, record, uniqueName, waitUntil } from '../helpers/clients.js';
 import { postFile } from '../helpers/files.js';
-import { IrcTestClient, newIrcUser } from '../helpers/irc-client.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { IrcTestClient } from '../helpers/irc-client.js';
+import { ircSuite } from '../helpers/irc-suite.js';
 
 const wsImpl = WebSocket as unknown as WebSocketConstructor;
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 
 describe('IRC gateway: chat with TCP and WebSocket clients', () => {
-  let server: TestServer;
-  let port: number;
-  before(async () => {
-    server = await startTestServer({ ircPort: 0, publicUrl: 'https://chat.example.org:8443' });
-    port = server.ircPort!;
-  });
-  after(() => server.dispose());
+  const suite = ircSuite({ publicUrl: 'https://chat.example.org:8443' });
 
-  const ircUser = (caps: string[] = []) => newIrcUser(server, caps);
+  const ircUser = suite.newIrcUser;
 
   async function wsUser(): Promise<{ client: BanterClient; name: string }> {
     const name = uniqueName('ws');
-    const client = await BanterClient.connect(webSocketTransport(`ws://127.0.0.1:${server.httpPort}/ws`, wsImpl));
+    const client = await BanterClient.connect(webSocketTransport(`ws://127.0.0.1:${suite.server.httpPort}/ws`, wsImpl));
     await client.request('register', { user: name, password: PASSWORD });
     await client.request('login', { user: name, password: PASSWORD });
     return { client, name };
@@ -31,7 +25,7 @@ describe('IRC gateway: chat with TCP and WebSocket clients', () => {
 
   it('#lobby: IRC, TCP and WebSocket users read each other', async () => {
     const { irc, name: ircName } = await ircUser();
-    const tcp = await newUser(server.tcpPort);
+    const tcp = await newUser(suite.server.tcpPort);
     const ws = await wsUser();
     const tcpInbox = record(tcp.client, 'msg');
     const wsInbox = record(ws.client, 'msg');
@@ -54,7 +48,7 @@ describe('IRC gateway: chat with TCP and WebSocket clients', () => {
 
   it('private messages both ways: PRIVMSG nick is the conversation @nick', async () => {
     const { irc, name: ircName } = await ircUser();
-    const tcp = await newUser(server.tcpPort);
+    const tcp = await newUser(suite.server.tcpPort);
     const ws = await wsUser();
     const toTcp = nextEvent(tcp.client, 'msg', (m) => m.conv === `@${ircName}`);
     irc.send(`PRIVMSG ${tcp.name.toUpperCase()} :psst, just you`);
@@ -82,7 +76,7 @@ describe('IRC gateway: chat with TCP and WebSocket clients', () => {
 
   it('presence: a Banter user coming online JOINs, going offline QUITs; NAMES and WHO list who is online', async () => {
     const { irc, name: ircName } = await ircUser();
-    const tcp = await newUser(server.tcpPort);
+    const tcp = await newUser(suite.server.tcpPort);
     const join = await irc.expect((l) => l.command === 'JOIN' && l.source?.startsWith(`${tcp.name}!`) === true);
     assert.deepEqual(join.params, ['#lobby']);
     irc.send('NAMES #lobby');
@@ -116,7 +110,7 @@ describe('IRC gateway: chat with TCP and WebSocket clients', () => {
   });
 
   it('an IRC user shows to v1 clients like any other: presence online and offline', async () => {
-    const tcp = await newUser(server.tcpPort);
+    const tcp = await newUser(suite.server.tcpPort);
     const presence = record(tcp.client, 'presence');
     const { irc, name } = await ircUser();
     await waitUntil(() => presence.some((p) => p.user === name && p.online), 'online');
@@ -128,11 +122,11 @@ describe('IRC gateway: chat with TCP and WebSocket clients', () => {
 
   it('stickers and files reach IRC as text with a link; long texts are split at the line limit', async () => {
     const { irc } = await ircUser();
-    const tcp = await newUser(server.tcpPort);
+    const tcp = await newUser(suite.server.tcpPort);
     await tcp.client.request('send', { to: '#lobby', sticker: 'rocket' });
     const sticker = await irc.expect((l) => l.command === 'PRIVMSG' && l.params[1]!.includes('rocket'));
     assert.equal(sticker.params[1], '🚀 [sticker: rocket]');
-    const upload = await postFile(`http://127.0.0.1:${server.httpPort}`, tcp.token, PNG, { 'x-file-name': 'dot.png' });
+    const upload = await postFile(`http://127.0.0.1:${suite.server.httpPort}`, tcp.token, PNG, { 'x-file-name': 'dot.png' });
     const file = (await upload.json()) as { id: string };
     await tcp.client.request('send', { to: '#lobby', file: { id: file.id } });
     const link = await irc.expect((l) => l.command === 'PRIVMSG' && l.params[1]!.includes('/api/files/'));
@@ -154,13 +148,13 @@ describe('IRC gateway: chat with TCP and WebSocket clients', () => {
 
   it('echo-message returns the sender its own message; another IRC connection of the same user sees it either way', async () => {
     const { irc, name } = await ircUser(['echo-message']);
-    const second = await IrcTestClient.login(port, name, PASSWORD);
+    const second = await IrcTestClient.login(suite.port, name, PASSWORD);
     irc.send('PRIVMSG #lobby :echo me');
     const echoed = await irc.expect((l) => l.command === 'PRIVMSG' && l.params[1] === 'echo me');
     assert.equal(echoed.source, `${name}!${name}@banter`);
     await second.expect((l) => l.command === 'PRIVMSG' && l.params[1] === 'echo me');
     // CTCP ACTION is "/me" for Banter clients, and comes back as an ACTION.
-    const tcp = await newUser(server.tcpPort);
+    const tcp = await newUser(suite.server.tcpPort);
     const action = nextEvent(tcp.client, 'msg', (m) => m.from === name);
     irc.send('PRIVMSG #lobby :\x01ACTION waves\x01');
     assert.equal((await action).text, '/me waves');
@@ -176,7 +170,7 @@ describe('IRC gateway: chat with TCP and WebSocket clients', () => {
 
   it('PART #lobby stops its traffic, JOIN brings it back', async () => {
     const { irc, name } = await ircUser();
-    const tcp = await newUser(server.tcpPort);
+    const tcp = await newUser(suite.server.tcpPort);
     irc.send('PART #lobby :brb');
     await irc.expect((l) => l.command === 'PART' && l.params[0] === '#lobby');
     await tcp.client.request('send', { to: '#lobby', text: 'while you were out' });

@@ -1,20 +1,18 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { PASSWORD, newUser, uniqueName } from '../helpers/clients.js';
 import { IrcTestClient } from '../helpers/irc-client.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { ircSuite } from '../helpers/irc-suite.js';
 
 // Found in review: inputs an IRC client controls that reached other clients or the event loop.
 describe('IRC gateway: hostile input', () => {
-  let server: TestServer;
-  before(async () => (server = await startTestServer({ ircPort: 0 })));
-  after(() => server.dispose());
+  const suite = ircSuite();
 
   it('matches WHO masks by glob without backtracking (a mask of many stars against a long name)', { timeout: 20_000 }, async () => {
     // This server is the test's own, so the name is free.
-    const long = await newUser(server.tcpPort, 'a'.repeat(32));
-    const other = await newUser(server.tcpPort, uniqueName('whoab'));
-    const irc = await IrcTestClient.login(server.ircPort!, other.name, PASSWORD);
+    const long = await newUser(suite.server.tcpPort, 'a'.repeat(32));
+    const other = await newUser(suite.server.tcpPort, uniqueName('whoab'));
+    const irc = await IrcTestClient.login(suite.server.ircPort!, other.name, PASSWORD);
     // A backtracking RegExp takes seconds per name for this; the glob matcher does not.
     irc.send(`WHO *a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*!`);
     await irc.expect((l) => l.command === '315', 5000, 'the end of WHO');
@@ -32,10 +30,10 @@ describe('IRC gateway: hostile input', () => {
   });
 
   it('strips control characters from AWAY texts, so a CR cannot forge a line for others', async () => {
-    const a = await newUser(server.tcpPort, uniqueName('awaya'));
-    const b = await newUser(server.tcpPort, uniqueName('awayb'));
-    const watcher = await IrcTestClient.login(server.ircPort!, b.name, PASSWORD, ['away-notify']);
-    const mallory = await IrcTestClient.login(server.ircPort!, a.name, PASSWORD);
+    const a = await newUser(suite.server.tcpPort, uniqueName('awaya'));
+    const b = await newUser(suite.server.tcpPort, uniqueName('awayb'));
+    const watcher = await IrcTestClient.login(suite.server.ircPort!, b.name, PASSWORD, ['away-notify']);
+    const mallory = await IrcTestClient.login(suite.server.ircPort!, a.name, PASSWORD);
     mallory.send(Buffer.from(`AWAY :brb\r:irc.banter 001 ${b.name} :FAKE SERVER LINE\r\n`));
     const away = await watcher.expect((l) => l.command === 'AWAY', 5000, 'the away-notify line');
     assert.ok(!away.raw.includes('\r'), `no CR inside the line: ${JSON.stringify(away.raw)}`);

@@ -1,20 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { loadConfig } from '../../src/server/config.js';
 import { uniqueName } from '../helpers/clients.js';
-import { IrcTestClient, type IrcLine, newIrcUser } from '../helpers/irc-client.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { IrcTestClient, type IrcLine } from '../helpers/irc-client.js';
+import { ircSuite } from '../helpers/irc-suite.js';
 
 // What the real irctest suite (test/irc/irctest/, docs/irc.md "Conformance") found wrong in the
 // gateway, one case each, so that it stays fixed without Python.
 describe('IRC gateway: irctest findings', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startTestServer({ ircPort: 0, ircServerName: 'irc.example.test' });
-  });
-  after(() => server.dispose());
+  const suite = ircSuite({ ircServerName: 'irc.example.test' });
 
-  const ircUser = (caps: string[] = []) => newIrcUser(server, caps);
+  const ircUser = suite.newIrcUser;
 
   const room = (): string => `#${uniqueName('r')}`;
 

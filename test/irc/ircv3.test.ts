@@ -1,21 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { PASSWORD, newUser, nextEvent, waitUntil } from '../helpers/clients.js';
-import { IrcTestClient, type IrcLine, newIrcUser } from '../helpers/irc-client.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { IrcTestClient, type IrcLine } from '../helpers/irc-client.js';
+import { ircSuite } from '../helpers/irc-suite.js';
+import { scenarioPause } from '../helpers/wait.js';
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 describe('IRC gateway: IRCv3', () => {
-  let server: TestServer;
-  let port: number;
-  before(async () => {
-    server = await startTestServer({ ircPort: 0 });
-    port = server.ircPort!;
-  });
-  after(() => server.dispose());
+  const suite = ircSuite();
 
-  const ircUser = (caps: string[] = []) => newIrcUser(server, caps);
+  const ircUser = suite.newIrcUser;
 
   /** The PRIVMSG lines of one batch, after its BATCH + line. */
   async function batch(irc: IrcTestClient, type: string): Promise<{ start: IrcLine; lines: IrcLine[] }> {
@@ -29,7 +24,7 @@ describe('IRC gateway: IRCv3', () => {
   it('server-time and message-tags: time and msgid on messages; without the caps, no tags', async () => {
     const { irc } = await ircUser(['server-time', 'message-tags']);
     const { irc: bare } = await ircUser([]);
-    const tcp = await newUser(server.tcpPort);
+    const tcp = await newUser(suite.server.tcpPort);
     const sent = await tcp.client.request('send', { to: '#lobby', text: 'tagged' });
     const line = await irc.expect((l) => l.command === 'PRIVMSG' && l.params[1] === 'tagged');
     assert.equal(line.tags.get('time'), new Date(sent.ts).toISOString());
@@ -45,11 +40,11 @@ describe('IRC gateway: IRCv3', () => {
 
   it('CHATHISTORY LATEST / BEFORE / AFTER / AROUND / BETWEEN over Banter history, in a chathistory batch', async () => {
     const { irc, name } = await ircUser(['server-time', 'message-tags', 'batch', 'draft/chathistory']);
-    const tcp = await newUser(server.tcpPort);
+    const tcp = await newUser(suite.server.tcpPort);
     const seqs: number[] = [];
     for (let i = 1; i <= 6; i++) {
       seqs.push((await tcp.client.request('send', { to: '#lobby', text: `history ${i}` })).seq);
-      await new Promise((r) => setTimeout(r, 3)); // distinct times, for the timestamp= queries
+      await scenarioPause(3); // distinct times, for the timestamp= queries
     }
     await irc.expect((l) => l.params[1] === 'history 6');
     irc.send('CHATHISTORY LATEST #lobby * 3');
@@ -99,7 +94,7 @@ describe('IRC gateway: IRCv3', () => {
 
   it('typing: TAGMSG +typing=active reaches v1 clients, and their typing reaches IRC as TAGMSG', async () => {
     const { irc, name } = await ircUser(['message-tags']);
-    const tcp = await newUser(server.tcpPort);
+    const tcp = await newUser(suite.server.tcpPort);
     const typing = nextEvent(tcp.client, 'typing', (t) => t.user === name);
     irc.send(`@+typing=active TAGMSG ${tcp.name}`);
     assert.deepEqual(await typing, { conv: `@${name}`, user: name });
@@ -141,11 +136,11 @@ describe('IRC gateway: IRCv3', () => {
 
   it('a user who logs in and goes away at once is seen joining before going away', async () => {
     const { irc: watcher } = await ircUser(['away-notify']);
-    const { client, name } = await newUser(server.tcpPort);
+    const { client, name } = await newUser(suite.server.tcpPort);
     client.close();
-    await waitUntil(() => !server.chat.online.get(name.toLowerCase()), 'the registering session to go');
+    await waitUntil(() => !suite.server.chat.online.get(name.toLowerCase()), 'the registering session to go');
     // Registration and AWAY in one write: the JOIN may still be waiting to go out (presence waits up to 50 ms).
-    const c = await IrcTestClient.open(port);
+    const c = await IrcTestClient.open(suite.port);
     c.send(`PASS ${PASSWORD}\r\nNICK ${name}\r\nUSER ${name} 0 * :x\r\nAWAY :gone at once`);
     await watcher.expect((l) => l.command === 'AWAY' && l.source?.startsWith(`${name}!`) === true);
     const mine = watcher.lines.filter((l) => l.source?.startsWith(`${name}!`) === true).map((l) => l.command);

@@ -1,17 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { PASSWORD, newUser, waitUntil } from '../helpers/clients.js';
-import { IrcTestClient, newIrcUser } from '../helpers/irc-client.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { IrcTestClient } from '../helpers/irc-client.js';
+import { ircSuite } from '../helpers/irc-suite.js';
+import { startTestServer } from '../helpers/server.js';
 
 describe('IRC gateway: limits', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startTestServer({ ircPort: 0, sendRate: 1, sendBurst: 3, maxOutboundKib: 64 });
-  });
-  after(() => server.dispose());
+  const suite = ircSuite({ sendRate: 1, sendBurst: 3, maxOutboundKib: 64 });
 
-  const ircUser = (caps: string[] = []) => newIrcUser(server, caps);
+  const ircUser = suite.newIrcUser;
 
   it('a line over 512 bytes gets 417 ERR_INPUTTOOLONG and is dropped; the connection goes on', async () => {
     const { irc, name } = await ircUser();
@@ -64,25 +61,21 @@ describe('IRC gateway: limits', () => {
 });
 
 describe('IRC gateway: slow consumers', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startTestServer({ ircPort: 0, maxOutboundKib: 64 });
-  });
-  after(() => server.dispose());
+  const suite = ircSuite({ maxOutboundKib: 64 });
 
   it('drops an IRC client that does not read (SendQ exceeded); the others go on', { timeout: 30_000 }, async () => {
-    const { client, name } = await newUser(server.tcpPort);
+    const { client, name } = await newUser(suite.server.tcpPort);
     client.close();
-    await waitUntil(() => !server.chat.online.get(name.toLowerCase()), 'the registering session to go');
-    const irc = await IrcTestClient.login(server.ircPort!, name, PASSWORD);
-    const sender = await newUser(server.tcpPort);
+    await waitUntil(() => !suite.server.chat.online.get(name.toLowerCase()), 'the registering session to go');
+    const irc = await IrcTestClient.login(suite.server.ircPort!, name, PASSWORD);
+    const sender = await newUser(suite.server.tcpPort);
     irc.pause();
     // ~2.5 KB each, 8 in flight: at most 4000 messages (~10 MB), until the gateway gives up on it.
     const text = 'lorem ipsum dolor sit amet 中文 '.repeat(80).slice(0, 2400);
-    for (let i = 0; i < 4000 && server.chat.online.get(name.toLowerCase()); i += 8) {
+    for (let i = 0; i < 4000 && suite.server.chat.online.get(name.toLowerCase()); i += 8) {
       await Promise.all(Array.from({ length: 8 }, () => sender.client.request('send', { to: '#lobby', text })));
     }
-    assert.ok(!server.chat.online.get(name.toLowerCase()), 'dropped');
+    assert.ok(!suite.server.chat.online.get(name.toLowerCase()), 'dropped');
     irc.resume();
     await irc.waitClosed(10_000);
     assert.match(irc.lines.at(-1)!.raw, /^ERROR :Closing Link: .*\(SendQ exceeded\)$/);
@@ -92,21 +85,17 @@ describe('IRC gateway: slow consumers', () => {
 });
 
 describe('IRC gateway: idle timeout and the connection cap', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startTestServer({ ircPort: 0, pingInterval: 0.3, maxConnections: 2 });
-  });
-  after(() => server.dispose());
+  const suite = ircSuite({ pingInterval: 0.3, maxConnections: 2 });
 
   it('pings a silent client, then closes it with ERROR (Ping timeout); answering PONG keeps it', async () => {
-    const { client, name } = await newUser(server.tcpPort);
+    const { client, name } = await newUser(suite.server.tcpPort);
     client.close();
-    const quiet = await IrcTestClient.login(server.ircPort!, name, PASSWORD);
+    const quiet = await IrcTestClient.login(suite.server.ircPort!, name, PASSWORD);
     await quiet.expectCommand('PING');
     const error = await quiet.expectCommand('ERROR');
     assert.match(error.params[0]!, /Ping timeout/);
     await quiet.waitClosed();
-    const lively = await IrcTestClient.login(server.ircPort!, name, PASSWORD);
+    const lively = await IrcTestClient.login(suite.server.ircPort!, name, PASSWORD);
     for (let i = 0; i < 3; i++) {
       const ping = await lively.expectCommand('PING');
       lively.send(`PONG :${ping.params[0]}`);
@@ -116,16 +105,16 @@ describe('IRC gateway: idle timeout and the connection cap', () => {
   });
 
   it('counts IRC connections in the one connection cap', async () => {
-    await waitUntil(() => server.chat.connectionCount === 0, 'the earlier connections to go');
+    await waitUntil(() => suite.server.chat.connectionCount === 0, 'the earlier connections to go');
     // Logged in: a connection that has not logged in would be dropped for the newcomer instead.
-    const [one, two] = [await newUser(server.tcpPort), await newUser(server.tcpPort)];
+    const [one, two] = [await newUser(suite.server.tcpPort), await newUser(suite.server.tcpPort)];
     one.client.close();
     two.client.close();
-    await waitUntil(() => server.chat.connectionCount === 0, 'the registering connections to go');
-    const a = await IrcTestClient.login(server.ircPort!, one.name, PASSWORD);
-    const b = await IrcTestClient.login(server.ircPort!, two.name, PASSWORD);
-    await waitUntil(() => server.chat.connectionCount === 2, 'two connections');
-    const c = await IrcTestClient.open(server.ircPort!);
+    await waitUntil(() => suite.server.chat.connectionCount === 0, 'the registering connections to go');
+    const a = await IrcTestClient.login(suite.server.ircPort!, one.name, PASSWORD);
+    const b = await IrcTestClient.login(suite.server.ircPort!, two.name, PASSWORD);
+    await waitUntil(() => suite.server.chat.connectionCount === 2, 'two connections');
+    const c = await IrcTestClient.open(suite.server.ircPort!);
     const error = await c.expectCommand('ERROR');
     assert.match(error.params[0]!, /full/);
     await c.waitClosed();

@@ -9,6 +9,7 @@ import { BanterClient, webSocketTransport, type WebSocketConstructor } from '../
 import { PASSWORD, adminClient, newUser, nextEvent, record, uniqueName, waitUntil } from '../helpers/clients.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { Tmux, hasCommand, hasTmux } from '../helpers/tmux.js';
+import { expectNothingBefore } from '../helpers/wait.js';
 
 const wsImpl = WebSocket as unknown as WebSocketConstructor;
 const hasIrssi = hasCommand('irssi', ['--version']);
@@ -96,8 +97,8 @@ describe('a real IRC client: irssi in tmux', { skip }, () => {
     pane.type('this must not arrive');
     pane.keys('Enter');
     await pane.waitFor(/Cannot send to channel \(you are muted\)/, 'the 404 refusal');
-    await new Promise((r) => setTimeout(r, 300));
-    assert.ok(!tcpInbox.some((m) => m.text === 'this must not arrive'));
+    await admin.request('send', { to: '#lobby', text: `marker for ${name}` });
+    await expectNothingBefore(tcpInbox, { marker: (m) => m.text === `marker for ${name}`, unwanted: (m) => m.text === 'this must not arrive', what: 'nothing from the muted user arrives' });
     admin.close();
     tcp.client.close();
     ws.close();
@@ -127,8 +128,8 @@ describe('a real IRC client: irssi in tmux', { skip }, () => {
     pane.type('typed in the room');
     pane.keys('Enter');
     await waitUntil(() => tcpInbox.some((m) => m.conv === room && m.from === name && m.text === 'typed in the room'), 'TCP to get the room message');
-    await new Promise((r) => setTimeout(r, 300));
-    assert.ok(!lobbyInbox.some((m) => m.text === 'typed in the room'), 'not in the lobby');
+    await tcp.client.request('send', { to: '#lobby', text: `marker after ${room}` });
+    await expectNothingBefore(lobbyInbox, { marker: (m) => m.text === `marker after ${room}`, unwanted: (m) => m.text === 'typed in the room', what: 'not in the lobby' });
     tcp.client.close();
     bystander.client.close();
   });
@@ -186,7 +187,7 @@ describe('a real IRC client: WeeChat (headless), scripted through its FIFO', { s
     weechat = spawn('weechat-headless', ['--dir', dir, '--run-command', commands], { stdio: 'ignore' });
     await online;
     const fifo = (): string | undefined => readdirSync(dir).find((f) => f.startsWith('weechat_fifo'));
-    await waitUntil(() => fifo() !== undefined && log('#lobby').includes('#lobby'), 'WeeChat to join #lobby', 15_000);
+    await waitUntil(() => fifo() !== undefined && log('#lobby').includes('#lobby'), { what: 'WeeChat to join #lobby', timeoutMs: 15_000 });
     await tcp.client.request('send', { to: '#lobby', text: 'hello WeeChat' });
     await waitUntil(() => new RegExp(`\\t${tcp.name}\\thello WeeChat`).test(log('#lobby')), 'the lobby message in WeeChat');
     const inbox = record(tcp.client, 'msg');
@@ -201,7 +202,7 @@ describe('a real IRC client: WeeChat (headless), scripted through its FIFO', { s
     const room = `#${uniqueName('weeroom')}`;
     await tcp.client.request('create', { room, private: true, topic: 'a room for WeeChat' });
     await tcp.client.request('invite', { room, user: name });
-    await waitUntil(() => log(room).includes('a room for WeeChat'), 'WeeChat to show the room with its topic', 15_000);
+    await waitUntil(() => log(room).includes('a room for WeeChat'), { what: 'WeeChat to show the room with its topic', timeoutMs: 15_000 });
     await tcp.client.request('send', { to: room, text: 'hello WeeChat, in the room' });
     await waitUntil(() => new RegExp(`\\t@?${tcp.name}\\thello WeeChat, in the room`).test(log(room)), 'the room message in WeeChat');
     writeFileSync(join(dir, fifo()!), `irc.banter.${room} *typed in the room\n`);

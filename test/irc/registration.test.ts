@@ -1,23 +1,19 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { PASSWORD, adminClient, newUser, uniqueName } from '../helpers/clients.js';
 import { IrcTestClient } from '../helpers/irc-client.js';
-import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../helpers/server.js';
+import { ircSuite } from '../helpers/irc-suite.js';
+import { ADMIN_PASSWORD } from '../helpers/server.js';
+import { expectNothingBefore } from '../helpers/wait.js';
 
 const plain = (authzid: string, authcid: string, password: string): string => Buffer.from(`${authzid}\0${authcid}\0${password}`).toString('base64');
 
 describe('IRC gateway: connection registration', () => {
-  let server: TestServer;
-  let port: number;
-  before(async () => {
-    server = await startTestServer({ ircPort: 0 });
-    port = server.ircPort!;
-  });
-  after(() => server.dispose());
+  const suite = ircSuite();
 
   it('logs in with PASS/NICK/USER: 001-005, MOTD, then JOIN #lobby with topic and names', async () => {
-    const { client, name } = await newUser(server.tcpPort);
-    const irc = await IrcTestClient.login(port, name, PASSWORD);
+    const { client, name } = await newUser(suite.server.tcpPort);
+    const irc = await IrcTestClient.login(suite.port, name, PASSWORD);
     // login() waited for the end of the burst: check it in order.
     const order = irc.lines.map((l) => l.command).filter((c) => ['001', '002', '003', '004', '005', '376', 'JOIN', '366'].includes(c));
     assert.deepEqual([...new Set(order)], ['001', '002', '003', '004', '005', '376', 'JOIN', '366']);
@@ -36,16 +32,16 @@ describe('IRC gateway: connection registration', () => {
     // The lobby's online list on v1 shows the IRC user too (one user, two sessions).
     const who = await client.request('who', {});
     assert.ok(who.users.some((u) => u.user === name));
-    const metrics = await (await fetch(`http://127.0.0.1:${server.httpPort}/metrics`)).text();
+    const metrics = await (await fetch(`http://127.0.0.1:${suite.server.httpPort}/metrics`)).text();
     assert.match(metrics, /banter_connections\{transport="irc"\} [1-9]/);
     irc.close();
     client.close();
   });
 
   it('refuses a wrong password with 464 and ERROR, closes, and lets nothing in', async () => {
-    const { client, name } = await newUser(server.tcpPort);
+    const { client, name } = await newUser(suite.server.tcpPort);
     client.close();
-    const irc = await IrcTestClient.open(port);
+    const irc = await IrcTestClient.open(suite.port);
     irc.send('PASS not-the-password');
     irc.send(`NICK ${name}`);
     irc.send(`USER ${name} 0 * :x`);
@@ -54,13 +50,13 @@ describe('IRC gateway: connection registration', () => {
     assert.match(error.params[0]!, /Closing Link/);
     await irc.waitClosed();
     assert.ok(!irc.lines.some((l) => l.command === '001'));
-    const admin = await adminClient(server.tcpPort);
+    const admin = await adminClient(suite.server.tcpPort);
     assert.ok(!(await admin.request('who', {})).users.some((u) => u.user === name), 'not online');
     admin.close();
   });
 
   it('refuses NICK+USER without any password (464), and a PASS sent after them', async () => {
-    const irc = await IrcTestClient.open(port);
+    const irc = await IrcTestClient.open(suite.port);
     irc.send('NICK someone');
     irc.send('USER someone 0 * :x');
     irc.send(`PASS ${PASSWORD}`);
@@ -71,9 +67,9 @@ describe('IRC gateway: connection registration', () => {
   });
 
   it('SASL PLAIN: CAP LS 302 offers sasl=PLAIN; AUTHENTICATE + then 900 and 903; registration waits for CAP END', async () => {
-    const { client, name } = await newUser(server.tcpPort);
+    const { client, name } = await newUser(suite.server.tcpPort);
     client.close();
-    const irc = await IrcTestClient.open(port);
+    const irc = await IrcTestClient.open(suite.port);
     irc.send('CAP LS 302');
     const ls = await irc.expectCommand('CAP', '*', 'LS');
     assert.ok(ls.params[2]!.split(' ').includes('sasl=PLAIN'), ls.raw);
@@ -87,7 +83,8 @@ describe('IRC gateway: connection registration', () => {
     const loggedIn = await irc.expectCommand('900');
     assert.equal(loggedIn.params[2], name);
     await irc.expectCommand('903');
-    assert.deepEqual(await irc.within(200, (l) => l.command === '001'), [], 'no welcome before CAP END');
+    irc.send('PING :before-cap-end');
+    await expectNothingBefore(irc.lines, { marker: (l) => l.command === 'PONG' && l.params[1] === 'before-cap-end', unwanted: (l) => l.command === '001', what: 'no welcome before CAP END' });
     irc.send('CAP END');
     await irc.expectCommand('001', name);
     await irc.expectCommand('366');
@@ -97,13 +94,13 @@ describe('IRC gateway: connection registration', () => {
   it('SASL with a wrong password: 904, the connection stays and may try again; PLAIN split at 400 bytes works', async () => {
     const name = uniqueName('s');
     const longPassword = 'bar'.repeat(140);
-    const reg = await newUser(server.tcpPort);
+    const reg = await newUser(suite.server.tcpPort);
     reg.client.close();
-    const setup = await IrcTestClient.open(port);
+    const setup = await IrcTestClient.open(suite.port);
     setup.send(`REGISTER ${name} * ${longPassword}`);
     await setup.expect((l) => l.command === 'REGISTER' && l.params[0] === 'SUCCESS');
     setup.close();
-    const irc = await IrcTestClient.open(port);
+    const irc = await IrcTestClient.open(suite.port);
     irc.send('CAP REQ :sasl');
     await irc.expectCommand('CAP', '*', 'ACK');
     irc.send('AUTHENTICATE PLAIN');
@@ -131,7 +128,7 @@ describe('IRC gateway: connection registration', () => {
 
   it('REGISTER (draft/account-registration) creates an account and logs in; refusals are FAIL REGISTER', async () => {
     const name = uniqueName('r');
-    const irc = await IrcTestClient.open(port);
+    const irc = await IrcTestClient.open(suite.port);
     irc.send('CAP LS 302');
     const ls = await irc.expectCommand('CAP', '*', 'LS');
     assert.ok(ls.params[2]!.includes('draft/account-registration=before-connect'));
@@ -148,12 +145,12 @@ describe('IRC gateway: connection registration', () => {
     await irc.expectCommand('001', name);
     irc.close();
     // The account is a Banter account: a v1 client logs in with it.
-    const again = await IrcTestClient.login(port, name, PASSWORD);
+    const again = await IrcTestClient.login(suite.port, name, PASSWORD);
     again.close();
   });
 
   it('follows the registration rules: 451 before it, 421 unknown, 461, 432, 462, PING/PONG, QUIT gets ERROR', async () => {
-    const irc = await IrcTestClient.open(port);
+    const irc = await IrcTestClient.open(suite.port);
     irc.send('PRIVMSG #lobby :hi');
     await irc.expectCommand('451', '*');
     irc.send('FROBNICATE');
@@ -184,9 +181,9 @@ describe('IRC gateway: connection registration', () => {
   });
 
   it('CAP LS without a version lists names only; after registration PASS and USER get 462, NICK cannot change', async () => {
-    const { client, name } = await newUser(server.tcpPort);
+    const { client, name } = await newUser(suite.server.tcpPort);
     client.close();
-    const irc = await IrcTestClient.open(port);
+    const irc = await IrcTestClient.open(suite.port);
     irc.send('CAP LS');
     const ls = await irc.expectCommand('CAP', '*', 'LS');
     assert.ok(!ls.params[2]!.includes('='), ls.raw);
@@ -206,11 +203,11 @@ describe('IRC gateway: connection registration', () => {
   });
 
   it('refuses a banned account with 465 and ERROR', async () => {
-    const { client, name } = await newUser(server.tcpPort);
-    const admin = await adminClient(server.tcpPort);
+    const { client, name } = await newUser(suite.server.tcpPort);
+    const admin = await adminClient(suite.server.tcpPort);
     await admin.request('ban', { user: name, reason: 'spam' });
     client.close();
-    const irc = await IrcTestClient.open(port);
+    const irc = await IrcTestClient.open(suite.port);
     irc.send(`PASS ${PASSWORD}`);
     irc.send(`NICK ${name}`);
     irc.send(`USER ${name} 0 * :x`);
@@ -222,7 +219,7 @@ describe('IRC gateway: connection registration', () => {
   });
 
   it('the administrator logs in too and shows as a channel operator', async () => {
-    const irc = await IrcTestClient.login(port, 'admin', ADMIN_PASSWORD);
+    const irc = await IrcTestClient.login(suite.port, 'admin', ADMIN_PASSWORD);
     const names = irc.lines.filter((l) => l.command === '353').flatMap((l) => l.params[3]!.split(' '));
     assert.ok(names.includes('@admin'), names.join(' '));
     irc.close();

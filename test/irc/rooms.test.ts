@@ -1,26 +1,22 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { PASSWORD, newUser, nextEvent, record, uniqueName, waitUntil } from '../helpers/clients.js';
 import { IrcTestClient, newIrcUser } from '../helpers/irc-client.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { ircSuite } from '../helpers/irc-suite.js';
+import { startTestServer } from '../helpers/server.js';
+import { expectNothingBefore } from '../helpers/wait.js';
 
 describe('IRC gateway: rooms are channels', () => {
-  let server: TestServer;
-  let port: number;
-  before(async () => {
-    server = await startTestServer({ ircPort: 0 });
-    port = server.ircPort!;
-  });
-  after(() => server.dispose());
+  const suite = ircSuite();
 
-  const ircUser = (caps: string[] = []) => newIrcUser(server, caps);
+  const ircUser = suite.newIrcUser;
 
   const room = (): string => `#${uniqueName('r')}`;
 
   it('JOIN creates a public room owned by the joiner; its messages stay in the room', async () => {
     const { irc, name } = await ircUser();
-    const v1 = await newUser(server.tcpPort);
-    const lobbyWatcher = await newUser(server.tcpPort);
+    const v1 = await newUser(suite.server.tcpPort);
+    const lobbyWatcher = await newUser(suite.server.tcpPort);
     const r = room();
     irc.send(`JOIN ${r}`);
     await irc.expect((l) => l.command === 'JOIN' && l.params[0] === r && l.source === `${name}!${name}@banter`);
@@ -38,8 +34,8 @@ describe('IRC gateway: rooms are channels', () => {
     const lobbyMsgs = record(lobbyWatcher.client, 'msg');
     irc.send(`PRIVMSG ${r} :only for the room`);
     await waitUntil(() => roomMsgs.some((m) => m.conv === r && m.text === 'only for the room' && m.from === name), 'the room member to get it');
-    await new Promise((res) => setTimeout(res, 200));
-    assert.ok(!lobbyMsgs.some((m) => m.text === 'only for the room'), 'the lobby does not see room messages');
+    irc.send('PRIVMSG #lobby :marker after the room message');
+    await expectNothingBefore(lobbyMsgs, { marker: (m) => m.text === 'marker after the room message', unwanted: (m) => m.text === 'only for the room', what: 'the lobby does not see room messages' });
 
     await v1.client.request('send', { to: r, text: 'hello room from v1' });
     const got = await irc.expect((l) => l.command === 'PRIVMSG' && l.params[1] === 'hello room from v1');
@@ -56,7 +52,7 @@ describe('IRC gateway: rooms are channels', () => {
 
   it('a private room is 473 until invited; a v1 invite brings an INVITE line, then JOIN works', async () => {
     const { irc, name } = await ircUser();
-    const owner = await newUser(server.tcpPort);
+    const owner = await newUser(suite.server.tcpPort);
     const r = room();
     await owner.client.request('create', { room: r, private: true, topic: 'secret plans' });
     irc.send(`JOIN ${r}`);
@@ -84,7 +80,7 @@ describe('IRC gateway: rooms are channels', () => {
   it('TOPIC: the owner sets it, others get 482; KICK by the owner removes; PART leaves the room', async () => {
     const { irc: ownerIrc, name: ownerName } = await ircUser();
     const { irc: guestIrc, name: guestName } = await ircUser();
-    const v1 = await newUser(server.tcpPort);
+    const v1 = await newUser(suite.server.tcpPort);
     const r = room();
     ownerIrc.send(`JOIN ${r}`);
     await ownerIrc.expectCommand('366', ownerName, r);
@@ -122,7 +118,7 @@ describe('IRC gateway: rooms are channels', () => {
 
     async function ownerIrcMembers(): Promise<{ user: string }[]> {
       // Checked with v1 `members` as the owner sees it (v1 rejoins to look if it was removed).
-      const owner = await newUser(server.tcpPort);
+      const owner = await newUser(suite.server.tcpPort);
       await owner.client.request('join', { room: r });
       const { members: list } = await owner.client.request('members', { room: r });
       await owner.client.request('leave', { room: r });
@@ -136,7 +132,7 @@ describe('IRC gateway: rooms are channels', () => {
 
   it('LIST shows public rooms with counts and topics; a registration joins the rooms the user is in', async () => {
     const { irc, name } = await ircUser();
-    const v1 = await newUser(server.tcpPort);
+    const v1 = await newUser(suite.server.tcpPort);
     const r = room();
     await v1.client.request('create', { room: r, topic: 'listed topic' });
     irc.send('LUSERS');
@@ -150,8 +146,8 @@ describe('IRC gateway: rooms are channels', () => {
     irc.send(`JOIN ${r}`);
     await irc.expectCommand('366', name, r);
     irc.close();
-    await waitUntil(() => !server.chat.online.get(name.toLowerCase()), 'the IRC session to end');
-    const back = await IrcTestClient.login(port, name, PASSWORD);
+    await waitUntil(() => !suite.server.chat.online.get(name.toLowerCase()), 'the IRC session to end');
+    const back = await IrcTestClient.login(suite.port, name, PASSWORD);
     await back.expect((l) => l.command === 'JOIN' && l.params[0] === r);
     await back.expectCommand('332', name, r, 'listed topic');
     await back.expectCommand('366', name, r);
@@ -161,7 +157,7 @@ describe('IRC gateway: rooms are channels', () => {
 
   it('edits, deletes and reactions from v1 reach IRC; room mute is 404; CHATHISTORY reads the room', async () => {
     const { irc, name } = await ircUser(['message-tags', 'batch', 'draft/chathistory']);
-    const v1 = await newUser(server.tcpPort);
+    const v1 = await newUser(suite.server.tcpPort);
     const r = room();
     await v1.client.request('create', { room: r });
     await v1.client.request('invite', { room: r, user: name });
@@ -189,8 +185,9 @@ describe('IRC gateway: rooms are channels', () => {
     irc.send(`@+draft/unreact=🎉;+draft/reply=${msgid} TAGMSG ${r}`);
     const after = await unreacted;
     assert.deepEqual(after.reactions, { '👍': [v1.name] });
-    await new Promise((res) => setTimeout(res, 200));
-    assert.equal(updates.length, 2, 'the repeated +draft/react changed nothing: one update to add, one to take off');
+    await v1.client.request('react', { conv: r, seq: sent.seq, emoji: '🎈' }); // a later change, as a marker
+    await waitUntil(() => updates.some((u) => u.reactions?.['🎈'] !== undefined), 'the marker reaction');
+    assert.equal(updates.findIndex((u) => u.reactions?.['🎈'] !== undefined), 2, 'the repeated +draft/react changed nothing: one update to add, one to take off');
     await v1.client.request('delete', { conv: r, seq: sent.seq });
     const del = await irc.expect((l) => l.command === 'NOTICE' && l.params[0] === r);
     assert.equal(del.params[1], `* a message from ${v1.name} was deleted`);
@@ -207,7 +204,10 @@ describe('IRC gateway: rooms are channels', () => {
     await v1.client.request('room_mute', { room: r, user: name });
     await irc.expect((l) => l.command === 'MODE' && l.params[0] === r && l.params[1] === '+q' && l.params[2] === name);
     irc.send(`PRIVMSG ${r} :am I muted?`);
-    await irc.expectCommand('404', name, r);
+    const roomMuted = await irc.expectCommand('404', name, r);
+    assert.equal(roomMuted.params[2], 'Cannot send to channel (you are muted in it)', 'a room mute is told apart from a server-wide one');
+    const why = await irc.expect((l) => l.command === 'NOTICE' && l.params[1]?.startsWith(`you are muted in ${r}`) === true);
+    assert.match(why.params[1]!, /; your message was not delivered$/);
     await v1.client.request('room_unmute', { room: r, user: name });
     await irc.expect((l) => l.command === 'MODE' && l.params[1] === '-q');
     irc.send(`PRIVMSG ${r} :free again`);
@@ -263,16 +263,14 @@ describe('IRC gateway: rooms are channels', () => {
 });
 
 describe('IRC gateway: room commands given bad input', () => {
-  let server: TestServer;
-  before(async () => (server = await startTestServer({ ircPort: 0 })));
-  after(() => server.dispose());
+  const suite = ircSuite();
 
   it('answers every malformed or refused room command with its numeric, and the connection stays', async () => {
-    const { client, name } = await newUser(server.tcpPort);
+    const { client, name } = await newUser(suite.server.tcpPort);
     client.close();
-    await waitUntil(() => !server.chat.online.get(name.toLowerCase()), 'the registering session to go');
-    const irc = await IrcTestClient.login(server.ircPort!, name, PASSWORD);
-    const other = await newUser(server.tcpPort);
+    await waitUntil(() => !suite.server.chat.online.get(name.toLowerCase()), 'the registering session to go');
+    const irc = await IrcTestClient.login(suite.server.ircPort!, name, PASSWORD);
+    const other = await newUser(suite.server.tcpPort);
     const r = `#${uniqueName('bad')}`;
     await other.client.request('create', { room: r });
     irc.send(`PRIVMSG #nosuchroom${process.pid} :hello?`);
@@ -316,19 +314,17 @@ describe('IRC gateway: room commands given bad input', () => {
 });
 
 describe('IRC gateway: a big room batches its joins and leaves', () => {
-  let server: TestServer;
-  before(async () => (server = await startTestServer({ ircPort: 0, roomQuietSize: 3 })));
-  after(() => server.dispose());
+  const suite = ircSuite({ roomQuietSize: 3 });
 
   it('members events become JOIN and PART lines for the names listed', async () => {
-    const { client, name } = await newUser(server.tcpPort);
+    const { client, name } = await newUser(suite.server.tcpPort);
     client.close();
-    await waitUntil(() => !server.chat.online.get(name.toLowerCase()), 'the registering session to go');
-    const irc = await IrcTestClient.login(server.ircPort!, name, PASSWORD);
+    await waitUntil(() => !suite.server.chat.online.get(name.toLowerCase()), 'the registering session to go');
+    const irc = await IrcTestClient.login(suite.server.ircPort!, name, PASSWORD);
     const r = `#${uniqueName('big')}`;
     irc.send(`JOIN ${r}`);
     await irc.expectCommand('366', name, r);
-    const others = await Promise.all([1, 2, 3, 4].map(() => newUser(server.tcpPort)));
+    const others = await Promise.all([1, 2, 3, 4].map(() => newUser(suite.server.tcpPort)));
     const batches = record(others[1]!.client, 'members');
     for (const o of others) await o.client.request('join', { room: r });
     await others[0]!.client.request('leave', { room: r });

@@ -1,20 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { newUser } from '../helpers/clients.js';
 import { newIrcUser } from '../helpers/irc-client.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { ircSuite } from '../helpers/irc-suite.js';
 
 describe('IRC gateway: changes to messages it never showed', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startTestServer({ ircPort: 0 });
-  });
-  after(() => server.dispose());
+  const suite = ircSuite();
 
   it('shows a reaction, its taking back, an edit and a delete of a message sent before the IRC user came', async () => {
-    const v1 = await newUser(server.tcpPort);
+    const v1 = await newUser(suite.server.tcpPort);
     const { seq } = await v1.client.request('send', { to: '#lobby', text: 'sent before anyone was on IRC' });
-    const { irc } = await newIrcUser(server, ['message-tags']);
+    const { irc } = await newIrcUser(suite.server, ['message-tags']);
     const msgid = `lobby~${seq}`;
 
     await v1.client.request('react', { conv: '#lobby', seq, emoji: '👍' });

@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { RawSocket } from '../helpers/raw-socket.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { scenarioPause } from '../helpers/wait.js';
 
 /**
  * docs/protocol.md §9 is the contract's worked example: this replays it line by line against a
@@ -90,7 +91,7 @@ describe('the sample session of docs/protocol.md §9', () => {
         for (const [doc, wire] of docToWire) if (typeof wire === 'string') line = line.replaceAll(doc, JSON.stringify(wire));
         // A few ms apart, as a person types: two requests in one millisecond would share a time
         // the document shows as two.
-        await new Promise((r) => setTimeout(r, 3));
+        await scenarioPause(3);
         c.socket.write(`${line}\n`);
         recorded.push(`${step.conn} > ${line}`);
         continue;
@@ -102,7 +103,7 @@ describe('the sample session of docs/protocol.md §9', () => {
       // Key order too: the document shows lines exactly as they are sent.
       assert.equal(JSON.stringify(normalise(wire, expected, where)), JSON.stringify(expected), `${where}`);
     }
-    await new Promise((r) => setTimeout(r, 200)); // presence may come up to 50 ms late (§5.2)
+    await scenarioPause(200); // the window in which presence may still come (up to 50 ms late, §5.2)
     for (const [name, c] of conns) assert.deepEqual(c.socket.lines.slice(c.read), [], `connection ${name} got nothing the document does not show`);
     for (const c of conns.values()) c.socket.destroy();
     if (REWRITE) rewriteSample(recorded);

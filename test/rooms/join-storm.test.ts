@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { hashToken, newToken } from '../../src/server/core/tokens.js';
 import { connect } from '../helpers/clients.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { waitUntil } from '../helpers/wait.js';
 
 const MEMBERS = 300;
 const QUIET = 20;
@@ -61,12 +62,12 @@ describe('big rooms', () => {
     await owner.request('create', { room: '#storm' });
     const members = await Promise.all(tokens.map((t) => member(server.tcpPort, t)));
     try {
-      await waitFor(() => server.chat.online.list().length === MEMBERS + 1, 'everyone online');
+      await waitUntil(() => server.chat.online.list().length === MEMBERS + 1, { what: 'everyone online', timeoutMs: 30_000 });
       const started = Date.now();
       for (const m of members) m.socket.write('{"id":"j","op":"join","room":"#storm"}\n');
-      await waitFor(() => members.every((m) => m.joinReplies === 1), 'every join answered');
+      await waitUntil(() => members.every((m) => m.joinReplies === 1), { what: 'every join answered', timeoutMs: 30_000 });
       const storm = Date.now() - started;
-      await waitFor(() => members.every((m) => m.lastCount === MEMBERS + 1), 'the last batch tells everyone the final count', 5000);
+      await waitUntil(() => members.every((m) => m.lastCount === MEMBERS + 1), { what: 'the last batch tells everyone the final count', timeoutMs: 5000 });
       const total = members.reduce((n, m) => n + m.roomEvents, 0);
       // Individually announced while small: at most 1 + 2 + ... + QUIET. Then each joiner hears of
       // its own join, and each batch (one per second) reaches every member once.
@@ -84,11 +85,3 @@ describe('big rooms', () => {
     }
   });
 });
-
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

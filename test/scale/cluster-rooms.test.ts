@@ -4,11 +4,11 @@ import type { BanterClient } from '../../src/client/index.js';
 import { connect, newUser, nextEvent, record, uniqueName, waitUntil } from '../helpers/clients.js';
 import { clusterSpace, clusterUnavailable, startNodes, type ClusterSpace } from '../helpers/cluster.js';
 import type { TestServer } from '../helpers/server.js';
+import { expectNothingBefore } from '../helpers/wait.js';
 
 const unavailable = await clusterUnavailable();
 if (unavailable) console.log(`# skipping the multi-node room tests: ${unavailable}`);
 
-const settle = () => new Promise((r) => setTimeout(r, 300));
 
 /** Rooms over three nodes sharing one PostgreSQL schema and one Redis prefix. */
 describe('rooms on three nodes', { skip: unavailable }, () => {
@@ -76,8 +76,11 @@ describe('rooms on three nodes', { skip: unavailable }, () => {
     // Leaving on node B: node A's cache forgets it too.
     await daveOnB.request('leave', { room: name });
     await owner.client.request('send', { to: name, text: 'after the leave' });
-    await settle();
-    assert.ok(!onA.some((m) => m.text === 'after the leave') && !onB.some((m) => m.text === 'after the leave'), 'no session of Dave gets it');
+    // Then one to the lobby, where both sessions are: the room message would have come before it.
+    await owner.client.request('send', { to: '#lobby', text: `after ${name} was left` });
+    for (const seen of [onA, onB]) {
+      await expectNothingBefore(seen, { marker: (m) => m.text === `after ${name} was left`, unwanted: (m) => m.text === 'after the leave', what: 'no session of Dave gets it' });
+    }
   });
 
   it('an edit, a reaction and a delete on node A reach the members on B and C, each in useq order', async () => {
@@ -136,7 +139,7 @@ describe('rooms on three nodes', { skip: unavailable }, () => {
     // Asked on node A, about sessions on nodes A and B (and none anywhere).
     const expected = { [owner.name]: true, [onB.name]: true, [gone.name]: false };
     const matches = async () => (await owner.client.request('members', { room: name })).members.every((m) => m.online === expected[m.user]);
-    for (const until = Date.now() + 5000; !(await matches()) && Date.now() < until; ) await new Promise((r) => setTimeout(r, 100));
+    await waitUntil(matches, { what: 'members to show presence', timeoutMs: 5000 }).catch(() => undefined); // the assertion below shows the difference
     const { members } = await owner.client.request('members', { room: name });
     assert.deepEqual(Object.fromEntries(members.map((m) => [m.user, m.online])), expected, 'online as presence says, whichever node holds the session');
   });

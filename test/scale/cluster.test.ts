@@ -5,6 +5,7 @@ import type { ChatMessage } from '../../src/protocol/index.js';
 import { adminClient, newUser, nextEvent, record, refusal, waitUntil } from '../helpers/clients.js';
 import { clusterSpace, clusterUnavailable, startNodes, type ClusterSpace } from '../helpers/cluster.js';
 import type { TestServer } from '../helpers/server.js';
+import { expectNothingBefore } from '../helpers/wait.js';
 
 const unavailable = await clusterUnavailable();
 if (unavailable) console.log(`# skipping the multi-node tests: ${unavailable}`);
@@ -48,7 +49,7 @@ describe('three nodes on PostgreSQL and Redis', { skip: unavailable }, () => {
     );
     const total = people.length * perSender;
     const ours = (list: ChatMessage[]): ChatMessage[] => list.filter((m) => m.text?.startsWith(marker));
-    await waitUntil(() => seen.every((s) => ours(s).length >= total), 'every message at every client', 20_000);
+    await waitUntil(() => seen.every((s) => ours(s).length >= total), { what: 'every message at every client', timeoutMs: 20_000 });
     const first = ours(seen[0]!).map((m) => m.seq);
     const lo = Math.min(...replies.map((r) => r.seq));
     assert.deepEqual(first, Array.from({ length: total }, (_, i) => lo + i), 'gap-free, strictly increasing, each once');
@@ -96,9 +97,12 @@ describe('three nodes on PostgreSQL and Redis', { skip: unavailable }, () => {
     assert.ok(who.users.some((u) => u.user === first.name), 'who on node 0 lists a user of node 1');
     assert.ok(who.users.some((u) => u.user === watcher.name));
     assert.equal(new Set(who.users.map((u) => u.user)).size, who.users.length, 'each user once');
+    const connections = nodes[1]!.chat.connectionCount;
     first.client.close();
-    await new Promise((r) => setTimeout(r, 300));
-    assert.ok(!presence.some((p) => p.user === first.name && !p.online), 'still online through node 2');
+    await waitUntil(() => nodes[1]!.chat.connectionCount === connections - 1, 'node 1 to see the first session close');
+    // Someone logging in on node 1 after that: an offline event for the first session would come before theirs.
+    const later = await user(1);
+    await expectNothingBefore(presence, { marker: (p) => p.user === later.name && p.online, unwanted: (p) => p.user === first.name && !p.online, what: 'still online through node 2' });
     second.close();
     await waitUntil(() => presence.some((p) => p.user === first.name && !p.online), 'offline once the last session ends');
     assert.equal(presence.filter((p) => p.user === first.name).length, 2, 'one online, one offline');

@@ -50,4 +50,13 @@ describe('scale-out settings', () => {
     assert.equal(run.status, 2);
     assert.match(run.stderr, /cannot connect to Redis at redis:\/\/127\.0\.0\.1:1: .* \(--bus \/ BANTER_BUS\)/);
   });
+
+  it('stops at start, naming the setting, on a schema name or Redis prefix it cannot use', () => {
+    const schema = refusedStart(['--store', 'postgres://127.0.0.1:5432/test?schema=1bad-name']);
+    assert.equal(schema.status, 2);
+    assert.match(schema.stderr, /invalid schema name "1bad-name": .* \(--store \/ BANTER_STORE\)/);
+    const prefix = refusedStart([], { BANTER_BUS: 'redis://127.0.0.1:6379/?prefix=bad%20prefix' });
+    assert.equal(prefix.status, 2);
+    assert.match(prefix.stderr, /invalid Redis prefix "bad prefix": .* \(--bus \/ BANTER_BUS\)/);
+  });
 });

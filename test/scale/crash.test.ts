@@ -7,6 +7,7 @@ import type { ChatMessage } from '../../src/protocol/index.js';
 import { PASSWORD, adminClient, connect, record, uniqueName, waitUntil } from '../helpers/clients.js';
 import { clusterSpace, clusterUnavailable, type ClusterSpace } from '../helpers/cluster.js';
 import { spawnServer, tempDir, type ServerProcess } from '../helpers/server.js';
+import { scenarioPause } from '../helpers/wait.js';
 
 const unavailable = await clusterUnavailable();
 if (unavailable) console.log(`# skipping the node-crash test: ${unavailable}`);
@@ -101,17 +102,17 @@ describe('a node killed under load', { skip: unavailable, timeout: 90_000 }, () 
       }
     };
     const pumps = sessions.map((s) => pump(s).catch(() => undefined));
-    await new Promise((r) => setTimeout(r, 1500));
+    await scenarioPause(1500); // chatting under load for a while before the crash
     const ackedBeforeKill = acked.size;
     nodes[victim]!.child.kill('SIGKILL');
     const killedAt = Date.now();
     await nodes[victim]!.exited;
-    await new Promise((r) => setTimeout(r, 1500));
+    await scenarioPause(1500); // and for a while after it
     sending = false;
     await Promise.all(pumps);
 
     // Presence: the ghost (only on the dead node) goes offline once the node's heartbeat expires.
-    await waitUntil(() => presence.some((p) => p.user === ghostName && !p.online), 'the ghost going offline', 10_000);
+    await waitUntil(() => presence.some((p) => p.user === ghostName && !p.online), { what: 'the ghost going offline', timeoutMs: 10_000 });
     const clearedAfter = Date.now() - killedAt;
     assert.ok(clearedAfter <= TTL_S * 1000 * 1.34 + 2000, `presence cleared ${clearedAfter} ms after the kill (expiry ${TTL_S} s)`);
     assert.ok(!(await watcher.request('who', {})).users.some((u) => u.user === ghostName), 'who no longer lists the ghost');
@@ -136,7 +137,7 @@ describe('a node killed under load', { skip: unavailable, timeout: 90_000 }, () 
     t.diagnostic(`${acked.size} messages acknowledged (${ackedBeforeKill} before the kill); presence cleared ${clearedAfter} ms after it`);
     // Seen: every session, moved or not, got every message once, in seq order, without a gap.
     const last = stored.at(-1)!.seq;
-    await waitUntil(() => sessions.every((s) => (s.seen.at(-1)?.seq ?? 0) >= last), 'every session caught up', 20_000);
+    await waitUntil(() => sessions.every((s) => (s.seen.at(-1)?.seq ?? 0) >= last), { what: 'every session caught up', timeoutMs: 20_000 });
     for (const s of sessions) {
       const seqs = s.seen.map((m) => m.seq);
       const from = seqs[0]!;

@@ -7,6 +7,7 @@ import { adminClient, newUser, nextEvent, record, refusal, uniqueName, waitUntil
 import { clusterSpace, clusterUnavailable, startNodes, type ClusterSpace } from '../helpers/cluster.js';
 import { REDIS_URL } from '../helpers/services.js';
 import type { TestServer } from '../helpers/server.js';
+import { waitForValue } from '../helpers/wait.js';
 
 const unavailable = await clusterUnavailable();
 if (unavailable) console.log(`# skipping the missed-bus-messages test: ${unavailable}`);
@@ -68,13 +69,11 @@ describe('a node whose Redis subscription dropped', { skip: unavailable }, () =>
     assert.deepEqual(await banned, { reason: 'while you were away' }, "node 1 closes the banned user's session once it is back");
     assert.match((await kicked).reason, /ended/, "and the kicked user's, whose token was revoked");
     await waitUntil(() => carol.client.isOpen, 'carol is still connected');
-    let muted = false;
-    for (const until = Date.now() + 10_000; !muted && Date.now() < until; ) {
-      const r = await refusal(carol.client.request('send', { to: '#lobby', text: 'am I muted?' })).catch(() => null);
-      muted = r?.code === 'MUTED';
-      if (!muted) await new Promise((res) => setTimeout(res, 100));
-    }
-    assert.ok(muted, 'the mute made while node 1 was cut off holds there');
+    await waitForValue(
+      () => refusal(carol.client.request('send', { to: '#lobby', text: 'am I muted?' })).catch(() => null),
+      (r) => r?.code === 'MUTED',
+      { what: 'the mute made while node 1 was cut off to hold there', timeoutMs: 10_000 },
+    );
     await owner.client.request('send', { to: room, text: 'after the removal' });
     await owner.client.request('send', { to: '#lobby', text: 'lobby marker' });
     await waitUntil(() => bobGot.some((m) => m.text === 'lobby marker'), 'bob still gets the lobby');

@@ -10,6 +10,7 @@ import { OutboundEvent } from '../../src/server/shared/outbound-event.js';
 import { waitUntil } from '../helpers/clients.js';
 import { clusterSpace } from '../helpers/cluster.js';
 import { REDIS_URL, redisUnavailable } from '../helpers/services.js';
+import { scenarioPause } from '../helpers/wait.js';
 
 const unavailable = await redisUnavailable();
 if (unavailable) console.log(`# skipping the Redis bus tests: ${unavailable}`);
@@ -86,11 +87,15 @@ describe('Redis bus and presence', { skip: unavailable }, () => {
   it("delivers a conversation's messages in seq order everywhere, even when nodes publish them out of order", async () => {
     const [a, b, c] = [await node(), await node(), await node()];
     const seen = [a, b, c].map((n) => seqsSeen(n.bus, 'conv-order'));
+    const markers = [a, b, c].map((n) => seqsSeen(n.bus, 'conv-order-marker'));
     await a.bus.publish(stored('conv-order', 1));
     // Node b committed 3 after node a committed 2, but its publish reaches Redis first.
     const three = b.bus.publish(stored('conv-order', 3));
     const four = c.bus.publish(stored('conv-order', 4));
-    await new Promise((r) => setTimeout(r, 50));
+    // Published after them by the same nodes, on another conversation: 3 and 4, had they gone out, came first.
+    void b.bus.publish(stored('conv-order-marker', 1));
+    void c.bus.publish(stored('conv-order-marker', 2));
+    await waitUntil(() => markers.every((m) => m.length === 2), 'the markers everywhere');
     assert.ok(seen.every((s) => s.length === 1), 'nothing after the gap is delivered while it is open');
     await a.bus.publish(stored('conv-order', 2));
     await Promise.all([three, four]);
@@ -108,7 +113,9 @@ describe('Redis bus and presence', { skip: unavailable }, () => {
     const held = a.bus.publish(stored('conv-updates', 3));
     await a.bus.publish(update(1));
     const three = b.bus.publish(update(3));
-    await new Promise((r) => setTimeout(r, 50));
+    const marker = seqsSeen(b.bus, 'conv-updates-marker');
+    void b.bus.publish(stored('conv-updates-marker', 1)); // after update 3, from the same node
+    await waitUntil(() => marker.length === 1, 'the marker');
     assert.deepEqual(updates, [1], 'update 3 waits for update 2');
     await a.bus.publish(update(2));
     await three;
@@ -121,8 +128,10 @@ describe('Redis bus and presence', { skip: unavailable }, () => {
   it('waits for seq 1 of a new conversation that another node publishes late', async () => {
     const [a, b] = [await node(), await node()];
     const seen = seqsSeen(b.bus, 'conv-new');
+    const marker = seqsSeen(b.bus, 'conv-new-marker');
     const later = [b.bus.publish(stored('conv-new', 3)), b.bus.publish(stored('conv-new', 2))];
-    await new Promise((r) => setTimeout(r, 50));
+    void b.bus.publish(stored('conv-new-marker', 1)); // after them, from the same node
+    await waitUntil(() => marker.length === 1, 'the marker');
     assert.deepEqual(seen, [], 'nothing known of the conversation: 2 and 3 wait for 1');
     await a.bus.publish(stored('conv-new', 1));
     await Promise.all(later);
@@ -168,7 +177,13 @@ describe('Redis bus and presence', { skip: unavailable }, () => {
     await b.presence.arrive({ ...entry, since: 2000 }, ev(on), ev(off));
     assert.deepEqual(await b.presence.list(), [{ user: 'erin', role: 'user', since: 1000 }], 'listed once, since the first arrival');
     await a.presence.depart('erin');
-    await new Promise((r) => setTimeout(r, 50));
+    // Another user's arrival, through node a after that: an offline line for erin would come before it.
+    const marker: string[] = [];
+    b.bus.subscribe((m) => m.kind === 'deliver' && m.event.v1.includes('"erin-marker"') && marker.push(m.event.v1.toString()));
+    const markerOn = encodeEvent('presence', { user: 'erin-marker', online: true, role: 'user', since: 1000 });
+    await a.presence.arrive({ ...entry, key: 'erin-marker', user: 'erin-marker' }, ev(markerOn), ev(encodeEvent('presence', { user: 'erin-marker', online: false })));
+    await waitUntil(() => marker.length === 1, 'the marker');
+    await a.presence.depart('erin-marker');
     assert.deepEqual(lines, [on], 'still online through node b');
     await b.presence.depart('erin');
     await waitUntil(() => lines.length === 2, 'offline');
@@ -194,11 +209,11 @@ describe('Redis bus and presence', { skip: unavailable }, () => {
     dying.bus.pub.disconnect();
     (dying.bus as unknown as { sub: { disconnect(): void } }).sub.disconnect();
     const crashed = Date.now();
-    await waitUntil(() => seen.includes(frank.off), 'frank offline', 5000);
+    await waitUntil(() => seen.includes(frank.off), { what: 'frank offline', timeoutMs: 5000 });
     const after = Date.now() - crashed;
     assert.ok(after <= ttl * 1.34 + 1000, `cleared ${after} ms after the crash (expiry ${ttl} ms)`);
     assert.deepEqual((await other.presence.list()).map((u) => u.user), ['gina']);
-    await new Promise((r) => setTimeout(r, ttl));
+    await scenarioPause(ttl); // another expiry period, in which a second announcement would come
     assert.equal(seen.filter((l) => l === frank.off).length, 1, 'announced once');
     assert.ok(!seen.includes(gina.off), 'gina stayed online through the other node');
   });
@@ -228,9 +243,10 @@ describe('Redis bus after a dropped connection', { skip: unavailable }, () => {
     assert.ok(subId > 0, 'found the subscriber connection');
     const admin = a!.bus.pub;
     await admin.client('KILL', 'ID', String(subId));
-    await waitUntil(() => sub.status === 'ready', 'the subscriber back', 5000);
-    await new Promise((r) => setTimeout(r, 200)); // its SUBSCRIBE goes out once it is ready
+    await waitUntil(() => sub.status === 'ready', { what: 'the subscriber back', timeoutMs: 5000 });
+    // Its SUBSCRIBE goes out once it is ready: wait until Redis counts it (a's and b's).
+    await waitUntil(async () => Number(((await admin.pubsub('NUMSUB', b!.bus.channel)) as [string, number])[1]) >= 2, { what: 'b subscribed again', timeoutMs: 5000 });
     await a!.bus.publish({ kind: 'deliver', audience: { to: 'all' }, event: ev('after the drop\n') });
-    await waitUntil(() => seen.includes('after the drop\n'), 'delivery after resubscribing', 5000);
+    await waitUntil(() => seen.includes('after the drop\n'), { what: 'delivery after resubscribing', timeoutMs: 5000 });
   });
 });

@@ -42,7 +42,7 @@ describe('banter server --workers', () => {
       rmSync(data, { recursive: true, force: true });
       await space.dispose();
     });
-    await waitUntil(() => pidsLogging(server.stdout, 'listening').size === 2, 'both workers listening', 20_000);
+    await waitUntil(() => pidsLogging(server.stdout, 'listening').size === 2, { what: 'both workers listening', timeoutMs: 20_000 });
     const people = [];
     for (let i = 0; i < 6; i++) {
       const u = await newUser(server.port);
@@ -62,7 +62,7 @@ describe('banter server --workers', () => {
     // A worker killed outright is replaced, and the others go on serving.
     const [doomed] = [...pidsLogging(server.stdout, 'listening')];
     process.kill(doomed!, 'SIGKILL');
-    await waitUntil(() => pidsLogging(server.stdout, 'listening').size === 3, 'a replacement worker', 20_000);
+    await waitUntil(() => pidsLogging(server.stdout, 'listening').size === 3, { what: 'a replacement worker', timeoutMs: 20_000 });
     for (let i = 0; i < 2; i++) {
       const late = await newUser(server.port);
       clients.push(late.client);

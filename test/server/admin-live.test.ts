@@ -6,6 +6,7 @@ import { MessageRate } from '../../src/server/core/message-rate.js';
 import { adminClient, connect, newUser, PASSWORD, refusal, uniqueName } from '../helpers/clients.js';
 import { RawSocket } from '../helpers/raw-socket.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { waitForValue, waitUntil } from '../helpers/wait.js';
 
 const wsImpl = WebSocket as unknown as WebSocketConstructor;
 
@@ -44,7 +45,7 @@ describe('admin live figures: sessions and stats', () => {
     assert.deepEqual(sessions.map((s) => s.since), [...sessions.map((s) => s.since)].sort((a, b) => a - b), 'oldest first');
 
     second.close();
-    await waitFor(async () => (await admin.request('sessions', {})).sessions.filter((s) => s.user === tcp.name).length === 1);
+    await waitUntil(async () => (await admin.request('sessions', {})).sessions.filter((s) => s.user === tcp.name).length === 1, { what: 'one session listed', timeoutMs: 5000 });
     for (const c of [tcp.client, web, anonymous, admin]) c.close();
   });
 
@@ -52,7 +53,7 @@ describe('admin live figures: sessions and stats', () => {
     const admin = await adminClient(server.tcpPort);
     const alice = await newUser(server.tcpPort, uniqueName('alice'));
     const idle = await connect(server.tcpPort);
-    await waitFor(async () => (await admin.request('stats', {})).connections === 3);
+    await waitUntil(async () => (await admin.request('stats', {})).connections === 3, { what: 'three connections counted', timeoutMs: 5000 });
     const start = await admin.request('stats', {});
     assert.equal(start.sessions, 2);
     assert.equal(start.users, 2);
@@ -65,9 +66,8 @@ describe('admin live figures: sessions and stats', () => {
     const first = await alice.client.request('send', { to: '#lobby', text: 'once', cid: 'rate-1' });
     const again = await alice.client.request('send', { to: '#lobby', text: 'once', cid: 'rate-1' });
     assert.equal(again.seq, first.seq);
-    // The running second is left out: wait until it has passed.
-    await new Promise((r) => setTimeout(r, 1_100));
-    const later = await admin.request('stats', {});
+    // The running second is left out: poll until it has passed and the eight are counted.
+    const later = await waitForValue(() => admin.request('stats', {}), (s) => counted(s.messages) - base >= 8, { what: 'the eight messages counted', timeoutMs: 5000 });
     assert.equal(counted(later.messages) - base, 8);
     assert.ok(later.ts >= start.ts);
 
@@ -105,11 +105,3 @@ describe('admin live figures: sessions and stats', () => {
     assert.equal(rate.lastMinute(t0 + 600_000).reduce((x, y) => x + y, 0), 0);
   });
 });
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

@@ -44,8 +44,8 @@ describe('a burst of messages fanned out in one turn', () => {
     assert.ok(out.lines.filter((l) => typeof l.re === 'number' && l.re >= 100).every((l) => l.ok === true), 'every send accepted');
 
     const fromSender = (m: Record<string, unknown>) => m.ev === 'msg' && m.from === sender.name;
-    await waitUntil(() => frames.map((f) => JSON.parse(f) as Record<string, unknown>).filter(fromSender).length >= BURST, 'WebSocket burst', 15_000);
-    await waitUntil(() => tcp.lines.filter(fromSender).length >= BURST && tcp2.lines.filter(fromSender).length >= BURST, 'TCP burst', 15_000);
+    await waitUntil(() => frames.map((f) => JSON.parse(f) as Record<string, unknown>).filter(fromSender).length >= BURST, { what: 'WebSocket burst', timeoutMs: 15_000 });
+    await waitUntil(() => tcp.lines.filter(fromSender).length >= BURST && tcp2.lines.filter(fromSender).length >= BURST, { what: 'TCP burst', timeoutMs: 15_000 });
     // JSON.parse throws on a frame holding two objects (or half of one).
     const wsMessages = frames.map((f) => JSON.parse(f) as Record<string, unknown>).filter(fromSender);
     for (const got of [wsMessages, tcp.lines.filter(fromSender), tcp2.lines.filter(fromSender)]) {

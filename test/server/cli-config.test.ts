@@ -10,6 +10,7 @@ import { BanterError } from '../../src/client/index.js';
 import { PASSWORD, connect, newUser } from '../helpers/clients.js';
 import { SCHEMA_VERSION } from '../../src/server/store/migrations.js';
 import { ADMIN_PASSWORD, CLI, spawnServer, tempDir, type ServerProcess } from '../helpers/server.js';
+import { waitUntil } from '../helpers/wait.js';
 
 const scratch = tempDir('banter-cli-');
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -280,8 +281,7 @@ describe('banter server: settings and start-up', () => {
     let password: string;
     try {
       const closed = once(first.child, 'close');
-      const deadline = Date.now() + 5000;
-      while (!/password: \S+/.test(first.stderr()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      await waitUntil(() => /password: \S+/.test(first.stderr()), { what: 'the generated password', timeoutMs: 5000, state: first.stderr });
       const shown = [...first.stderr().matchAll(/password: (\S+)/g)];
       assert.equal(shown.length, 1, `the password is printed exactly once: ${first.stderr()}`);
       password = shown[0]![1]!;

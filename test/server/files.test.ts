@@ -9,6 +9,7 @@ import type { FileRef } from '../../src/protocol/index.js';
 import { newUser, nextEvent, waitUntil } from '../helpers/clients.js';
 import { filesUnder, postFile } from '../helpers/files.js';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server.js';
+import { scenarioPause } from '../helpers/wait.js';
 
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 
@@ -279,7 +280,7 @@ describe('file upload limits and refusals', () => {
       async pull(c) {
         if (sent >= 512 * 1024) {
           // Leave the upload hanging half-way, then give up.
-          await new Promise((r) => setTimeout(r, 100));
+          await scenarioPause(100);
           controller.abort();
           return;
         }

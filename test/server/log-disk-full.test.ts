@@ -44,7 +44,7 @@ describe('logging to a full disk', () => {
     let exit: number | string | undefined;
     const exited = new Promise<void>((resolve) => child.on('exit', (code, signal) => resolve(void (exit = code ?? signal ?? -1))));
     try {
-      await waitUntil(() => /listening on .*:\d+ \(TCP\)/.test(stderr) || exit !== undefined, 'the server to start', 20_000);
+      await waitUntil(() => /listening on .*:\d+ \(TCP\)/.test(stderr) || exit !== undefined, { what: 'the server to start', timeoutMs: 20_000 });
       assert.equal(exit, undefined, `the server exited (${exit}): ${stderr}`);
       const [, tcp, http] = /listening on [^:]+:(\d+) \(TCP\) and [^:]+:(\d+)/.exec(stderr)!.map(Number);
       // Every login and message is logged (debug); none of it can be written.
@@ -59,7 +59,7 @@ describe('logging to a full disk', () => {
       // Room again: the log picks up, and says how many lines it lost.
       unlinkSync(filler);
       const { client, name } = await newUser(tcp!);
-      await waitUntil(() => readFileSync(logFile, 'utf8').includes(name), 'the log to be written again', 10_000);
+      await waitUntil(() => readFileSync(logFile, 'utf8').includes(name), { what: 'the log to be written again', timeoutMs: 10_000 });
       assert.match(readFileSync(logFile, 'utf8'), /log lines dropped/);
       client.close();
       assert.equal(exit, undefined);

@@ -45,7 +45,7 @@ describe('a storm of logins', () => {
     const presenceOf = (events: Record<string, unknown>[], online: boolean) => events.filter((e) => e.ev === 'presence' && e.online === online && names.has(String(e.user))).map((e) => String(e.user));
     const wsEvents = () => frames.map((f) => JSON.parse(f) as Record<string, unknown>); // one object per frame, or this throws
     const ircJoins = () => irc.lines.filter((l) => l.command === 'JOIN' && names.has(l.source?.split('!')[0] ?? '')).map((l) => l.source!.split('!')[0]!);
-    await waitUntil(() => presenceOf(tcp.lines, true).length >= STORM && presenceOf(wsEvents(), true).length >= STORM && ircJoins().length >= STORM, 'every arrival everywhere', 15_000);
+    await waitUntil(() => presenceOf(tcp.lines, true).length >= STORM && presenceOf(wsEvents(), true).length >= STORM && ircJoins().length >= STORM, { what: 'every arrival everywhere', timeoutMs: 15_000 });
     for (const seen of [presenceOf(tcp.lines, true), presenceOf(wsEvents(), true), ircJoins()]) assert.deepEqual([...seen].sort(), [...names].sort(), 'each arrival once');
     // Each new session got its own arrival before its login reply, and the others' after its login.
     for (const [i, s] of sockets.entries()) {
@@ -55,7 +55,7 @@ describe('a storm of logins', () => {
 
     for (const s of sockets) s.destroy();
     const ircQuits = () => irc.lines.filter((l) => l.command === 'QUIT' && names.has(l.source?.split('!')[0] ?? '')).length;
-    await waitUntil(() => presenceOf(tcp.lines, false).length >= STORM && presenceOf(wsEvents(), false).length >= STORM && ircQuits() >= STORM, 'every departure everywhere', 15_000);
+    await waitUntil(() => presenceOf(tcp.lines, false).length >= STORM && presenceOf(wsEvents(), false).length >= STORM && ircQuits() >= STORM, { what: 'every departure everywhere', timeoutMs: 15_000 });
     assert.equal(presenceOf(tcp.lines, false).length, STORM);
     assert.equal(ircQuits(), STORM);
     assert.deepEqual(anonymous.lines, [], 'a connection that has not logged in hears nothing');

@@ -144,9 +144,9 @@ describe('restarting the server process', () => {
       await firstClosed; // all its output read
       assert.ok(burstAcks.length >= 40 && burstAcks.length < BURST, `the signal came mid-burst (${burstAcks.length} acknowledged)`);
       t.diagnostic(`${burstAcks.length} of ${BURST} burst messages acknowledged before the shutdown`);
-      await waitUntil(() => shutdowns.every((s) => s.length === 1), 'a shutdown event on every client', 5000);
+      await waitUntil(() => shutdowns.every((s) => s.length === 1), { what: 'a shutdown event on every client', timeoutMs: 5000 });
       for (const s of shutdowns) assert.ok(typeof s[0]!.reason === 'string' && s[0]!.reason.length > 0, 'the shutdown event gives a reason');
-      await waitUntil(() => clients.every((c) => !c.isOpen), 'every connection closed', 5000);
+      await waitUntil(() => clients.every((c) => !c.isOpen), { what: 'every connection closed', timeoutMs: 5000 });
       assert.ok(first.stdout.some((l) => l.includes('"stopped"')), 'the server logged a clean stop');
 
       second = await spawnServer(args);

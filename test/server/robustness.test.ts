@@ -7,6 +7,7 @@ import { ERROR_CODES, LOBBY, MAX_LINE_BYTES, OPS, STICKER_NAMES, parseRequest, t
 import { PASSWORD, newUser, nextEvent, record, uniqueName, waitUntil } from '../helpers/clients.js';
 import { RawSocket } from '../helpers/raw-socket.js';
 import { spawnServer, startTestServer, tempDir, type TestServer } from '../helpers/server.js';
+import { scenarioPause } from '../helpers/wait.js';
 
 // Codes a request may be refused with. Connection-level codes (framing, slow consumer, timeout,
 // shutdown) and INTERNAL (a handler crashed) are never a correct answer to a request.
@@ -17,7 +18,6 @@ const REQUEST_CODES: readonly ErrorCode[] = ERROR_CODES.filter(
 const BACKGROUND_EVENTS = new Set(['msg', 'presence', 'typing', 'notice', 'ping', 'read', 'update', 'joined', 'left', 'members', 'topic', 'owner', 'room_muted']);
 
 type Line = Record<string, unknown>;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Opens a raw connection logged in as a new user. */
 async function rawUser(port: number): Promise<{ sock: RawSocket; name: string }> {
@@ -52,7 +52,7 @@ function chatThroughout(sender: BanterClient, senderName: string, listener: Bant
         return;
       }
       slowest = Math.max(slowest, Date.now() - t0);
-      await sleep(10);
+      await scenarioPause(10); // a person chatting, not a flood
     }
   })();
   return {
@@ -62,9 +62,10 @@ function chatThroughout(sender: BanterClient, senderName: string, listener: Bant
       assert.equal(failure, null, `the chatting user's send failed: ${String(failure)}`);
       assert.ok(sent.length >= minMessages, `only ${sent.length} messages were chatted meanwhile`);
       assert.ok(slowest < 3000, `a send took ${slowest} ms to be acknowledged`);
-      const mine = (seen: ChatMessage[]) => seen.filter((m) => m.from === senderName && m.text?.startsWith(`${tag} `));
-      await waitUntil(() => mine(seenByListener).length >= sent.length && mine(seenBySender).length >= sent.length, 'chat messages to arrive');
-      await sleep(50); // room for a duplicate to show up
+      const mine = (seen: ChatMessage[]) => seen.filter((m) => m.from === senderName && m.text?.startsWith(`${tag} `) && m.text !== `${tag} end`);
+      // One more after the rest: a duplicate of any of them would arrive before it.
+      const end = await sender.request('send', { to: LOBBY, text: `${tag} end` });
+      await waitUntil(() => [seenByListener, seenBySender].every((seen) => seen.some((m) => m.seq === end.seq)), 'the last chat message to arrive');
       for (const [who, seen] of [
         ['listener', seenByListener],
         ['sender', seenBySender],
@@ -347,15 +348,15 @@ async function fuzzConnection(sock: RawSocket, ops: readonly Op[], label: string
 
   // Replies still due (slow handlers: password hashing) must all arrive.
   sock.write('{"id":"final","op":"ping"}\n');
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const window = sock.lines.slice(cursor);
-    cursor = sock.lines.length;
-    account(window.filter((l) => l.re !== 'final'), null, '(late replies)');
-    if (due.size === 0 && sock.lines.some((l) => l.re === 'final')) break;
-    assert.ok(Date.now() < deadline, `replies never came for ${[...due.values()].slice(0, 5).join(' | ')}`);
-    await sleep(20);
-  }
+  await waitUntil(
+    () => {
+      const window = sock.lines.slice(cursor);
+      cursor = sock.lines.length;
+      account(window.filter((l) => l.re !== 'final'), null, '(late replies)');
+      return due.size === 0 && sock.lines.some((l) => l.re === 'final');
+    },
+    { what: 'the replies still due', timeoutMs: 10_000, state: () => [...due.values()].slice(0, 5) },
+  );
   assert.equal(sock.closed, false);
   return { runs, outcomes };
 }
@@ -504,7 +505,7 @@ describe('robustness: framing violations', () => {
     const chunk = Buffer.alloc(4096, 'b');
     for (let sent = 0; sent < 1024 * 1024 && !sock.closed; sent += chunk.length) {
       sock.write(chunk);
-      if (sent % (64 * 1024) === 0) await sleep(1);
+      if (sent % (64 * 1024) === 0) await scenarioPause(1); // let the server read between writes
     }
     await refusedAndClosed(sock, 'FRAME_TOO_LARGE', before);
     await othersUnaffected();
@@ -585,7 +586,7 @@ describe('robustness: framing violations', () => {
   it('refuses invalid UTF-8 split across writes, outside any JSON', async () => {
     const sock = await RawSocket.open(server.tcpPort);
     sock.write(Buffer.from([0x7b, 0xf0, 0x9f]));
-    await sleep(20);
+    await scenarioPause(20); // the two writes reach the server as two reads
     sock.write(Buffer.from([0x98, 0x0a])); // 😀 is F0 9F 98 80; 0x0a cuts it short
     await refusedAndClosed(sock, 'BAD_ENCODING');
     await othersUnaffected();
@@ -594,13 +595,9 @@ describe('robustness: framing violations', () => {
 
 /** Waits for the reply to `id`; false if none comes within 5 s or `gone()` turns true. */
 async function answerOrExit(sock: RawSocket, id: string, gone: () => boolean): Promise<boolean> {
-  const deadline = Date.now() + 5000;
-  while (Date.now() < deadline) {
-    if (sock.lines.some((l) => l.re === id)) return true;
-    if (gone()) return false;
-    await sleep(5);
-  }
-  return false;
+  const answered = () => sock.lines.some((l) => l.re === id);
+  await waitUntil(() => answered() || gone(), { what: `the reply to ${id}`, timeoutMs: 5000 }).catch(() => undefined);
+  return answered();
 }
 
 /** JSON of the value with spaces inserted after the first "{", to exactly `bytes` bytes. */

@@ -10,6 +10,7 @@ import { SCHEMA_VERSION } from '../../src/server/store/migrations.js';
 import { OLD_SQLITE_MIGRATIONS } from './fixtures/old-sqlite-migrations.js';
 import { storeContract, type OpenedStore } from './contract.js';
 import { roomsStoreContract } from './rooms-contract.js';
+import { waitUntil } from '../helpers/wait.js';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -203,9 +204,7 @@ describe('SqliteStore specifics', () => {
       const before = statSync(file).size;
       for (let turn = 0; turn < 20; turn++) await Promise.all(Array.from({ length: 500 }, (_, i) => store.messages.append(lobby(turn * 500 + i))));
       // Commits here never checkpoint (wal_autocheckpoint 0): only the worker copies the log into the file.
-      const until = Date.now() + 5000;
-      while (statSync(file).size < before + 200_000 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
-      assert.ok(statSync(file).size >= before + 200_000, `the database file grew from ${before} to ${statSync(file).size} bytes`);
+      await waitUntil(() => statSync(file).size >= before + 200_000, { what: `the database file to grow from ${before} bytes`, timeoutMs: 5000, state: () => statSync(file).size });
       assert.equal(countMessages(file), 10_000);
     } finally {
       await store.close();
@@ -219,9 +218,7 @@ describe('SqliteStore specifics', () => {
     try {
       // As if the thread had died (it exits after 20 failed checkpoints in a row).
       await (store as unknown as { checkpointer: { terminate(): Promise<number> } }).checkpointer.terminate();
-      const until = Date.now() + 2000;
-      while (store.checkpointsInBackground && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
-      assert.equal(store.checkpointsInBackground, false);
+      await waitUntil(() => !store.checkpointsInBackground, { what: 'the store to notice the worker is gone', timeoutMs: 2000 });
       const before = statSync(file).size;
       // Well past SQLite's 1000-page automatic checkpoint (4 MiB of log).
       for (let turn = 0; turn < 40; turn++) await Promise.all(Array.from({ length: 500 }, (_, i) => store.messages.append({ ...lobby(turn * 500 + i), body: 'x'.repeat(500) })));

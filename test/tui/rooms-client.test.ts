@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { PASSWORD, connect, newUser, uniqueName } from '../helpers/clients.js';
 import { CLI, startTestServer, type TestServer } from '../helpers/server.js';
 import { Tmux, hasTmux } from '../helpers/tmux.js';
+import { waitUntil } from '../helpers/wait.js';
 
 describe('terminal client: rooms, edits, reactions, read markers (tmux)', { skip: hasTmux ? false : 'tmux is not installed' }, () => {
   let server: TestServer;
@@ -16,7 +17,6 @@ describe('terminal client: rooms, edits, reactions, read markers (tmux)', { skip
   it('creates and joins rooms, shows topics, edits, deletes, reactions, and unread counts from the server', async () => {
     const me = await newUser(server.tcpPort, uniqueName('tuiroom'));
     const friend = await newUser(server.tcpPort, uniqueName('friend'));
-    const pause = () => new Promise((r) => setTimeout(r, 300));
     tui = new Tmux(`node ${CLI} chat 127.0.0.1:${server.tcpPort} --user ${me.name}`);
     await tui.waitFor(/log in/, 'the login screen');
     tui.type(PASSWORD);
@@ -62,11 +62,7 @@ describe('terminal client: rooms, edits, reactions, read markers (tmux)', { skip
     const phone = await connect(server.tcpPort);
     await phone.request('login', { token: me.token });
     await phone.request('read', { conv: '#secret', seq: 2 });
-    const deadline = Date.now() + 8000;
-    while (/#secret \(2\)/.test(tui.screen())) {
-      if (Date.now() > deadline) assert.fail(`the badge stayed:\n${tui.screen()}`);
-      await pause();
-    }
+    await waitUntil(() => !/#secret \(2\)/.test(tui!.screen()), { what: 'the badge to clear', timeoutMs: 8000, state: () => tui!.screen() });
     phone.close();
 
     tui.type('/join #secret');

@@ -4,6 +4,7 @@ import type { BanterClient } from '../../src/client/index.js';
 import { PASSWORD, adminClient, connect, newUser, uniqueName } from '../helpers/clients.js';
 import { CLI, startTestServer, type TestServer } from '../helpers/server.js';
 import { Tmux, hasTmux } from '../helpers/tmux.js';
+import { scenarioPause, waitUntil } from '../helpers/wait.js';
 
 describe('terminal client (tmux)', { skip: hasTmux ? false : 'tmux is not installed' }, () => {
   let server: TestServer;
@@ -27,7 +28,7 @@ describe('terminal client (tmux)', { skip: hasTmux ? false : 'tmux is not instal
     tui.keys('C-r');
     await tui.waitFor(/create an account/, 'the register screen');
     // Between fields, a pause as a person makes: the next field takes keys once it is drawn.
-    const pause = () => new Promise((r) => setTimeout(r, 250));
+    const pause = () => scenarioPause(250);
     tui.type(me);
     tui.keys('Enter');
     await pause();
@@ -71,10 +72,7 @@ describe('terminal client (tmux)', { skip: hasTmux ? false : 'tmux is not instal
     await tui.waitFor(/a private hello/, 'the private message');
     tui.type('private answer');
     tui.keys('Enter');
-    const friendInbox = await friend.client.request('history', { conv: `@${me}` });
-    await new Promise((r) => setTimeout(r, 300));
-    const after = await friend.client.request('history', { conv: `@${me}` });
-    assert.ok(after.messages.some((m) => m.text === 'private answer' && m.from === me), `got ${JSON.stringify(after.messages.length)} (before ${friendInbox.messages.length})`);
+    await waitUntil(async () => (await friend.client.request('history', { conv: `@${me}` })).messages.some((m) => m.text === 'private answer' && m.from === me), 'the private answer stored');
 
     await admin.request('mute', { user: me, minutes: 5, reason: 'too loud' });
     await tui.waitFor(/You are muted until/, 'the mute banner');

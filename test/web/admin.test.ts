@@ -4,7 +4,8 @@ import type { Browser, Page } from 'playwright-core';
 import { browserSkip, launchBrowser, screenshot, WEB_ROOT } from '../helpers/browser.js';
 import { PASSWORD, uniqueName } from '../helpers/clients.js';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../helpers/server.js';
-import { messageRow, newWebUser, openApp, sendText, until, type WebUser } from '../helpers/web-ui.js';
+import { messageRow, newWebUser, openApp, sendText, type WebUser } from '../helpers/web-ui.js';
+import { waitUntil } from '../helpers/wait.js';
 
 const suite = 'web client: admin console';
 
@@ -36,10 +37,10 @@ describe(suite, { skip: browserSkip(suite) }, () => {
     const row = admin.locator(`[data-testid=sessions-table] tr[data-user="${bobName}"]`);
     await row.waitFor();
     assert.match(await row.innerText(), /WebSocket\s+127\.0\.0\.1/);
-    await until(async () => Number(await admin.getByTestId('stat-connections').innerText()) >= 2, 'the connections figure');
+    await waitUntil(async () => Number(await admin.getByTestId('stat-connections').innerText()) >= 2, 'the connections figure');
     assert.ok(Number(await admin.getByTestId('stat-users').innerText()) >= 2);
     // The five messages of the last minute are in the chart's bars.
-    await until(async () => (await admin.locator('[data-testid=chart-rate] rect').count()) === 60, 'the chart bars');
+    await waitUntil(async () => (await admin.locator('[data-testid=chart-rate] rect').count()) === 60, 'the chart bars');
     const label = (await admin.locator('[data-testid=chart-rate] svg').getAttribute('aria-label')) ?? '';
     assert.equal(label.split(':')[1]!.split(',').reduce((a, b) => a + Number(b), 0), 5);
     await screenshot(admin, 'admin-console');

@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { browserSkip, launchBrowser, screenshot, WEB_ROOT } from '../helpers/browser.js';
 import { newUser, record, uniqueName, waitUntil } from '../helpers/clients.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { loginInUi, messageRow, newWebUser, openApp, sendText, until, type WebUser } from '../helpers/web-ui.js';
+import { loginInUi, messageRow, newWebUser, openApp, sendText, type WebUser } from '../helpers/web-ui.js';
 
 const suite = 'web client: lobby, private chat, online list, reload';
 
@@ -104,7 +104,7 @@ describe(suite, { skip: browserSkip(suite) }, () => {
     const list = alice.page.locator('.online-list');
     await list.locator('[data-conv]').first().waitFor();
     assert.equal(await list.locator('[data-conv]').first().getAttribute('data-conv'), '#lobby');
-    await until(async () => Number(await alice.page.getByTestId('online-count').innerText()) >= 2, 'two users online');
+    await waitUntil(async () => Number(await alice.page.getByTestId('online-count').innerText()) >= 2, 'two users online');
 
     await bob.page.locator(`.online-list [data-conv="@${names.alice}"]`).click();
     assert.equal(await bob.page.getByTestId('conv-title').getAttribute('data-conv'), `@${names.alice}`);

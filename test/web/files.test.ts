@@ -7,7 +7,8 @@ import sharp from 'sharp';
 import { browserSkip, launchBrowser, screenshot, WEB_ROOT } from '../helpers/browser.js';
 import { uniqueName } from '../helpers/clients.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { messageRow, newWebUser, prop, until, type WebUser } from '../helpers/web-ui.js';
+import { messageRow, newWebUser, prop, type WebUser } from '../helpers/web-ui.js';
+import { waitUntil } from '../helpers/wait.js';
 
 const suite = 'web client: stickers, emoji and files';
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -57,7 +58,7 @@ describe(suite, { skip: browserSkip(suite) }, () => {
     await alice.page.getByRole('button', { name: /Send sticker party/ }).click();
     const sticker = bob.page.locator('.row.msg img.sticker[alt*="party"]');
     await sticker.waitFor();
-    await until(async () => (await prop<number>(sticker, 'naturalWidth')) > 0, 'the sticker SVG to load');
+    await waitUntil(async () => (await prop<number>(sticker, 'naturalWidth')) > 0, 'the sticker SVG to load');
 
     // Every request of the picker goes to this server (its data is served locally).
     const foreign: string[] = [];
@@ -70,7 +71,7 @@ describe(suite, { skip: browserSkip(suite) }, () => {
     await picker.getByRole('combobox').fill('snake');
     // The search results (a listbox, once the search has run), not the category shown before it.
     await picker.getByRole('listbox').getByRole('option', { name: /snake/i }).first().click();
-    await until(async () => (await alice.page.locator('.composer textarea').inputValue()) === 'I like 🐍', 'the emoji in the text');
+    await waitUntil(async () => (await alice.page.locator('.composer textarea').inputValue()) === 'I like 🐍', 'the emoji in the text');
     await screenshot(alice.page, 'emoji-picker');
     await alice.page.locator('.composer textarea').press('Enter');
     await messageRow(bob.page, 'I like 🐍').waitFor();
@@ -104,14 +105,14 @@ describe(suite, { skip: browserSkip(suite) }, () => {
     ]);
     const img = bob.page.locator('.row.msg .file-image img[alt="sunrise.png"]');
     await img.waitFor();
-    await until(async () => (await prop<number>(img, 'naturalWidth')) > 0, 'the thumbnail to load');
+    await waitUntil(async () => (await prop<number>(img, 'naturalWidth')) > 0, 'the thumbnail to load');
     // A signed link: the session token is in no URL the page loads.
     assert.match((await img.getAttribute('src')) ?? '', /\/api\/files\/[\w-]+\/thumb\?exp=\d+&sig=[\w-]{22}$/);
     const width = await prop<number>(img, 'naturalWidth');
     assert.ok(width > 0 && width <= 320, `a thumbnail, ${width} px wide`);
     const audio = bob.page.locator('.row.msg .file-audio audio');
     await audio.waitFor();
-    await until(async () => (await prop<number>(audio, 'readyState')) >= 1, 'the sound to load');
+    await waitUntil(async () => (await prop<number>(audio, 'readyState')) >= 1, 'the sound to load');
     const duration = await prop<number>(audio, 'duration');
     assert.ok(Math.abs(duration - 1) < 0.1, `the tone plays for ${duration} s`);
     await screenshot(bob.page, 'files-inline');
@@ -122,7 +123,7 @@ describe(suite, { skip: browserSkip(suite) }, () => {
     await img.click();
     const full = bob.page.locator('.lightbox img');
     await full.waitFor();
-    await until(async () => (await prop<number>(full, 'naturalWidth')) === 900, 'the full picture');
+    await waitUntil(async () => (await prop<number>(full, 'naturalWidth')) === 900, 'the full picture');
     await bob.page.keyboard.press('Escape');
     await full.waitFor({ state: 'detached' });
   });
@@ -145,7 +146,7 @@ describe(suite, { skip: browserSkip(suite) }, () => {
     await alice.page.getByTestId('file-input').setInputFiles({ name: 'big.bin', mimeType: 'application/octet-stream', buffer: randomBytes(8 * 1024 * 1024) });
     const row = alice.page.getByTestId('upload');
     await row.waitFor();
-    await until(async () => (await prop<number>(row.locator('progress'), 'value')) > 0, 'upload progress');
+    await waitUntil(async () => (await prop<number>(row.locator('progress'), 'value')) > 0, 'upload progress');
     await screenshot(alice.page, 'upload-progress');
     await row.getByRole('button', { name: 'Cancel' }).click();
     await alice.page.getByTestId('toast').filter({ hasText: 'Upload of big.bin cancelled.' }).waitFor();
@@ -181,7 +182,7 @@ describe(suite, { skip: browserSkip(suite) }, () => {
     await alice.page.locator('main.conversation').dispatchEvent('drop', { dataTransfer: drop });
     const video = bob.page.locator('.row.msg .file-video video');
     await video.waitFor();
-    await until(async () => (await prop<number>(video, 'readyState')) >= 1, 'the video metadata');
+    await waitUntil(async () => (await prop<number>(video, 'readyState')) >= 1, 'the video metadata');
     assert.equal(await prop<number>(video, 'videoWidth'), 320);
     assert.equal(await video.getAttribute('controls'), '');
     await screenshot(bob.page, 'files-video');

@@ -7,7 +7,8 @@ import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { browserSkip, launchBrowser, pageErrors, screenshot } from '../helpers/browser.js';
 import { tempDir, type TestServer } from '../helpers/server.js';
-import { inPage, openChat, startWebServer, until, writeY4m } from './fun-support.js';
+import { inPage, openChat, startWebServer, writeY4m } from './fun-support.js';
+import { waitForValue } from '../helpers/wait.js';
 
 const SUITE = 'web fun: Camera Snake hand tracking';
 
@@ -86,9 +87,9 @@ describe(SUITE, { skip: browserSkip(SUITE) || emojiFontSkip() }, () => {
     await page.getByRole('menuitem', { name: /Camera Snake/ }).click();
     const game = page.getByTestId('camera-snake');
     await game.waitFor();
-    await until(() => game.getAttribute('data-tracker'), (s) => s === 'ready', 'the hand tracker to load', 60_000);
+    await waitForValue(() => game.getAttribute('data-tracker'), (s) => s === 'ready', { what: 'the hand tracker to load', timeoutMs: 60_000 });
     const loadedMs = Date.now() - started;
-    await until(() => game.getAttribute('data-hand-frames').then(Number), (n) => n >= 1, 'a hand in a frame', 45_000);
+    await waitForValue(() => game.getAttribute('data-hand-frames').then(Number), (n) => n >= 1, { what: 'a hand in a frame', timeoutMs: 45_000 });
     const firstHandMs = Date.now() - started;
     const tip = page.locator('.fun-hand-tip');
     await tip.waitFor();
@@ -97,12 +98,12 @@ describe(SUITE, { skip: browserSkip(SUITE) || emojiFontSkip() }, () => {
     const board = page.getByTestId('snake-board');
     const head = () => board.getAttribute('data-head').then((h) => h!.split(',').map(Number) as [number, number]);
     const [, y0] = await head();
-    await until(() => board.getAttribute('data-status'), (s) => s === 'running' || s === 'over', 'the finger to start the snake', 15_000);
-    await until(head, ([, y]) => y < y0, 'the snake to go up', 10_000);
+    await waitForValue(() => board.getAttribute('data-status'), (s) => s === 'running' || s === 'over', { what: 'the finger to start the snake', timeoutMs: 15_000 });
+    await waitForValue(head, ([, y]) => y < y0, { what: 'the snake to go up', timeoutMs: 10_000 });
     assert.equal(await page.locator('.fun-hand-dir').getAttribute('data-dir'), 'up', 'the corner shows where the finger steers');
     await screenshot(page, 'fun-camera-snake');
 
-    await until(() => game.getAttribute('data-frames').then(Number), (n) => n >= 4, 'more frames', 30_000);
+    await waitForValue(() => game.getAttribute('data-frames').then(Number), (n) => n >= 4, { what: 'more frames', timeoutMs: 30_000 });
     const { frames, handFrames, fps } = await inPage<{ frames: number; handFrames: number; fps: number }>(
       page,
       `() => { const d = document.querySelector('[data-testid=camera-snake]').dataset; return { frames: +d.frames, handFrames: +d.handFrames, fps: +d.fps }; }`,

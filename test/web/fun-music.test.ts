@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newUser, uniqueName } from '../helpers/clients.js';
 import { postFile } from '../helpers/files.js';
-import { openChat, until, writeVoiceWav, withWebAndBrowser } from './fun-support.js';
+import { openChat, writeVoiceWav, withWebAndBrowser } from './fun-support.js';
+import { waitForValue } from '../helpers/wait.js';
 
 const SUITE = 'web fun: music player';
 
@@ -28,17 +29,17 @@ describe(SUITE, { skip: browserSkip(SUITE) }, () => {
     assert.equal(await player.locator('.fun-music-list li').count(), 4, 'four built-in tracks');
     const clicked = Date.now();
     await player.getByRole('button', { name: 'Play' }).click();
-    await until(() => player.getAttribute('data-playing'), (p) => p === 'true', 'the music to start', 15_000);
+    await waitForValue(() => player.getAttribute('data-playing'), (p) => p === 'true', { what: 'the music to start', timeoutMs: 15_000 });
     // The first play renders the track (OfflineAudioContext, then WAV): how long that takes here.
     process.stdout.write(`# music: first track rendered and playing ${Date.now() - clicked} ms after the click\n`);
     const meter = player.locator('.fun-music-meter');
-    const level = await until(() => meter.getAttribute('data-level').then(Number), (v) => v > 0.01, 'sound at the analyser', 10_000);
+    const level = await waitForValue(() => meter.getAttribute('data-level').then(Number), (v) => v > 0.01, { what: 'sound at the analyser', timeoutMs: 10_000 });
     assert.ok(level > 0.01, `the analyser hears the music (${level})`);
     await screenshot(page, 'fun-music-playing');
 
     await player.getByRole('button', { name: 'Next' }).click();
-    await until(() => player.locator('[aria-current="true"]').textContent(), (t) => t === 'Night Shift', 'the second track');
-    await until(() => meter.getAttribute('data-level').then(Number), (v) => v > 0.01, 'sound from the second track', 10_000);
+    await waitForValue(() => player.locator('[aria-current="true"]').textContent(), (t) => t === 'Night Shift', 'the second track');
+    await waitForValue(() => meter.getAttribute('data-level').then(Number), (v) => v > 0.01, { what: 'sound from the second track', timeoutMs: 10_000 });
 
     // Close the panel and open bob's private conversation: the music goes on.
     await page.getByRole('button', { name: 'Music', exact: true }).click();
@@ -48,10 +49,10 @@ describe(SUITE, { skip: browserSkip(SUITE) }, () => {
     await page.waitForTimeout(700);
     await page.getByRole('button', { name: 'Music', exact: true }).click();
     assert.equal(await player.getAttribute('data-playing'), 'true', 'still playing after switching conversations');
-    await until(() => meter.getAttribute('data-level').then(Number), (v) => v > 0.01, 'sound after the switch');
+    await waitForValue(() => meter.getAttribute('data-level').then(Number), (v) => v > 0.01, 'sound after the switch');
 
     await player.getByRole('button', { name: 'Pause' }).click();
-    await until(() => player.getAttribute('data-playing'), (p) => p === 'false', 'the music to pause');
+    await waitForValue(() => player.getAttribute('data-playing'), (p) => p === 'false', 'the music to pause');
     assert.deepEqual(errors, []);
     await alice.context.close();
     await bob.context.close();
@@ -77,10 +78,10 @@ describe(SUITE, { skip: browserSkip(SUITE) }, () => {
     await play.click();
     await page.getByRole('button', { name: 'Music', exact: true }).click();
     const player = page.getByTestId('music-player');
-    await until(() => player.getAttribute('data-playing'), (p) => p === 'true', 'the received file to play', 15_000);
+    await waitForValue(() => player.getAttribute('data-playing'), (p) => p === 'true', { what: 'the received file to play', timeoutMs: 15_000 });
     assert.equal(await player.locator('.fun-music-title').textContent(), 'tune.wav');
     const meter = player.locator('.fun-music-meter');
-    await until(() => meter.getAttribute('data-level').then(Number), (v) => v > 0.01, 'sound of the received file at the analyser', 10_000);
+    await waitForValue(() => meter.getAttribute('data-level').then(Number), (v) => v > 0.01, { what: 'sound of the received file at the analyser', timeoutMs: 10_000 });
     await screenshot(page, 'fun-music-received-file');
     await player.getByRole('button', { name: 'Pause' }).click();
     assert.deepEqual(errors, []);

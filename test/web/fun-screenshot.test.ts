@@ -5,7 +5,8 @@ import { describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { ARTIFACTS, browserSkip, pageErrors, screenshot } from '../helpers/browser.js';
 import type { TestServer } from '../helpers/server.js';
-import { inPage, openChat, rowsFrom, until, withWebAndBrowser } from './fun-support.js';
+import { inPage, openChat, rowsFrom, withWebAndBrowser } from './fun-support.js';
+import { waitForValue } from '../helpers/wait.js';
 
 const SUITE = 'web fun: screenshots';
 
@@ -53,12 +54,12 @@ describe(SUITE, { skip: browserSkip(SUITE) }, () => {
 
     await page.getByRole('button', { name: 'Screenshot' }).click();
     await page.getByRole('menuitem', { name: 'Full screen…' }).click();
-    await until(() => page.getByText('Saved to Snapshots').count(), (n) => n >= 1, 'the second snapshot');
+    await waitForValue(() => page.getByText('Saved to Snapshots').count(), (n) => n >= 1, 'the second snapshot');
 
     await page.getByRole('button', { name: 'Screenshot' }).click();
     await page.getByRole('menuitem', { name: 'Snapshots' }).click();
     const gallery = page.getByTestId('snapshots');
-    await until(() => gallery.locator('li').count(), (n) => n === 2, 'two snapshots in the gallery');
+    await waitForValue(() => gallery.locator('li').count(), (n) => n === 2, 'two snapshots in the gallery');
     await screenshot(page, 'fun-snapshots-gallery');
 
     const info = await inPage<{ png: boolean; width: number; height: number; colours: number; base64: string }>(page, PNG_INFO, 'window');
@@ -75,13 +76,13 @@ describe(SUITE, { skip: browserSkip(SUITE) }, () => {
     await page.getByRole('button', { name: 'Camera', exact: true }).waitFor();
     await page.getByRole('button', { name: 'Screenshot' }).click();
     await page.getByRole('menuitem', { name: 'Snapshots' }).click();
-    await until(() => gallery.locator('li').count(), (n) => n === 2, 'the snapshots after a reload');
+    await waitForValue(() => gallery.locator('li').count(), (n) => n === 2, 'the snapshots after a reload');
 
     await gallery.locator('li[data-kind=window]').getByRole('button', { name: 'Send' }).click();
     const sent = rowsFrom(page, alice.name).filter({ has: page.locator('img[alt^="chat-"]') });
     await sent.first().waitFor({ timeout: 15_000 });
     await gallery.locator('li[data-kind=screen]').getByRole('button', { name: 'Delete' }).click();
-    await until(() => gallery.locator('li').count(), (n) => n === 1, 'one snapshot after a delete');
+    await waitForValue(() => gallery.locator('li').count(), (n) => n === 1, 'one snapshot after a delete');
     await page.keyboard.press('Escape');
     await screenshot(page, 'fun-snapshot-sent');
     assert.deepEqual(errors, []);

@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { browserSkip, CHROMIUM_ARGS, CHROMIUM_PATH, pageErrors, screenshot } from '../helpers/browser.js';
 import type { TestServer } from '../helpers/server.js';
-import { inPage, openChat, rowsFrom, until, withWebAndBrowser } from './fun-support.js';
+import { inPage, openChat, rowsFrom, withWebAndBrowser } from './fun-support.js';
+import { waitForValue } from '../helpers/wait.js';
 
 const SUITE = 'web fun: selfie';
 
@@ -43,7 +44,7 @@ describe(SUITE, { skip: browserSkip(SUITE) }, () => {
     await page.getByRole('button', { name: 'Camera', exact: true }).click();
     const preview = page.getByTestId('camera-preview');
     await preview.waitFor();
-    await until(() => inPage<number>(page, `() => document.querySelector('[data-testid=camera-preview]').videoWidth`), (w) => w > 0, 'the camera picture');
+    await waitForValue(() => inPage<number>(page, `() => document.querySelector('[data-testid=camera-preview]').videoWidth`), (w) => w > 0, 'the camera picture');
     await screenshot(page, 'fun-selfie-preview');
     await page.keyboard.press(' ');
     const picture = page.getByTestId('selfie-picture');
@@ -70,7 +71,7 @@ describe(SUITE, { skip: browserSkip(SUITE) }, () => {
     const img = row.locator('img').first();
     const alt = (await img.getAttribute('alt')) ?? '';
     assert.match(alt, /^selfie-.*\.png$/);
-    await until(() => inPage<number>(bob.page, `(alt) => document.querySelector('img[alt="' + alt + '"]')?.naturalWidth ?? 0`, alt), (w) => w > 0, 'the picture to load for bob');
+    await waitForValue(() => inPage<number>(bob.page, `(alt) => document.querySelector('img[alt="' + alt + '"]')?.naturalWidth ?? 0`, alt), (w) => w > 0, 'the picture to load for bob');
     const received = await inPage<{ colours: number; lit: number }>(bob.page, COLOURS, await img.getAttribute('src'));
     assert.ok(received.colours >= 3 && received.lit > 0.5, `bob's picture is not blank (${received.colours} colours)`);
     await screenshot(bob.page, 'fun-selfie-received');
@@ -113,13 +114,13 @@ describe(SUITE, { skip: browserSkip(SUITE) }, () => {
       assert.equal(options.length, 2, `two cameras offered (${options.join(', ')})`);
       const second = await choose.locator('option').nth(1).getAttribute('value');
       await choose.selectOption(second!);
-      await until(() => inPage<number>(page, `() => window.__streams.length`), (n) => n === 2, 'the second camera to open');
-      await until(
+      await waitForValue(() => inPage<number>(page, `() => window.__streams.length`), (n) => n === 2, 'the second camera to open');
+      await waitForValue(
         () => inPage<string[]>(page, `() => window.__streams.map((s) => s.getVideoTracks()[0].readyState)`),
         (states) => states[0] === 'ended' && states[1] === 'live',
         'the first camera to stop and the second to run',
       );
-      await until(() => inPage<number>(page, `() => document.querySelector('[data-testid=camera-preview]').videoWidth`), (w) => w > 0, 'the second camera picture');
+      await waitForValue(() => inPage<number>(page, `() => document.querySelector('[data-testid=camera-preview]').videoWidth`), (w) => w > 0, 'the second camera picture');
       await screenshot(page, 'fun-selfie-two-cameras');
       await page.keyboard.press('Escape');
       await page.getByRole('dialog').waitFor({ state: 'detached' });

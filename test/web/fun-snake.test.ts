@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { browserSkip, pageErrors, screenshot } from '../helpers/browser.js';
 import type { TestServer } from '../helpers/server.js';
-import { openChat, rowsFrom, until, withWebAndBrowser } from './fun-support.js';
+import { openChat, rowsFrom, withWebAndBrowser } from './fun-support.js';
+import { waitForValue } from '../helpers/wait.js';
 
 const SUITE = 'web fun: Snake';
 
@@ -27,13 +28,13 @@ describe(SUITE, { skip: browserSkip(SUITE) }, () => {
 
     await page.keyboard.press('w'); // WASD: up
     const head = () => board.getAttribute('data-head').then((h) => h!.split(',').map(Number) as [number, number]);
-    await until(head, ([x, y]) => x !== x0 || y !== y0, 'the snake to move');
+    await waitForValue(head, ([x, y]) => x !== x0 || y !== y0, 'the snake to move');
     const [x1, y1] = await head();
     assert.equal(x1, x0, 'moving up keeps the column');
     assert.ok(y1 < y0, `the head went up (${y0} -> ${y1})`);
 
     await page.keyboard.press('ArrowLeft'); // arrows work too
-    await until(head, ([x]) => x < x1, 'the snake to turn left');
+    await waitForValue(head, ([x]) => x < x1, 'the snake to turn left');
 
     // Pause stops it.
     await page.keyboard.press(' ');
@@ -44,7 +45,7 @@ describe(SUITE, { skip: browserSkip(SUITE) }, () => {
     await page.keyboard.press(' ');
 
     // Still heading left: the wall comes within the board's width.
-    await until(() => board.getAttribute('data-status'), (st) => st === 'over', 'game over');
+    await waitForValue(() => board.getAttribute('data-status'), (st) => st === 'over', 'game over');
     assert.equal(await board.getAttribute('data-cause'), 'wall');
     assert.equal((await board.getAttribute('data-head'))!.split(',')[0], '0', 'it died on the left wall');
     await page.getByText(/Game over: \d+ points/).waitFor();

@@ -4,7 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { browserSkip, launchBrowser, pageErrors, screenshot } from '../helpers/browser.js';
 import { tempDir, type TestServer } from '../helpers/server.js';
-import { inPage, openChat, rowsFrom, startWebServer, until, writeVoiceWav } from './fun-support.js';
+import { inPage, openChat, rowsFrom, startWebServer, writeVoiceWav } from './fun-support.js';
+import { waitForValue } from '../helpers/wait.js';
 
 const SUITE = 'web fun: voice messages';
 
@@ -39,8 +40,8 @@ describe(SUITE, { skip: browserSkip(SUITE) }, () => {
     const timer = page.getByTestId('voice-timer');
     await timer.waitFor();
     const level = page.locator('.fun-meter-fill');
-    await until(() => level.getAttribute('data-level').then(Number), (v) => v > 0.01, 'the level meter to move');
-    await until(() => timer.textContent(), (t) => /^0:0[2-9]/.test(t ?? ''), 'two seconds of recording');
+    await waitForValue(() => level.getAttribute('data-level').then(Number), (v) => v > 0.01, 'the level meter to move');
+    await waitForValue(() => timer.textContent(), (t) => /^0:0[2-9]/.test(t ?? ''), 'two seconds of recording');
     await screenshot(page, 'fun-voice-recording');
     await page.getByRole('button', { name: 'Send', exact: true }).first().click(); // the Mic button, now "Send"
 
@@ -56,7 +57,7 @@ describe(SUITE, { skip: browserSkip(SUITE) }, () => {
     // The receiver's voice player (VoicePlayer) decodes it: the duration and a waveform drawn from it.
     const player = row.getByTestId('voice-player');
     await player.waitFor({ timeout: 10_000 });
-    const shown = await until(() => player.getAttribute('data-duration-ms').then(Number), (v) => v > 0, 'the player to decode');
+    const shown = await waitForValue(() => player.getAttribute('data-duration-ms').then(Number), (v) => v > 0, 'the player to decode');
     assert.ok(Math.abs(shown - decoded) < 300, `the player shows the duration (${shown} ms, decoded ${decoded} ms)`);
     assert.match((await player.textContent()) ?? '', /0:0[1-5]/);
     const inked = await inPage<number>(bob.page, `() => {
@@ -79,9 +80,9 @@ describe(SUITE, { skip: browserSkip(SUITE) }, () => {
     const alice = await openChat(browser, server);
     const { page } = alice;
     await page.getByRole('button', { name: 'Voice message' }).click();
-    await until(() => page.getByTestId('voice-timer').textContent(), (t) => /^0:01/.test(t ?? ''), 'a second of recording');
+    await waitForValue(() => page.getByTestId('voice-timer').textContent(), (t) => /^0:01/.test(t ?? ''), 'a second of recording');
     await page.keyboard.press('Escape');
-    await until(() => page.locator('.fun-voice-recorder').getAttribute('data-state'), (s) => s === 'cancelled' || s === 'idle', 'the recording to be cancelled');
+    await waitForValue(() => page.locator('.fun-voice-recorder').getAttribute('data-state'), (s) => s === 'cancelled' || s === 'idle', 'the recording to be cancelled');
     await page.waitForTimeout(800);
     assert.equal(await rowsFrom(page, alice.name).count(), 0, 'no message was sent');
     await alice.context.close();
@@ -92,13 +93,13 @@ describe(SUITE, { skip: browserSkip(SUITE) }, () => {
     const { page } = alice;
     await page.route('**/api/files', (route) => route.abort('connectionreset'));
     await page.getByRole('button', { name: 'Voice message' }).click();
-    await until(() => page.getByTestId('voice-timer').textContent(), (t) => /^0:01/.test(t ?? ''), 'a second of recording');
+    await waitForValue(() => page.getByTestId('voice-timer').textContent(), (t) => /^0:01/.test(t ?? ''), 'a second of recording');
     await page.getByRole('button', { name: 'Send', exact: true }).first().click();
     const failed = page.locator('.fun-rec-failed');
     await failed.waitFor({ timeout: 10_000 });
     // The unsent clip can be listened to: its player decodes it (waveform and duration).
     const clip = failed.getByTestId('voice-player');
-    const ms = await until(() => clip.getAttribute('data-duration-ms').then(Number), (v) => v > 0, 'the unsent clip to decode');
+    const ms = await waitForValue(() => clip.getAttribute('data-duration-ms').then(Number), (v) => v > 0, 'the unsent clip to decode');
     assert.ok(ms > 700 && ms < 6000, `the clip lasts about what was recorded (${ms} ms)`);
     await screenshot(page, 'fun-voice-failed');
     // Kept across a reload (IndexedDB outbox): it comes back, still unsent, with Retry.

@@ -4,7 +4,8 @@ import type { Browser } from 'playwright-core';
 import { browserSkip, launchBrowser, screenshot, WEB_ROOT } from '../helpers/browser.js';
 import { newUser, uniqueName } from '../helpers/clients.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { messageRow, newWebUser, until, type WebUser } from '../helpers/web-ui.js';
+import { messageRow, newWebUser, type WebUser } from '../helpers/web-ui.js';
+import { waitForValue, waitUntil } from '../helpers/wait.js';
 
 const suite = 'web client: a lobby with 10 000 messages';
 const TOTAL = 10_000;
@@ -64,7 +65,7 @@ describe(suite, { skip: browserSkip(suite) }, () => {
       });
       const seqOf = (s: string) => Number(/history (\d+)/.exec(s)?.[1] ?? Infinity);
       const before = seqOf(top);
-      await until(async () => {
+      await waitUntil(async () => {
         const first = await reader.page.locator('.row-slot .msg-text').first().textContent();
         return seqOf(first ?? '') < before || (await reader.page.locator('.history-start').count()) > 0;
       }, 'an older page');
@@ -74,9 +75,7 @@ describe(suite, { skip: browserSkip(suite) }, () => {
       if (pages === 3) {
         // The older page went in above the reader, who stays where they were: far from the new top
         // (without the anchoring the view would sit at scrollTop 0, on the oldest page).
-        await new Promise((r) => setTimeout(r, 300));
-        const scrollTop = await scroller.evaluate((el) => (el as unknown as { scrollTop: number }).scrollTop);
-        assert.ok(scrollTop > 2_000, `scrollTop ${scrollTop} after an older page arrived`);
+        await waitForValue(() => scroller.evaluate((el) => (el as unknown as { scrollTop: number }).scrollTop), (top) => top > 2_000, 'the view to stay far from the top after an older page arrived');
         await screenshot(reader.page, 'history-scrolled-back');
       }
     }

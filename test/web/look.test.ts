@@ -4,7 +4,8 @@ import type { Browser } from 'playwright-core';
 import { browserSkip, launchBrowser, screenshot, WEB_ROOT } from '../helpers/browser.js';
 import { PASSWORD, uniqueName } from '../helpers/clients.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { messageRow, newWebUser, sendText, until } from '../helpers/web-ui.js';
+import { messageRow, newWebUser, sendText } from '../helpers/web-ui.js';
+import { waitUntil } from '../helpers/wait.js';
 
 const suite = 'web client: Chinese UI, dark theme, keyboard, alerts, PWA';
 
@@ -127,7 +128,7 @@ describe(suite, { skip: browserSkip(suite) }, () => {
 
     await sender.page.locator(`.online-list [data-conv="@${name}"]`).click();
     await sendText(sender.page, 'are you there?');
-    await until(async () => (await spied()).notes.length === 1, 'a notification');
+    await waitUntil(async () => (await spied()).notes.length === 1, 'a notification');
     const first = await spied();
     assert.deepEqual(first.notes[0], { title: `Message from ${sender.name}`, body: 'are you there?' });
     assert.equal(first.chimes, 2, 'a two-tone chime');

@@ -5,7 +5,8 @@ import { browserSkip, launchBrowser, screenshot, WEB_ROOT } from '../helpers/bro
 import { roomKey } from '../../src/protocol/index.js';
 import { connect, newUser, PASSWORD, record, refusal, uniqueName } from '../helpers/clients.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { loginInUi, messageRow, newWebUser, openApp, sendText, until, type WebUser } from '../helpers/web-ui.js';
+import { loginInUi, messageRow, newWebUser, openApp, sendText, type WebUser } from '../helpers/web-ui.js';
+import { waitUntil } from '../helpers/wait.js';
 
 const suite = 'web client: rooms, message actions, read markers';
 
@@ -16,7 +17,7 @@ async function createRoom(page: Page, name: string, topic: string, priv = false)
   if (priv) await page.getByLabel('Private (invited members only)').check();
   if (priv) await screenshot(page, 'rooms-create');
   await page.getByRole('button', { name: 'Create', exact: true }).click();
-  await until(async () => (await page.getByTestId('conv-title').getAttribute('data-conv'))?.toLowerCase() === `#${name}`.toLowerCase(), `${name} opens`);
+  await waitUntil(async () => (await page.getByTestId('conv-title').getAttribute('data-conv'))?.toLowerCase() === `#${name}`.toLowerCase(), `${name} opens`);
 }
 
 const roomEntry = (page: Page, room: string) => page.locator(`.room-list [data-conv="${room}"]`);
@@ -57,7 +58,7 @@ describe(suite, { skip: browserSkip(suite) }, () => {
     assert.match(await listed.innerText(), /1 member/);
     await screenshot(bob.page, 'rooms-browse');
     await listed.getByRole('button', { name: 'Join' }).click();
-    await until(async () => (await bob.page.getByTestId('conv-title').getAttribute('data-conv')) === garden, 'bob is in the room');
+    await waitUntil(async () => (await bob.page.getByTestId('conv-title').getAttribute('data-conv')) === garden, 'bob is in the room');
     await roomEntry(bob.page, garden).waitFor();
 
     await sendText(alice.page, 'Hello garden');
@@ -67,7 +68,7 @@ describe(suite, { skip: browserSkip(suite) }, () => {
     await sendText(alice.page, 'lobby check after room');
     await alice.page.locator('.online-list [data-conv="#lobby"]').click();
     await sendText(alice.page, 'And hello lobby');
-    await until(async () => carolMsgs.some((m) => m.text === 'And hello lobby'), 'carol gets the lobby message');
+    await waitUntil(async () => carolMsgs.some((m) => m.text === 'And hello lobby'), 'carol gets the lobby message');
     assert.deepEqual(
       carolMsgs.filter((m) => m.conv !== '#lobby').map((m) => m.text),
       [],
@@ -141,16 +142,16 @@ describe(suite, { skip: browserSkip(suite) }, () => {
     assert.equal(await chip.innerText().then((s) => s.replace(/\s+/g, '')), '👍1');
     assert.equal(await chip.getAttribute('aria-pressed'), 'false');
     await chip.click();
-    await until(async () => (await chip.innerText()).replace(/\s+/g, '') === '👍2' && (await chip.getAttribute('aria-pressed')) === 'true', "bob's reaction counts");
+    await waitUntil(async () => (await chip.innerText()).replace(/\s+/g, '') === '👍2' && (await chip.getAttribute('aria-pressed')) === 'true', "bob's reaction counts");
     await screenshot(bob.page, 'rooms-message-actions');
 
     await bob.page.reload();
     await bob.page.getByTestId('conv-title').waitFor();
     await roomEntry(bob.page, garden).click();
     const again = await check(bob.page);
-    await until(async () => (await again.innerText()).replace(/\s+/g, '') === '👍2', 'the reactions after a reload');
+    await waitUntil(async () => (await again.innerText()).replace(/\s+/g, '') === '👍2', 'the reactions after a reload');
     // alice sees bob's reaction live, not pressed for her.
-    await until(async () => (await messageRow(alice.page, 'React to me').locator('.reaction-chip').innerText()).replace(/\s+/g, '') === '👍2', "alice sees bob's reaction");
+    await waitUntil(async () => (await messageRow(alice.page, 'React to me').locator('.reaction-chip').innerText()).replace(/\s+/g, '') === '👍2', "alice sees bob's reaction");
     // A non-author sees no edit button; bob (no owner) no delete on alice's message.
     const bobRow = messageRow(bob.page, 'React to me');
     await bobRow.hover();
@@ -169,7 +170,7 @@ describe(suite, { skip: browserSkip(suite) }, () => {
     for (const p of [bob.page, second.page]) await p.locator('.online-list [data-conv="#lobby"]').click();
     await sendText(alice.page, 'Unread one');
     await sendText(alice.page, 'Unread two');
-    for (const p of [bob.page, second.page]) await until(async () => (await roomEntry(p, garden).locator('.badge').innerText()) === '2', 'the unread badge');
+    for (const p of [bob.page, second.page]) await waitUntil(async () => (await roomEntry(p, garden).locator('.badge').innerText()) === '2', 'the unread badge');
     await screenshot(bob.page, 'rooms-unread');
     await roomEntry(bob.page, garden).click();
     await messageRow(bob.page, 'Unread two').waitFor();
@@ -178,8 +179,8 @@ describe(suite, { skip: browserSkip(suite) }, () => {
     await divider.waitFor();
     assert.match(await divider.locator('xpath=..').innerText(), /New messages[\s\S]*Unread one/);
     await screenshot(bob.page, 'rooms-unread-divider');
-    await until(async () => (await roomEntry(second.page, garden).locator('.badge').count()) === 0, 'the badge clears on the other browser');
-    await until(async () => (await roomEntry(bob.page, garden).locator('.badge').count()) === 0, 'and on this one');
+    await waitUntil(async () => (await roomEntry(second.page, garden).locator('.badge').count()) === 0, 'the badge clears on the other browser');
+    await waitUntil(async () => (await roomEntry(bob.page, garden).locator('.badge').count()) === 0, 'and on this one');
     await second.context.close();
   });
 
@@ -206,7 +207,7 @@ describe(suite, { skip: browserSkip(suite) }, () => {
     await alice.page.getByRole('button', { name: 'Save topic' }).click();
     await toast(alice.page, 'Topic saved.').waitFor();
     await alice.page.keyboard.press('Escape');
-    await until(async () => (await bob.page.getByTestId('room-topic').innerText()) === 'Basil only', "bob's header shows the new topic");
+    await waitUntil(async () => (await bob.page.getByTestId('room-topic').innerText()) === 'Basil only', "bob's header shows the new topic");
 
     // A mute within the room: bob's message is refused with the reason; the lobby still hears him.
     await alice.page.getByRole('button', { name: 'Room details' }).click();
@@ -232,7 +233,7 @@ describe(suite, { skip: browserSkip(suite) }, () => {
     await alice.page.getByTestId('member-list').locator(`[data-user="${bob.name}"]`).getByRole('button', { name: 'Remove' }).click();
     await alice.page.locator('.confirm-dialog').getByRole('button', { name: 'Remove' }).click();
     await toast(alice.page, `${bob.name} was removed.`).waitFor();
-    await until(async () => (await roomEntry(bob.page, secret).count()) === 0, 'the room leaves bob\'s list');
+    await waitUntil(async () => (await roomEntry(bob.page, secret).count()) === 0, 'the room leaves bob\'s list');
     await alice.page.keyboard.press('Escape');
   });
 
@@ -283,11 +284,11 @@ describe(suite, { skip: browserSkip(suite) }, () => {
     await alice.page.locator('.confirm-dialog').getByRole('button', { name: 'Make owner' }).click();
     await toast(alice.page, `${bob.name} now owns the room.`).waitFor();
     // alice is no owner any more: her panel loses the owner actions.
-    await until(async () => (await alice.page.getByTestId('room-panel').getByLabel('Edit topic').count()) === 0, "alice's owner actions go");
+    await waitUntil(async () => (await alice.page.getByTestId('room-panel').getByLabel('Edit topic').count()) === 0, "alice's owner actions go");
     await alice.page.getByRole('button', { name: 'Leave room' }).click();
     await alice.page.locator('.confirm-dialog').getByRole('button', { name: 'Leave room' }).click();
     await toast(alice.page, `You left ${garden}.`).waitFor();
-    await until(async () => (await roomEntry(alice.page, garden).count()) === 0, 'the room leaves her list');
+    await waitUntil(async () => (await roomEntry(alice.page, garden).count()) === 0, 'the room leaves her list');
     assert.equal(await alice.page.getByTestId('conv-title').getAttribute('data-conv'), '#lobby');
 
     await roomEntry(bob.page, garden).click();
@@ -328,7 +329,7 @@ describe(suite, { skip: browserSkip(suite) }, () => {
     assert.equal(new Set(shown).size, shown.length, 'no room twice');
     for (const room of names) assert.ok(shown.includes(room), room);
     await entry(names.at(-1)!).getByRole('button', { name: 'Join' }).click();
-    await until(async () => (await bob.page.getByTestId('conv-title').getAttribute('data-conv')) === names.at(-1), 'bob is in the room from the second page');
+    await waitUntil(async () => (await bob.page.getByTestId('conv-title').getAttribute('data-conv')) === names.at(-1), 'bob is in the room from the second page');
     for (const m of makers) m.client.close();
   });
 });

@@ -81,7 +81,7 @@ export class ChatService implements CommandDomain {
     this.fileLinks = deps.fileLinks;
     this.accounts = new Accounts(this.store, this.config);
     this.files = new Files(this.store);
-    this.moderation = new Moderation(this.store, this.bus);
+    this.moderation = new Moderation(this.store, this.bus, this.logger);
     this.online = new OnlineUsers(this.config.sendRatePerSec, this.config.sendBurst);
     const roomsConfig = {
       quietSize: this.config.roomQuietSize,

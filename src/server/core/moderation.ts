@@ -1,5 +1,6 @@
 import { DEFAULT_HISTORY_LIMIT, FORBIDDEN_CONTROL_CHARS, MAX_HISTORY_LIMIT, MAX_NOTICE_CHARS, MAX_REASON_CHARS, ProtocolError, nameKey, type MutedUntil } from '../../protocol/index.js';
 import type { Bus } from '../bus/port.js';
+import type { Logger } from './config.js';
 import type { Store, UserRecord } from '../store/port.js';
 import { OutboundEvent } from '../shared/outbound-event.js';
 
@@ -13,6 +14,7 @@ export class Moderation {
   constructor(
     private readonly store: Store,
     private readonly bus: Bus,
+    private readonly logger: Logger,
   ) {}
 
   async mute(actor: UserRecord, name: string, minutes: number | undefined, reason: string | undefined): Promise<{ user: string; until: MutedUntil }> {
@@ -79,7 +81,8 @@ export class Moderation {
     if (wait > MAX_TIMER_MS) return;
     const timer = setTimeout(() => {
       this.unmuteTimers.delete(target.key);
-      void this.lift(target).catch(() => undefined);
+      // Sends are let through after expiry anyway (see above); the user and the rooms are just not told.
+      void this.lift(target).catch((err: unknown) => this.logger.error({ err, user: target.name }, 'moderation: lifting an expired mute failed'));
     }, Math.max(0, wait));
     timer.unref();
     this.unmuteTimers.set(target.key, timer);

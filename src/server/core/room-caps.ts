@@ -42,7 +42,7 @@ export class RoomCaps {
   inTurn<T>(userKey: string, change: () => Promise<T>): Promise<T> {
     const previous = this.turns.get(userKey) ?? Promise.resolve();
     const next = previous.then(change, change);
-    const settled = next.catch(() => undefined);
+    const settled = next.catch(() => undefined); // the caller gets the error from `next`; the turn only waits
     this.turns.set(userKey, settled);
     void settled.then(() => {
       if (this.turns.get(userKey) === settled) this.turns.delete(userKey);

@@ -36,3 +36,11 @@ export class DuplicateRoomError extends Error {
     this.name = 'DuplicateRoomError';
   }
 }
+
+/** The `schema` setting cannot be a PostgreSQL schema name (it goes into SQL): the operator's to fix. */
+export class InvalidSchemaNameError extends Error {
+  constructor(schema: string) {
+    super(`invalid schema name ${JSON.stringify(schema)}: letters, digits and _, not starting with a digit`);
+    this.name = 'InvalidSchemaNameError';
+  }
+}

@@ -21,7 +21,7 @@ const PREFIX = /^[A-Za-z0-9_.-]{1,64}$/;
 export async function openRedis(url: string, options: RedisOptions): Promise<{ bus: RedisBus; presence: RedisPresence }> {
   const parsed = new URL(url);
   const prefix = options.prefix ?? (parsed.searchParams.get('prefix') || 'banter');
-  if (!PREFIX.test(prefix)) throw new Error(`invalid Redis prefix ${JSON.stringify(prefix)}: 1-64 letters, digits, "_", "." or "-"`);
+  if (!PREFIX.test(prefix)) throw new InvalidPrefixError(prefix);
   parsed.searchParams.delete('prefix');
   let firstError: Error | undefined;
   const nodeId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
@@ -72,5 +72,13 @@ export class BusUnavailableError extends Error {
   ) {
     super(`cannot connect to Redis at ${url}: ${cause.message || String(cause)}`);
     this.name = 'BusUnavailableError';
+  }
+}
+
+/** The `prefix` setting cannot be used for Redis keys and channels: the operator's to fix. */
+export class InvalidPrefixError extends Error {
+  constructor(prefix: string) {
+    super(`invalid Redis prefix ${JSON.stringify(prefix)}: 1-64 letters, digits, "_", "." or "-"`);
+    this.name = 'InvalidPrefixError';
   }
 }

@@ -152,7 +152,10 @@ export class RedisBus implements Bus {
   }
 
   private tick(): void {
-    this.pub.banterFlushHeld(`${this.prefix}:holding`, this.channel, this.prefix, this.holdMs, ORDER_TTL_S).catch(() => undefined);
+    // A failed flush leaves the held frames where they are: the next tick tries again.
+    this.pub
+      .banterFlushHeld(`${this.prefix}:holding`, this.channel, this.prefix, this.holdMs, ORDER_TTL_S)
+      .catch((err: unknown) => this.options.logger.warn({ err }, 'bus: flushing held frames failed; retrying next tick'));
     // A frame that never came back (Redis restarted, the subscription dropped): stop waiting.
     const limit = Date.now() - (this.holdMs * 2 + 5000);
     for (const [id, e] of this.echoes) {

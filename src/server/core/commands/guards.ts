@@ -9,7 +9,7 @@ export function refuseIfMuted(s: CommandContext, conv?: ResolvedConversation): v
   const global = activeMute(me.record.mutedUntil);
   if (global !== null) throw muted(global, 'you are muted');
   const local = conv?.member ? activeMute(conv.member.mutedUntil) : null;
-  if (local !== null) throw muted(local, `you are muted in ${conv!.asSeenBy}`);
+  if (local !== null) throw muted(local, `you are muted in ${conv!.asSeenBy}`, conv!.asSeenBy);
 }
 
 /** Flood control: one token of the user's send allowance (send, edit, react, delete, create). */
@@ -20,7 +20,7 @@ export function takeAllowance(s: CommandContext): void {
   }
 }
 
-function muted(until: Exclude<MutedUntil, null>, what: string): ProtocolError {
+function muted(until: Exclude<MutedUntil, null>, what: string, room?: string): ProtocolError {
   const end = until === 'forever' ? 'until an administrator unmutes you' : `until ${new Date(until).toISOString()}`;
-  return new ProtocolError('MUTED', `${what} ${end}`, { until });
+  return new ProtocolError('MUTED', `${what} ${end}`, { until }, room === undefined ? {} : { room });
 }

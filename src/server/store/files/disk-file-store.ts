@@ -119,6 +119,7 @@ export class DiskFileStore {
         await handle.close();
       }
       const sha256 = hash.digest('hex');
+      // Content it cannot read as a known type is stored as FALLBACK_MIME, which is no failure.
       const mime = (await fileTypeFromFile(tmp).catch(() => undefined))?.mime ?? FALLBACK_MIME;
       const final = this.pathOf(sha256);
       await mkdir(join(final, '..'), { recursive: true });

@@ -46,7 +46,7 @@ export class PgContext {
       await client.query('COMMIT');
       return result;
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      await client.query('ROLLBACK').catch(() => undefined); // the error that made us roll back is rethrown
       throw err;
     } finally {
       client.release();

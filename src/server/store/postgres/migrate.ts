@@ -34,7 +34,7 @@ export async function migrate(pool: pg.Pool, schema: string | undefined): Promis
     await client.query('INSERT INTO schema_version (version, numbering) VALUES ($1, $2)', [SCHEMA_VERSION, SHARED_NUMBERING]);
     await client.query('COMMIT');
   } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    await client.query('ROLLBACK').catch(() => undefined); // the error that made us roll back is rethrown
     throw err;
   } finally {
     client.release();

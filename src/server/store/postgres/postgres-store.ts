@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { SchemaTooNewError, StoreUnavailableError, redact } from '../errors.js';
+import { InvalidSchemaNameError, SchemaTooNewError, StoreUnavailableError, redact } from '../errors.js';
 import type { Store } from '../port.js';
 import { PgContext } from './db.js';
 import { PgFiles } from './files.js';
@@ -62,6 +62,8 @@ export class PostgresStore implements Store {
     this.moderation = new PgModeration(pool);
     this.secrets = new PgSecrets(pool);
     this.pool.on('error', (err) => (this.lastIdleError = err));
+    // The store has no logger: a failed purge only leaves expired sessions (refused when used) for
+    // the next hourly run, and a database that is down shows on every request that needs it.
     this.purgeTimer = setInterval(() => void this.sessions.purgeExpired(Date.now()).catch(() => undefined), 3600_000);
     this.purgeTimer.unref();
   }
@@ -80,7 +82,7 @@ export class PostgresStore implements Store {
     try {
       await migrate(pool, schema);
     } catch (err) {
-      await pool.end().catch(() => undefined);
+      await pool.end().catch(() => undefined); // the migration's error is the one to report
       if (err instanceof SchemaTooNewError) throw err;
       throw new StoreUnavailableError('PostgreSQL', redact(url), err as Error);
     }
@@ -103,6 +105,6 @@ function splitUrl(url: string, schemaOption: string | undefined): { connectionSt
   const parsed = new URL(url);
   const schema = schemaOption ?? (parsed.searchParams.get('schema') || undefined);
   parsed.searchParams.delete('schema');
-  if (schema !== undefined && !SCHEMA_NAME.test(schema)) throw new Error(`invalid schema name ${JSON.stringify(schema)}: letters, digits and _, not starting with a digit`);
+  if (schema !== undefined && !SCHEMA_NAME.test(schema)) throw new InvalidSchemaNameError(schema);
   return { connectionString: parsed.toString(), schema };
 }

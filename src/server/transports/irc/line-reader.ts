@@ -1,5 +1,4 @@
-const LF = 0x0a;
-const CR = 0x0d;
+import { LineSplitter } from '../../../protocol/index.js';
 
 /**
  * IRCv3 message-tags: a client's tag data is at most 4094 bytes, so its tags part with '@' and
@@ -22,54 +21,22 @@ export type LineEvent =
  * ignored, as the RFC says.
  */
 export class IrcLineReader {
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
-  private skipping = false;
-  private stopped = false;
   private readonly utf8 = new TextDecoder('utf-8', { fatal: true });
-  private readonly maxBytes = MAX_TAGS_BYTES + MAX_LINE_BYTES;
+  private readonly lines = new LineSplitter(
+    MAX_TAGS_BYTES + MAX_LINE_BYTES,
+    'skip',
+    (line) => this.emit(Buffer.from(line.buffer, line.byteOffset, line.byteLength)),
+    () => this.onEvent({ kind: 'too-long' }),
+  );
 
   constructor(private readonly onEvent: (e: LineEvent) => void) {}
 
   stop(): void {
-    this.stopped = true;
-    this.pending = [];
-    this.pendingBytes = 0;
+    this.lines.stop();
   }
 
   write(chunk: Buffer): void {
-    let start = 0;
-    while (!this.stopped && start < chunk.length) {
-      const nl = chunk.indexOf(LF, start);
-      const end = nl < 0 ? chunk.length : nl;
-      if (!this.skipping) {
-        if (this.pendingBytes + (end - start) > this.maxBytes) {
-          this.skipping = true;
-          this.pending = [];
-          this.pendingBytes = 0;
-        } else if (end > start) {
-          this.pending.push(chunk.subarray(start, end));
-          this.pendingBytes += end - start;
-        }
-      }
-      if (nl < 0) {
-        // Keep a copy, not a view: the chunk may be large and the rest of it is not ours to pin.
-        if (this.pending.length > 0 && !this.skipping) this.pending[this.pending.length - 1] = Buffer.from(this.pending[this.pending.length - 1]!);
-        return;
-      }
-      start = nl + 1;
-      if (this.skipping) {
-        this.skipping = false;
-        this.onEvent({ kind: 'too-long' });
-        continue;
-      }
-      let line = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
-      this.pending = [];
-      this.pendingBytes = 0;
-      if (line.length > 0 && line[line.length - 1] === CR) line = line.subarray(0, line.length - 1);
-      if (line.length === 0) continue;
-      this.emit(line);
-    }
+    this.lines.write(chunk);
   }
 
   private emit(line: Buffer): void {

@@ -1,9 +1,8 @@
-import { nameKey, roomKey, type ServerEvent } from '../../../protocol/index.js';
+import { nameKey, roomKey, untilText, type ServerEvent } from '../../../protocol/index.js';
 import { kickKey, partKey } from './reasons.js';
 import { userSource } from './render.js';
 import { roomArrived } from './rooms.js';
 import type { IrcSession } from './session.js';
-import { untilText } from './translate.js';
 
 type RoomEvent = Extract<ServerEvent, { ev: 'joined' | 'left' | 'members' | 'topic' | 'owner' | 'room_muted' }>;
 

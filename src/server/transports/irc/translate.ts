@@ -1,4 +1,4 @@
-import { LOBBY, nameKey, type ChatMessage, type ServerEvent } from '../../../protocol/index.js';
+import { LOBBY, nameKey, untilText, type ChatMessage, type ServerEvent } from '../../../protocol/index.js';
 import type { OutboundEvent } from '../../shared/outbound-event.js';
 import { formatMessage, formatTags } from './message.js';
 import { renderMessage, renderShared, userSource } from './render.js';
@@ -102,9 +102,4 @@ export function closingLines(s: IrcSession, e: ServerEvent | undefined): string 
     default:
       return error('Closed');
   }
-}
-
-export function untilText(until: number | 'forever' | null): string {
-  if (until === 'forever') return 'until an administrator unmutes you';
-  return until === null ? '' : `until ${new Date(until).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}`;
 }

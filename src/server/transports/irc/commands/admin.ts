@@ -1,7 +1,7 @@
 import { LOBBY, ProtocolError } from '../../../../protocol/index.js';
 import { ERR } from '../numerics.js';
 import type { IrcSession } from '../session.js';
-import { isLobby, noSuchChannel } from '../welcome.js';
+import { isLobby, noSuchChannel } from '../lobby.js';
 import type { IrcCommandTable } from './command.js';
 import { isRoomChannel } from '../rooms.js';
 import { inviteCommand, kickFromRoom } from './room-commands.js';

@@ -2,7 +2,7 @@ import { LOBBY, isValidName, isValidRoomName, nameKey, roomKey } from '../../../
 import { ERR, RPL } from '../numerics.js';
 import { USER_HOST, userSource } from '../render.js';
 import type { IrcSession } from '../session.js';
-import { TOPIC, isLobby, joinLobby, names, noSuchChannel, topic } from '../welcome.js';
+import { TOPIC, isLobby, joinLobby, names, noSuchChannel, topic } from '../lobby.js';
 import type { IrcCommandTable } from './command.js';
 import { banOrMute } from './admin.js';
 import { isRoomChannel } from '../rooms.js';

@@ -3,7 +3,7 @@ import { LOBBY, MAX_HISTORY_LIMIT, ProtocolError, isValidName, isValidRoomName, 
 import { formatTags } from '../message.js';
 import { renderMessage, seqOfMessageId } from '../render.js';
 import type { IrcSession } from '../session.js';
-import { isLobby } from '../welcome.js';
+import { isLobby } from '../lobby.js';
 import type { IrcCommandTable } from './command.js';
 
 /** Largest page a CHATHISTORY request gets (ISUPPORT CHATHISTORY=): Banter's own history page. */

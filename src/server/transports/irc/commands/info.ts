@@ -84,7 +84,10 @@ export const infoCommands: IrcCommandTable = {
 async function sharedRooms(s: IrcSession, user: string): Promise<string[]> {
   const out: string[] = [];
   for (const view of [...s.rooms.values()].slice(0, MAX_WHOIS_ROOMS)) {
-    const { members } = await s.request('members', { room: view.name }).catch(() => ({ members: [] }));
+    const { members } = await s.request('members', { room: view.name }).catch((err: unknown) => {
+      s.ctx.logger.debug({ err, peer: s.peer.id, room: view.name }, 'WHOIS: room members not read; the room is not listed');
+      return { members: [] };
+    });
     const member = members.find((m) => nameKey(m.user) === nameKey(user));
     if (member) out.push(`${member.owner ? '@' : ''}${view.name}`);
   }

@@ -1,11 +1,10 @@
-import { LOBBY, ProtocolError, isValidName, isValidRoomName, nameKey } from '../../../../protocol/index.js';
+import { LOBBY, ProtocolError, isValidName, isValidRoomName, nameKey, untilText } from '../../../../protocol/index.js';
 import { ERR, RPL } from '../numerics.js';
 import type { IrcMessage } from '../message.js';
 import type { IrcSession } from '../session.js';
 import { fromIrcText } from '../text.js';
-import { untilText } from '../translate.js';
 import { seqOfMessageId } from '../render.js';
-import { isLobby } from '../welcome.js';
+import { isLobby } from '../lobby.js';
 import type { IrcCommandTable } from './command.js';
 
 const MAX_TARGETS = 4;
@@ -24,6 +23,7 @@ export const messagingCommands: IrcCommandTable = {
       const emoji = m.tags.get('+draft/react') ?? m.tags.get('+draft/unreact');
       const reply = m.tags.get('+draft/reply');
       if (emoji && reply) return react(s, to, reply, emoji, m.tags.has('+draft/react'));
+      // A refused typing notice (muted, not a member) has no reply: TAGMSG gets none, as NOTICE.
       if (m.tags.get('+typing') === 'active') await s.request('typing', { to }).catch(() => undefined);
     },
   },
@@ -74,7 +74,7 @@ function refused(s: IrcSession, target: string, err: unknown): void {
   const room = target.startsWith('#') && !isLobby(target);
   switch (e.code) {
     case 'MUTED':
-      if (room && e.message.includes(' in #')) {
+      if (room && e.details.room !== undefined) {
         s.numeric(ERR.CANNOTSENDTOCHAN, target, 'Cannot send to channel (you are muted in it)');
         s.notice(`${e.message}; your message was not delivered`);
         return;

@@ -150,6 +150,7 @@ export async function whoRoom(s: IrcSession, name: string): Promise<void> {
       s.numeric(RPL.WHOREPLY, shown, m.user, USER_HOST, s.ctx.serverName, m.user, flags, `0 ${m.user}`);
     }
   } catch (err) {
+    // Refused (a private room one is not in, no such room): the answer is an empty list.
     if (!(err instanceof ProtocolError)) throw err;
   }
   s.numeric(RPL.ENDOFWHO, name, 'End of WHO list');
