@@ -34,6 +34,9 @@ export const MAX_UNREAD_COUNT = 1000;
  * does not page gets what it got before paging existed, up to this).
  */
 export const MAX_ROOMS_LIMIT = 500;
+/** Most people one `users` reply lists, and how many it lists without `limit`. */
+export const MAX_USERS_LIMIT = 100;
+export const DEFAULT_USERS_LIMIT = 50;
 /** Rooms one user may own, by default (`--max-rooms-owned`); the administrator has no such cap. */
 export const DEFAULT_MAX_ROOMS_OWNED = 50;
 /** Rooms one user may be a member of, by default (`--max-rooms-joined`). */

@@ -47,6 +47,8 @@ export const REQUEST_SCHEMAS = {
       message: 'updated_after cannot be combined with before or after',
     }),
   who: z.strictObject({}),
+  // People by name, online or not: a page in key order; `after` is the `next` of the previous page.
+  users: z.strictObject({ prefix: z.string().max(100).optional(), after: user.optional(), limit: z.number().int().min(1).optional() }),
   convs: z.strictObject({}),
   typing: z.strictObject({ to: z.string().min(1).max(300) }),
   logout: z.strictObject({}),
@@ -162,6 +164,8 @@ export interface ReplyResults {
   send: { conv: string; seq: number; ts: number };
   history: { messages: ChatMessage[] };
   who: { users: OnlineUser[] };
+  /** `next`: there are more; ask again with `after` = `next`. */
+  users: { users: UserListing[]; next?: string };
   convs: { convs: ConversationInfo[] };
   typing: Record<string, never>;
   logout: Record<string, never>;
@@ -240,6 +244,14 @@ export interface ConversationInfo {
   unread: number;
   /** The conversation's update sequence: the last edit, delete or reaction (0: none yet). */
   last_useq: number;
+}
+
+/** A registered user as `users` lists them. */
+export interface UserListing {
+  user: string;
+  role: Role;
+  /** Online on any node now. */
+  online: boolean;
 }
 
 export interface OnlineUser {

@@ -6,7 +6,7 @@ import { redact } from './shared/redact.js';
 
 /**
  * Every server setting in one table: the CLI flags, the environment variables, the config file and
- * README's configuration table all come from here. Precedence: flag > environment > file > default.
+ * docs/configuration.md's table all come from here. Precedence: flag > environment > file > default.
  */
 // Numbers come as strings from flags and the environment and as JSON numbers from the file.
 // Only plain decimal text counts: "", " ", true or null must not quietly become 0 or 1.
@@ -207,7 +207,7 @@ export const SETTINGS = {
     env: 'BANTER_TLS_CERT',
     default: undefined,
     schema: z.string().min(1).optional(),
-    describe: 'PEM certificate (chain) file: serve TLS on both ports (needs --tls-key)',
+    describe: 'PEM certificate (chain) file: serve TLS on every port (TCP, HTTP, IRC) (needs --tls-key)',
   },
   webRoot: {
     flag: '--web-root <dir>',

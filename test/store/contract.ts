@@ -163,6 +163,24 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
           await store.users.update(alice.id, {});
           assert.equal((await store.users.findById(alice.id))?.passHash, 'new-hash', 'an empty patch changes nothing');
         }));
+
+      it('lists users by key prefix in UTF-8 byte order, in pages, without banned ones', () =>
+        withStore(async ({ store }) => {
+          // Byte order puts ASCII before Latin-1 before CJK, and 'bo' before 'bob'.
+          for (const name of ['bob', 'Bo', 'Bé', 'alice', 'Zoë', '李雷', '李', 'bobby', 'banned']) await store.users.create(newUser(name));
+          const banned = await store.users.findByKey('banned');
+          await store.users.update(banned!.id, { banReason: 'spam' });
+          const keys = async (page: Parameters<Store['users']['list']>[0]): Promise<string[]> => (await store.users.list(page)).map((u) => u.key);
+          assert.deepEqual(await keys({ limit: 100 }), ['alice', 'bo', 'bob', 'bobby', 'bé', 'zoë', '李', '李雷']);
+          assert.deepEqual(await keys({ prefix: 'b', limit: 100 }), ['bo', 'bob', 'bobby', 'bé']);
+          assert.deepEqual(await keys({ prefix: 'bo', limit: 2 }), ['bo', 'bob']);
+          assert.deepEqual(await keys({ prefix: 'bo', after: 'bob', limit: 2 }), ['bobby']);
+          assert.deepEqual(await keys({ prefix: '李', limit: 100 }), ['李', '李雷']);
+          assert.deepEqual(await keys({ prefix: 'x', limit: 100 }), []);
+          assert.deepEqual(await keys({ prefix: '%', limit: 100 }), [], 'no pattern characters');
+          const [bob] = await store.users.list({ prefix: 'bob', limit: 1 });
+          assert.deepEqual(bob, await store.users.findByKey('bob'), 'whole records');
+        }));
     });
 
     describe('sessions', () => {

@@ -19,6 +19,7 @@ import { OutboundEvent } from '../shared/outbound-event.js';
 import { writeEvent, type Peer } from './peer.js';
 import { ReadMarkers } from './read-markers.js';
 import { RoomMembership } from './room-membership.js';
+import { People } from './people.js';
 import { Rooms } from './rooms.js';
 import { Sending } from './sending.js';
 
@@ -59,6 +60,7 @@ export class ChatService implements CommandDomain {
   readonly moderation: Moderation;
   readonly online: OnlineUsers<ClientSession>;
   readonly rooms: Rooms;
+  readonly people: People;
   readonly readMarkers: ReadMarkers;
   readonly changes: MessageChanges;
   /** Messages stored per second on this node, for the admin's `stats`. */
@@ -90,6 +92,7 @@ export class ChatService implements CommandDomain {
       maxJoined: this.config.maxRoomsJoined,
     };
     this.rooms = new Rooms(this.store, this.bus, new RoomMembership(), roomsConfig, (keys) => this.presence.onlineOf(keys));
+    this.people = new People(this.store, (keys) => this.presence.onlineOf(keys));
     this.messages = new Messages(this.store, this.bus, this.files, this.rooms);
     this.readMarkers = new ReadMarkers(this.store, this.bus);
     this.changes = new MessageChanges(this.store, this.messages);

@@ -111,3 +111,12 @@ export function attachReactions(messages: StoredMessage[], rows: ReactionRow[]):
   }
   return messages;
 }
+
+/**
+ * The keys that start with `prefix`, as a half-open range [from, to) in UTF-8 byte order: U+10FFFF
+ * is the largest character, and no name may hold it, so every key with the prefix sorts below
+ * prefix + U+10FFFF.
+ */
+export function keyRange(prefix: string): [string, string] {
+  return [prefix, `${prefix}\u{10FFFF}`];
+}

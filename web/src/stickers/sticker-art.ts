@@ -1,5 +1,5 @@
 // The 20 stickers of the protocol (src/protocol/stickers.ts), drawn with Twemoji's SVGs
-// (@twemoji/svg, graphics CC-BY 4.0 by Twitter, Inc and other contributors; credited in README).
+// (@twemoji/svg, graphics CC-BY 4.0 by Twitter, Inc and other contributors; credited in docs/web.md).
 import type { StickerName } from '../../../src/protocol/stickers.js';
 import thumbsup from '@twemoji/svg/1f44d.svg?url';
 import heart from '@twemoji/svg/2764.svg?url';

@@ -1,7 +1,7 @@
 import type { CommandTable } from './command.js';
 import { refuseIfMuted, takeAllowance } from './guards.js';
 
-export const chatCommands: CommandTable<'send' | 'history' | 'who' | 'convs' | 'typing'> = {
+export const chatCommands: CommandTable<'send' | 'history' | 'who' | 'users' | 'convs' | 'typing'> = {
   send: {
     auth: 'user',
     run: (c, body) => {
@@ -19,6 +19,7 @@ export const chatCommands: CommandTable<'send' | 'history' | 'who' | 'convs' | '
     },
   },
   who: { auth: 'user', run: async (c) => ({ users: await c.domain.presence.list() }) },
+  users: { auth: 'user', run: (c, b) => c.domain.people.find(b) },
   convs: {
     auth: 'user',
     run: async (c) => ({ convs: await c.domain.readMarkers.conversations(c.user!.record) }),

@@ -8,6 +8,7 @@ import type { MessageChanges } from '../message-changes.js';
 import type { Messages } from '../messages.js';
 import type { Moderation } from '../moderation.js';
 import type { OnlineUser } from '../online-users.js';
+import type { People } from '../people.js';
 import type { ReadMarkers } from '../read-markers.js';
 import type { Rooms } from '../rooms.js';
 import type { SendOrder, Sending } from '../sending.js';
@@ -27,6 +28,7 @@ export interface CommandDomain {
   readonly changes: MessageChanges;
   readonly readMarkers: ReadMarkers;
   readonly rooms: Rooms;
+  readonly people: People;
   readonly moderation: Moderation;
   readonly files: Files;
   readonly fileLinks: FileLinks;

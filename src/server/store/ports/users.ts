@@ -7,6 +7,20 @@ export interface UserStore {
   findByKey(key: string): Promise<UserRecord | null>;
   findById(id: number): Promise<UserRecord | null>;
   update(id: number, patch: UserPatch): Promise<void>;
+  /**
+   * Users who may log in (not banned) whose key starts with `page.prefix`, with keys after
+   * `page.after`, in the order of the keys' UTF-8 bytes (the same on every adapter), at most
+   * `page.limit`.
+   */
+  list(page: UserPage): Promise<UserRecord[]>;
+}
+
+export interface UserPage {
+  /** A key prefix ('' or absent: everyone). */
+  prefix?: string;
+  /** Only keys after this one. */
+  after?: string;
+  limit: number;
 }
 
 export interface NewUser {

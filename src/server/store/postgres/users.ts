@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { DuplicateUserError } from '../errors.js';
-import type { NewUser, UserPatch, UserRecord, UserStore } from '../ports/users.js';
-import { fromMuted, toUser, type UserRow } from '../rows.js';
+import type { NewUser, UserPage, UserPatch, UserRecord, UserStore } from '../ports/users.js';
+import { fromMuted, keyRange, toUser, type UserRow } from '../rows.js';
 
 export class PgUsers implements UserStore {
   constructor(private readonly pool: pg.Pool) {}
@@ -25,6 +25,16 @@ export class PgUsers implements UserStore {
 
   async findById(id: number): Promise<UserRecord | null> {
     return toUser((await this.pool.query<UserRow>('SELECT * FROM users WHERE id = $1', [id])).rows[0]);
+  }
+
+  async list(page: UserPage): Promise<UserRecord[]> {
+    const [from, to] = keyRange(page.prefix ?? '');
+    // COLLATE "C": byte order, as SQLite's, whatever the database's locale.
+    const { rows } = await this.pool.query<UserRow>(
+      'SELECT * FROM users WHERE key COLLATE "C" >= $1 AND key COLLATE "C" < $2 AND key COLLATE "C" > $3 AND ban_reason IS NULL ORDER BY key COLLATE "C" LIMIT $4',
+      [from, to, page.after ?? '', page.limit],
+    );
+    return rows.map((r) => toUser(r)!);
   }
 
   async update(id: number, patch: UserPatch): Promise<void> {

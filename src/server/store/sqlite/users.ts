@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { DuplicateUserError } from '../errors.js';
-import type { NewUser, UserPatch, UserRecord, UserStore } from '../ports/users.js';
-import { fromMuted, toUser, type UserRow } from '../rows.js';
+import type { NewUser, UserPage, UserPatch, UserRecord, UserStore } from '../ports/users.js';
+import { fromMuted, keyRange, toUser, type UserRow } from '../rows.js';
 
 export class SqliteUsers implements UserStore {
   private readonly stmt;
@@ -11,6 +11,8 @@ export class SqliteUsers implements UserStore {
       insert: db.prepare('INSERT INTO users (name, key, pass_hash, role, created_at) VALUES (@name, @key, @passHash, @role, @createdAt)'),
       byKey: db.prepare('SELECT * FROM users WHERE key = ?'),
       byId: db.prepare('SELECT * FROM users WHERE id = ?'),
+      // BINARY collation compares UTF-8 bytes: a range over the unique index on key.
+      page: db.prepare('SELECT * FROM users WHERE key >= ? AND key < ? AND key > ? AND ban_reason IS NULL ORDER BY key LIMIT ?'),
     };
   }
 
@@ -30,6 +32,12 @@ export class SqliteUsers implements UserStore {
 
   async findById(id: number): Promise<UserRecord | null> {
     return toUser(this.stmt.byId.get(id) as UserRow | undefined);
+  }
+
+  async list(page: UserPage): Promise<UserRecord[]> {
+    const [from, to] = keyRange(page.prefix ?? '');
+    const rows = this.stmt.page.all(from, to, page.after ?? '', page.limit) as UserRow[];
+    return rows.map((r) => toUser(r)!);
   }
 
   async update(id: number, patch: UserPatch): Promise<void> {
