@@ -90,7 +90,7 @@ export function ConversationList({ list, me, current, onlineCount, onOpen, onNew
       </div>
       <ul className="group-entry">
         {entry(
-          list.lobby,
+          { ...list.lobby, label: t('online.group') },
           <span className="avatar lobby" aria-hidden="true">
             <Icon name="users" size={17} />
           </span>,
