@@ -216,6 +216,86 @@ describe(suite, { skip: browserSkip(suite) }, () => {
     await page.emulateMedia({ colorScheme: 'light' });
   });
 
+  it('Screenshot > Chat window captures what is on screen, not the top of the scroll area (item 8)', async () => {
+    await entry(page, '#lobby').click();
+    for (let i = 1; i <= 40; i++) await admin.request('send', { to: '#lobby', text: `line ${i} of a long conversation that fills the window` });
+    await messageRow(page, /^line 40 of/).waitFor();
+    await page.getByRole('button', { name: 'Screenshot' }).click();
+    await page.getByRole('menuitem', { name: 'Chat window' }).click();
+    await page.getByText('Saved to Snapshots').first().waitFor();
+    // The snapshot's picture: in how many of its pixel rows above the composer is anything drawn?
+    const drawn = (await page.evaluate(`(async () => {
+      const db = await new Promise((ok, fail) => { const r = indexedDB.open('banter-fun'); r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error); });
+      const all = await new Promise((ok, fail) => { const r = db.transaction('snapshots').objectStore('snapshots').getAll(); r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error); });
+      db.close();
+      const shot = all.filter((s) => s.kind === 'window').sort((a, b) => b.createdAt - a.createdAt)[0];
+      const img = new Image(); img.src = URL.createObjectURL(new Blob([shot.bytes], { type: 'image/png' })); await img.decode();
+      const c = document.createElement('canvas'); c.width = img.width; c.height = img.height;
+      const g = c.getContext('2d'); g.drawImage(img, 0, 0);
+      const h = Math.floor(img.height * 0.7); const d = g.getImageData(0, 0, img.width, h).data;
+      const bg = [d[0], d[1], d[2]]; let rows = 0;
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < img.width; x++) {
+          const i = (y * img.width + x) * 4;
+          if (Math.abs(d[i] - bg[0]) + Math.abs(d[i + 1] - bg[1]) + Math.abs(d[i + 2] - bg[2]) > 60) { rows++; break; }
+        }
+      }
+      return rows / h;
+    })()`)) as number;
+    assert.ok(drawn > 0.3, `the visible messages are in the picture (${(drawn * 100).toFixed(0)} % of its rows drawn)`);
+    await page.keyboard.press('Escape');
+  });
+
+  it('"New message" opens a private chat with anyone registered, online or not; a name in a message opens one (item 3, the UI)', async () => {
+    const dora = await newUser(server.tcpPort, uniqueName('Dora'));
+    dora.client.close(); // offline, never talked to alice
+    await page.getByTestId('new-message').click();
+    const dialog = page.locator('dialog.modal');
+    const to = dialog.getByLabel('To');
+    await to.fill('nobody-by-this-name');
+    await dialog.getByRole('button', { name: 'Open chat' }).click();
+    await dialog.getByRole('alert').filter({ hasText: 'There is no user by that name.' }).waitFor();
+    // A prefix of someone known suggests them (case-insensitive).
+    await to.fill(names.bob.slice(0, 3).toUpperCase());
+    await dialog.getByRole('button', { name: `@${names.bob}` }).waitFor();
+    // A full name opens the chat, though she is offline and they never talked.
+    await to.fill(dora.name);
+    await to.press('Enter');
+    await dialog.waitFor({ state: 'detached' });
+    await until(async () => (await title(page)) === `@${dora.name}`, 'the chat with dora');
+    await entry(page, `@${dora.name}`).waitFor();
+    await sendText(page, 'hello dora, are you there?');
+    await messageRow(page, 'hello dora, are you there?').waitFor();
+    await screenshot(page, 'convs-new-message');
+
+    // A sender's name in a message opens a private chat with them.
+    await entry(page, '#lobby').click();
+    await messageRow(page, /^line 40 of/).waitFor();
+    await page.locator('.row.msg.head .from', { hasText: 'admin' }).last().click();
+    await until(async () => (await title(page)) === '@admin', 'the name opened the chat with admin');
+  });
+
+  it('phone width: message actions are touch targets of at least 44 x 44 px; Send stays on the composer row (item 11)', async () => {
+    const phone = await openApp(browser, server.httpPort, '/', { viewport: { width: 390, height: 800 } });
+    await loginInUi(phone.page, names.alice);
+    await phone.page.goto(`http://127.0.0.1:${server.httpPort}/c/lobby`);
+    const row = messageRow(phone.page, 'free to speak again');
+    await row.waitFor();
+    await row.locator('.bubble').click();
+    const actions = row.locator('.msg-action');
+    await actions.first().waitFor();
+    for (const a of await actions.all()) {
+      const box = (await a.boundingBox())!;
+      assert.ok(box.width >= 44 && box.height >= 44, `${await a.getAttribute('aria-label')}: ${box.width} x ${box.height}`);
+    }
+    await screenshot(phone.page, 'convs-phone-actions');
+    const send = (await phone.page.getByRole('button', { name: 'Send', exact: true }).boundingBox())!;
+    const tools = (await phone.page.locator('.composer-tools').boundingBox())!;
+    assert.ok(send.y >= tools.y - 1 && send.y + send.height <= tools.y + tools.height + 1, 'Send on the tools row');
+    assert.ok(send.x + send.width <= 390, 'Send within the screen');
+    await phone.context.close();
+  });
+
   it('looks right: dark, phone and Chinese (screenshots of the list)', async () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await screenshot(page, 'convs-dark');

@@ -196,9 +196,12 @@ export function ChatScreen({ store, onLogout, initialConv = LOBBY }: { store: Ch
               <Icon name="shield" />
             </a>
           )}
-          <button type="button" className={`icon-button users-toggle ${showList ? 'active' : ''}`} aria-pressed={showList} aria-controls="online-panel" aria-label={t(showList ? 'list.hide' : 'list.show', { count: s.online.length })} title={t(showList ? 'list.hide' : 'list.show', { count: s.online.length })} onClick={() => setShowList(!showList)}>
+          <button type="button" className={`icon-button users-toggle ${showList ? 'active' : ''}`} aria-pressed={showList} aria-controls="online-panel" title={t(showList ? 'list.hide' : 'list.show', { count: s.online.length })} onClick={() => setShowList(!showList)}>
+            {/* Named by its content, so the visible count is part of the name: "Show conversations, 2 online". */}
+            <span className="sr-only">{t(showList ? 'list.hideShort' : 'list.showShort')}, </span>
             <Icon name="users" />
-            <span className="users-count" aria-hidden="true">{s.online.length}</span>
+            <span className="users-count">{s.online.length}</span>
+            <span className="sr-only"> {t('list.onlineShort')}</span>
           </button>
           <button type="button" className="icon-button" aria-label={t('login.logout')} title={t('login.logout')} onClick={onLogout}>
             <Icon name="logout" />

@@ -26,6 +26,7 @@ export function ConversationList({ list, me, current, onlineCount, onOpen, onNew
   const { t, i18n } = useTranslation();
   const preview = (e: ListEntry, m: ChatMessage | undefined, fallback: string) => {
     if (!m) return fallback;
+    if (m.deleted && m.from === me) return t('msg.deletedOwn');
     const who = m.from === me ? t('list.you') : e.conv.startsWith('@') ? '' : m.from;
     const body = m.deleted ? t('msg.deleted') : m.sticker ? t('list.sticker') : m.file ? `📎 ${m.file.name}` : (m.text ?? '').split('\n', 1)[0]!;
     return who ? t('list.preview', { who, text: body }) : body;
@@ -139,7 +140,7 @@ export function ConversationList({ list, me, current, onlineCount, onOpen, onNew
       </section>
       <section className="online-section" aria-labelledby="online-title">
         <h2 className="online-title" id="online-title">
-          {t('online.title')} <span className="count" data-testid="online-count">{onlineCount}</span>
+          {t('online.title')} <span className="count" data-testid="online-count" aria-label={t('list.onlineCount', { count: onlineCount })}>{onlineCount}</span>
         </h2>
         <ul>{list.online.map((p) => entry(p, personAvatar(p), { tags: personTags(p), fallback: t('list.startChat') }))}</ul>
       </section>

@@ -82,6 +82,10 @@ export const en = {
     hide: 'Hide the user list',
   },
   list: {
+    showShort: 'Show conversations',
+    hideShort: 'Hide conversations',
+    onlineShort: 'online',
+    onlineCount: '{{count}} online in all',
     title: 'Conversations',
     people: 'Private chats',
     noPeople: 'No private chats yet.',

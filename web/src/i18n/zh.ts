@@ -84,6 +84,10 @@ export const zh: Messages = {
     hide: '隐藏用户列表',
   },
   list: {
+    showShort: '显示会话列表',
+    hideShort: '隐藏会话列表',
+    onlineShort: '人在线',
+    onlineCount: '共 {{count}} 人在线',
     title: '会话',
     people: '私聊',
     noPeople: '还没有私聊。',
