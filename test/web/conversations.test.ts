@@ -270,8 +270,9 @@ describe(suite, { skip: browserSkip(suite) }, () => {
 
     // A sender's name in a message opens a private chat with them.
     await entry(page, '#lobby').click();
-    await messageRow(page, /^line 40 of/).waitFor();
-    await page.locator('.row.msg.head .from', { hasText: 'admin' }).last().click();
+    await sendText(page, 'who else is here?');
+    await admin.request('send', { to: '#lobby', text: 'admin is here' });
+    await messageRow(page, 'admin is here').locator('.from', { hasText: 'admin' }).click();
     await until(async () => (await title(page)) === '@admin', 'the name opened the chat with admin');
   });
 
@@ -279,7 +280,8 @@ describe(suite, { skip: browserSkip(suite) }, () => {
     const phone = await openApp(browser, server.httpPort, '/', { viewport: { width: 390, height: 800 } });
     await loginInUi(phone.page, names.alice);
     await phone.page.goto(`http://127.0.0.1:${server.httpPort}/c/lobby`);
-    const row = messageRow(phone.page, 'free to speak again');
+    await sendText(phone.page, 'tap me on a phone');
+    const row = messageRow(phone.page, 'tap me on a phone');
     await row.waitFor();
     await row.locator('.bubble').click();
     const actions = row.locator('.msg-action');

@@ -117,7 +117,7 @@ export function AdminConsole({ store }: { store: ChatStore }) {
                       <ul className="session-list">
                         {list.map((x, i) => (
                           <li key={i}>
-                            <span className="transport">{x.transport === 'ws' ? 'WebSocket' : x.transport === 'irc' ? 'IRC' : 'TCP'}</span> <code>{x.address}</code> <span className="muted">· {new Date(x.since).toLocaleString()}</span>
+                            <span className="transport">{x.transport === 'ws' ? 'WebSocket' : x.transport === 'irc' ? 'IRC' : 'TCP'}</span> <code>{x.address}</code> <span className="muted since">· {new Date(x.since).toLocaleString()}</span>
                           </li>
                         ))}
                       </ul>
