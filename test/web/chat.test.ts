@@ -134,7 +134,9 @@ describe(suite, { skip: browserSkip(suite) }, () => {
     await alice.page.reload();
     await alice.page.getByTestId('conv-title').waitFor();
     assert.equal(await alice.page.getByLabel('User name').count(), 0, 'no login page after a reload');
-    await messageRow(alice.page, 'carol here, on TCP').waitFor();
+    // The place is kept too: the private chat that was open.
+    assert.equal(await alice.page.getByTestId('conv-title').getAttribute('data-conv'), `@${names.bob}`);
+    await messageRow(alice.page, 'got it 你好').waitFor();
     // Signing out forgets the token.
     await alice.page.getByRole('button', { name: 'Sign out' }).click();
     await alice.page.getByLabel('User name').waitFor();

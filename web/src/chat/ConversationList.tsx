@@ -33,6 +33,8 @@ export function ConversationList({ list, me, current, onlineCount, onOpen, onNew
   };
   const entry = (e: ListEntry, avatar: React.ReactNode, opts: { fallback?: string; tags?: React.ReactNode; cls?: string } = {}) => {
     const active = current.toLowerCase() === e.conv.toLowerCase();
+    // The entry is named by who or what it is (and its unread count); the time and the preview are its description.
+    const describedBy = `conv-desc-${e.conv}`;
     return (
       <li key={e.conv}>
         <button
@@ -41,6 +43,7 @@ export function ConversationList({ list, me, current, onlineCount, onOpen, onNew
           aria-current={active ? 'page' : undefined}
           onClick={() => onOpen(e.conv)}
           data-conv={e.conv}
+          aria-describedby={describedBy}
         >
           {avatar}
           <span className="conv-main">
@@ -50,13 +53,13 @@ export function ConversationList({ list, me, current, onlineCount, onOpen, onNew
                 {opts.tags}
               </span>
               {e.lastTs !== null && (
-                <time className="conv-time" dateTime={new Date(e.lastTs).toISOString()}>
+                <time className="conv-time" aria-hidden="true" dateTime={new Date(e.lastTs).toISOString()}>
                   {listTime(e.lastTs, i18n.language)}
                 </time>
               )}
             </span>
             <span className="conv-line">
-              <span className="conv-preview" data-testid="conv-preview">{preview(e, e.last, opts.fallback ?? '')}</span>
+              <span className="conv-preview" data-testid="conv-preview" id={describedBy} aria-hidden="true">{preview(e, e.last, opts.fallback ?? '')}</span>
               {e.unread > 0 && (
                 <span className="badge" aria-label={t('online.unread', { count: e.unread })}>
                   {e.unread > 99 ? '99+' : e.unread}
