@@ -3,6 +3,7 @@ import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import { mediapipeHands } from './plugins/mediapipe-hands.ts';
+import { precompress } from './plugins/precompress.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -11,7 +12,8 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 export default defineConfig({
   root,
   base: '/',
-  plugins: [react(), mediapipeHands()], // mediapipeHands: the hand tracker's files (web/src/fun)
+  // mediapipeHands: the hand tracker's files (web/src/fun); precompress: .br and .gz copies of the build
+  plugins: [react(), mediapipeHands(), precompress()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

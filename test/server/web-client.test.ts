@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server.js';
 
@@ -19,6 +20,40 @@ function rawGet(port: number, path: string): Promise<{ status: number; headers: 
   });
 }
 
+/** A GET with this Accept-Encoding, the body as bytes (fetch would decode it). */
+function rawGetWith(port: number, path: string, acceptEncoding: string): Promise<{ headers: Record<string, string>; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(port, '127.0.0.1', () => s.write(`GET ${path} HTTP/1.1\r\nHost: localhost\r\nAccept-Encoding: ${acceptEncoding}\r\nConnection: close\r\n\r\n`));
+    const chunks: Buffer[] = [];
+    s.on('data', (d: Buffer) => chunks.push(d));
+    s.on('end', () => {
+      const all = Buffer.concat(chunks);
+      const at = all.indexOf('\r\n\r\n');
+      const headers: Record<string, string> = {};
+      for (const line of all.subarray(0, at).toString().split('\r\n').slice(1)) {
+        const i = line.indexOf(':');
+        headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
+      }
+      let body: Buffer = all.subarray(at + 4);
+      if (headers['transfer-encoding'] === 'chunked') body = unchunk(body);
+      resolve({ headers, body });
+    });
+    s.on('error', reject);
+  });
+}
+
+function unchunk(b: Buffer): Buffer {
+  const out: Buffer[] = [];
+  let at = 0;
+  for (;;) {
+    const eol = b.indexOf('\r\n', at);
+    const size = parseInt(b.subarray(at, eol).toString(), 16);
+    if (!size) return Buffer.concat(out);
+    out.push(b.subarray(eol + 2, eol + 2 + size));
+    at = eol + 2 + size + 2;
+  }
+}
+
 describe('web client serving', () => {
   let server: TestServer;
   let bare: TestServer;
@@ -30,6 +65,11 @@ describe('web client serving', () => {
     writeFileSync(join(root, '.secret'), 'hidden');
     writeFileSync(join(root, 'sw.js'), 'self.addEventListener("fetch", () => undefined)');
     writeFileSync(join(root, 'manifest.webmanifest'), '{"name":"Banter"}');
+    // As web/plugins/precompress.ts writes them at build.
+    const big = `export const words = ${JSON.stringify('banter '.repeat(4000))};`;
+    writeFileSync(join(root, 'assets', 'big-9f8e.js'), big);
+    writeFileSync(join(root, 'assets', 'big-9f8e.js.br'), brotliCompressSync(big));
+    writeFileSync(join(root, 'assets', 'big-9f8e.js.gz'), gzipSync(big));
     server = await startTestServer({ webRoot: root });
     bare = await startTestServer({ webRoot: join(root, 'not-built') });
   });
@@ -67,10 +107,38 @@ describe('web client serving', () => {
     }
   });
 
+  it('sends the precompressed copies to browsers that take them, with Vary: Accept-Encoding', async () => {
+    const url = `http://127.0.0.1:${server.httpPort}/assets/big-9f8e.js`;
+    const get = async (encoding: string) => {
+      const res = await rawGetWith(server.httpPort, '/assets/big-9f8e.js', encoding);
+      return res;
+    };
+    const brotli = await get('gzip, deflate, br');
+    assert.equal(brotli.headers['content-encoding'], 'br');
+    assert.match(brotli.headers['vary'] ?? '', /accept-encoding/i);
+    assert.match(brotli.headers['content-type'] ?? '', /javascript/);
+    assert.match(brotliDecompressSync(brotli.body).toString(), /^export const words/);
+    assert.ok(brotli.body.length < 1000, `small on the wire (${brotli.body.length} B)`);
+    const gz = await get('gzip');
+    assert.equal(gz.headers['content-encoding'], 'gzip');
+    assert.match(gunzipSync(gz.body).toString(), /^export const words/);
+    const plain = await get('identity');
+    assert.equal(plain.headers['content-encoding'], undefined);
+    assert.match(plain.body.toString(), /^export const words/);
+    assert.match(plain.headers['vary'] ?? '', /accept-encoding/i);
+    assert.equal((await fetch(url)).status, 200);
+  });
+
   it('falls back to index.html for client routes, never for the API, files or dotfiles', async () => {
     const route = await fetch(`http://127.0.0.1:${server.httpPort}/conversations/@bob`);
     assert.equal(route.status, 200);
     assert.match(await route.text(), /Banter web/);
+    // A conversation's address, even one whose name ends like a file (names may hold dots).
+    for (const path of ['/c/lobby', '/c/@bob.smith', '/c/%23garden.v2']) {
+      const res = await fetch(`http://127.0.0.1:${server.httpPort}${path}`);
+      assert.equal(res.status, 200, path);
+      assert.match(await res.text(), /Banter web/, path);
+    }
     assert.equal((await fetch(`http://127.0.0.1:${server.httpPort}/api/nothing-here`)).status, 404);
     assert.equal((await fetch(`http://127.0.0.1:${server.httpPort}/assets/missing.js`)).status, 404);
     const dot = await rawGet(server.httpPort, '/.secret');

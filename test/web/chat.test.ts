@@ -100,7 +100,7 @@ describe(suite, { skip: browserSkip(suite) }, () => {
     carol.client.close();
   });
 
-  it('online list: [group] first with the count; a user opens the private chat; unread badges', async () => {
+  it('conversation list: the lobby first, the online count; a user opens the private chat; unread badges', async () => {
     const list = alice.page.locator('.online-list');
     await list.locator('[data-conv]').first().waitFor();
     assert.equal(await list.locator('[data-conv]').first().getAttribute('data-conv'), '#lobby');
@@ -124,9 +124,9 @@ describe(suite, { skip: browserSkip(suite) }, () => {
     await screenshot(alice.page, 'private-chat');
 
     // The list hides and shows.
-    await alice.page.getByRole('button', { name: 'Hide the user list' }).click();
+    await alice.page.getByRole('button', { name: /^Hide conversations/ }).click();
     assert.equal(await alice.page.locator('.online-list').count(), 0);
-    await alice.page.getByRole('button', { name: 'Show the user list' }).click();
+    await alice.page.getByRole('button', { name: /^Show conversations/ }).click();
     await alice.page.locator('.online-list').waitFor();
   });
 
@@ -134,7 +134,9 @@ describe(suite, { skip: browserSkip(suite) }, () => {
     await alice.page.reload();
     await alice.page.getByTestId('conv-title').waitFor();
     assert.equal(await alice.page.getByLabel('User name').count(), 0, 'no login page after a reload');
-    await messageRow(alice.page, 'carol here, on TCP').waitFor();
+    // The place is kept too: the private chat that was open.
+    assert.equal(await alice.page.getByTestId('conv-title').getAttribute('data-conv'), `@${names.bob}`);
+    await messageRow(alice.page, 'got it 你好').waitFor();
     // Signing out forgets the token.
     await alice.page.getByRole('button', { name: 'Sign out' }).click();
     await alice.page.getByLabel('User name').waitFor();
@@ -151,7 +153,7 @@ describe(suite, { skip: browserSkip(suite) }, () => {
     assert.equal(await phone.page.locator('.online-list').count(), 0, 'hidden at first on a phone');
     await messageRow(phone.page, 'carol here, on TCP').waitFor();
     await screenshot(phone.page, 'phone-lobby');
-    await phone.page.getByRole('button', { name: 'Show the user list' }).click();
+    await phone.page.getByRole('button', { name: /^Show conversations/ }).click();
     await phone.page.locator(`.online-list [data-conv="@${names.alice}"]`).click();
     assert.equal(await phone.page.locator('.online-list').count(), 0, 'closes after picking');
     await messageRow(phone.page, 'got it 你好').waitFor();

@@ -55,7 +55,7 @@ describe(suite, { skip: browserSkip(suite) }, () => {
     await page.getByTestId('conv-title').waitFor();
     await sendText(page, '大家好！这是中文消息 🐼');
     await messageRow(page, '大家好').waitFor();
-    assert.equal(await page.locator('.composer textarea').getAttribute('placeholder'), '发消息到 #lobby');
+    assert.equal(await page.locator('.composer textarea').getAttribute('placeholder'), '发消息到大厅');
     const bg = await page.locator('body').evaluate((b) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(b).backgroundColor);
     assert.match(bg, /rgb\(22, 24, 29\)/, `a dark background (${bg})`);
     await screenshot(page, 'zh-dark-lobby');

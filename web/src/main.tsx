@@ -4,6 +4,7 @@ import { App } from './app/App.js';
 import { initI18n } from './i18n/index.js';
 import './styles/app.css';
 import './styles/rooms.css';
+import './styles/convs.css';
 
 initI18n();
 createRoot(document.getElementById('root')!).render(

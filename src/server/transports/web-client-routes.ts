@@ -63,10 +63,14 @@ export function webClientRoutes(root: string): FastifyPluginAsync {
       prefix: '/',
       index: 'index.html',
       dotfiles: 'deny',
+      // The build writes .br and .gz copies (web/plugins/precompress.ts): sent to browsers that take them.
+      preCompressed: true,
       cacheControl: false, // set below, per kind of file
       setHeaders: (res, path) => {
         // reply.raw, a ServerResponse, whatever the plugin's narrower type says.
         res.setHeader('content-security-policy', webClientCsp((res as unknown as ServerResponse).req.headers.host));
+        // The same address answers in brotli, gzip or plain: caches must keep them apart.
+        res.setHeader('vary', 'Accept-Encoding');
         // Built assets carry a content hash in their names (and the hand tracker's folder its
         // version); everything else (the page, the service worker, the manifest, icons) must be
         // revalidated, or a new release would not reach browsers.
@@ -75,7 +79,8 @@ export function webClientRoutes(root: string): FastifyPluginAsync {
     });
     app.setNotFoundHandler((req, reply) => {
       const path = req.url.split('?')[0] ?? '';
-      if (req.method !== 'GET' || path.startsWith('/api/') || path === '/ws' || /\.[a-z0-9]+$/i.test(path)) {
+      // A conversation's address (/c/@bob.smith) may end like a file name: it is still the page.
+      if (req.method !== 'GET' || path.startsWith('/api/') || path === '/ws' || (/\.[a-z0-9]+$/i.test(path) && !path.startsWith('/c/'))) {
         return httpNotFoundHandler(req, reply);
       }
       return reply.sendFile('index.html');

@@ -9,6 +9,7 @@ import { Toasts } from '../chat/Toasts.js';
 import { ConfirmDialog, type Confirmation } from './ConfirmDialog.js';
 import { LiveFigures } from './LiveFigures.js';
 import { ModerationPanel, type ModAction } from './ModerationPanel.js';
+import { errorText } from '../app/error-text.js';
 
 /**
  * /admin: who is online (with addresses and sessions) and moderation with a confirmation and a
@@ -49,7 +50,7 @@ export function AdminConsole({ store }: { store: ChatStore }) {
         await request();
         store.toast(t(`admin.done.${what}`, { user }));
       } catch (err) {
-        store.toast(t('admin.failed', { reason: err instanceof Error ? err.message : String(err) }), 'error');
+        store.toast(t('admin.failed', { reason: errorText(t, err) }), 'error');
       }
       void refresh();
     },
@@ -116,7 +117,7 @@ export function AdminConsole({ store }: { store: ChatStore }) {
                       <ul className="session-list">
                         {list.map((x, i) => (
                           <li key={i}>
-                            <span className="transport">{x.transport === 'ws' ? 'WebSocket' : x.transport === 'irc' ? 'IRC' : 'TCP'}</span> <code>{x.address}</code> <span className="muted">· {new Date(x.since).toLocaleString()}</span>
+                            <span className="transport">{x.transport === 'ws' ? 'WebSocket' : x.transport === 'irc' ? 'IRC' : 'TCP'}</span> <code>{x.address}</code> <span className="muted since">· {new Date(x.since).toLocaleString()}</span>
                           </li>
                         ))}
                       </ul>

@@ -82,10 +82,8 @@ function Chart({ title, values, kind, testId }: { title: string; values: readonl
               const bw = W / KEEP;
               return <rect key={i} x={(i + offset) * bw + 0.5} y={y(v)} width={Math.max(1, bw - 1.5)} height={H - 4 - y(v)} className="chart-bar" />;
             })
-          : values.length > 0 && (
-              // One sample so far: a short flat stroke at the right edge, not nothing.
-              <polyline className="chart-line" points={(values.length === 1 ? [values[0]!, values[0]!] : values).map((v, i, all) => `${x(i + n - all.length)},${y(v)}`).join(' ')} />
-            )}
+          : // A line needs two samples: one alone drew a stray dash at the right edge.
+            values.length > 1 && <polyline className="chart-line" points={values.map((v, i, all) => `${x(i + n - all.length)},${y(v)}`).join(' ')} />}
       </svg>
       <figcaption>
         {title} <span className="chart-max">max {values.length ? Math.max(...values) : 0}</span>

@@ -7,6 +7,7 @@ import { ChatScreen } from '../chat/ChatScreen.js';
 import { LoginPage, type Credentials } from '../login/LoginPage.js';
 import { ChatStore } from './chat-store.js';
 import { newSession, tokenStore } from './connection.js';
+import { pathConv } from './routes.js';
 
 const AdminConsole = lazy(() => import('../admin/AdminConsole.js').then((m) => ({ default: m.AdminConsole })));
 
@@ -94,6 +95,7 @@ export function App() {
     tokenStore.clear();
     phase.store.dispose();
     await phase.store.session.logout().catch(() => undefined);
+    history.replaceState(null, '', '/');
     setPhase({ kind: 'login' });
   };
 
@@ -106,5 +108,6 @@ export function App() {
       </Suspense>
     );
   }
-  return <ChatScreen store={phase.store} onLogout={() => void logout()} />;
+  // A link or a reload names the conversation (/c/...); back from the console, the one left open.
+  return <ChatScreen store={phase.store} onLogout={() => void logout()} initialConv={pathConv(location.pathname) ?? phase.store.getSnapshot().current} />;
 }

@@ -5,7 +5,9 @@ import type { ChatMessage, MutedUntil, OnlineUser, Role, RoomInfo } from '../../
 import { FileLinks } from '../files/file-links.js';
 import { roomEventText } from '../rooms/room-events.js';
 import { serverUrls } from './connection.js';
+import { summaryFromInfo, summaryWithMessage, type ConvSummary } from './conv-list.js';
 import { mergeItems, messageItem, oldestSeq, pendingItem, removeItem, systemItem, updateItem, type Item } from '../../../src/client/timeline.js';
+import { errorText } from './error-text.js';
 
 export interface ConvState {
   conv: string;
@@ -40,12 +42,16 @@ export interface ChatSnapshot {
   role: Role;
   connection: ConnectionState;
   mutedUntil: MutedUntil;
+  /** Why, as the `muted` event said (a mute known from the login has none). */
+  muteReason?: string | undefined;
   online: readonly OnlineUser[];
   /** The rooms the user is in (not #lobby). */
   rooms: readonly RoomInfo[];
   current: string;
   convs: Readonly<Record<string, ConvState>>;
   unread: Readonly<Record<string, number>>;
+  /** Every conversation the user has (server's `convs`, then live), with its newest message: the side list. */
+  summaries: Readonly<Record<string, ConvSummary>>;
   toasts: readonly Toast[];
   refusal: Refusal | undefined;
   ended: { code: string; reason: string } | undefined;
@@ -57,6 +63,9 @@ export type Translate = (key: string, vars?: Record<string, unknown>) => string;
 const PAGE = 50;
 const OLDER_PAGE = MAX_HISTORY_LIMIT;
 const TYPING_MS = 4_000;
+/** Previews fetched at sign-in (one message each), a few at a time: the list's first screens. */
+const PREVIEWS_MAX = 60;
+const PREVIEWS_PARALLEL = 4;
 
 /**
  * The web client's state of one logged-in session, as immutable snapshots for React
@@ -76,6 +85,8 @@ export class ChatStore {
   /** When this user last said they were typing (reset by a send: what comes next is news). */
   private lastTyping = 0;
   private atBottom = true;
+  /** The server's own notice of this user's mute follows the `muted` event: the composer already says it. */
+  private muteNoticeUntil = 0;
   /** Signed links to the files on screen (file_url), for <img src>, players and downloads. */
   readonly fileLinks: FileLinks;
 
@@ -92,7 +103,9 @@ export class ChatStore {
       rooms: session.rooms,
       current: LOBBY,
       convs: {},
-      unread: {},
+      // Counted by the session's catch-up before this store existed: shown at once (issue 17, item 2).
+      unread: this.unreadCounts(),
+      summaries: {},
       toasts: [],
       refusal: undefined,
       ended: undefined,
@@ -101,25 +114,33 @@ export class ChatStore {
     this.conv(LOBBY);
     this.offs.push(
       session.on('message', (m) => this.onMessage(m)),
-      session.on('state', (connection) => this.patch({ connection, online: session.onlineUsers })),
+      session.on('state', (connection) => {
+        this.patch({ connection, online: session.onlineUsers });
+        if (connection === 'online') void this.loadSummaries(); // what moved while away
+      }),
       session.on('presence', () => this.patch({ online: session.onlineUsers })),
       session.on('conversations', () => this.patch({ unread: this.unreadCounts() })),
       session.on('typing', ({ conv, user }) => this.onTyping(conv, user)),
       session.on('notice', (n) => {
+        if (!n.from && Date.now() < this.muteNoticeUntil && n.text.includes(this.snap.user)) return;
         this.addSystem(LOBBY, n.from ? this.t('notice.from', { from: n.from, text: n.text }) : n.text, 'notice', n.ts, n.from);
         if (this.snap.current !== LOBBY) this.toast(n.text);
       }),
       session.on('muted', ({ until, reason }) => {
-        const text = this.mutedText(until, reason);
-        this.addSystem(this.snap.current, text, 'warn');
-        this.patch({ mutedUntil: until });
+        // Said once, by the disabled composer (with the reason), not again as rows and notices.
+        this.muteNoticeUntil = Date.now() + 3_000;
+        this.patch({ mutedUntil: until, muteReason: reason });
       }),
       session.on('unmuted', () => {
         this.addSystem(this.snap.current, this.t('moderation.unmuted'), 'notice');
-        this.patch({ mutedUntil: null, refusal: this.snap.refusal?.code === 'MUTED' ? undefined : this.snap.refusal });
+        this.patch({ mutedUntil: null, muteReason: undefined, refusal: this.snap.refusal?.code === 'MUTED' ? undefined : this.snap.refusal });
       }),
       session.on('ended', (e) => this.patch({ ended: e })),
-      session.on('update', (u) => this.setConv(u.conv, { items: updateItem(this.conv(u.conv).items, u) })),
+      session.on('update', (u) => {
+        this.setConv(u.conv, { items: updateItem(this.conv(u.conv).items, u) });
+        const had = this.snap.summaries[u.conv];
+        if (had?.last?.seq === u.seq) this.setSummary(summaryWithMessage(had, u));
+      }),
       session.on('rooms', (rooms) => this.onRooms(rooms)),
       session.on('joined', (e) => this.roomEvent(e.room, roomEventText(this.t, 'joined', e, this.snap.user))),
       session.on('left', (e) => this.roomEvent(e.room, roomEventText(this.t, 'left', e, this.snap.user))),
@@ -128,6 +149,7 @@ export class ChatStore {
       session.on('room_muted', (e) => this.roomEvent(e.room, roomEventText(this.t, 'room_muted', e, this.snap.user))),
     );
     this.typingTimer = setInterval(() => this.expireTyping(), 1_000);
+    void this.loadSummaries();
   }
 
   subscribe = (listener: () => void): (() => void) => {
@@ -213,7 +235,7 @@ export class ChatStore {
 
   refuse(conv: string, err: unknown): void {
     const code = err instanceof BanterError ? err.code : 'ERROR';
-    let message = err instanceof Error ? err.message : String(err);
+    let message = errorText(this.t, err);
     if (err instanceof BanterError && err.code === 'MUTED') message = this.mutedText(err.until ?? 'forever');
     else if (err instanceof BanterError && err.code === 'RATE_LIMITED') message = this.t('refusal.rate', { seconds: err.retryAfter ?? 1 });
     this.patch({ refusal: { conv, code, message, ...(err instanceof BanterError && err.until !== undefined ? { until: err.until } : {}) } });
@@ -235,6 +257,7 @@ export class ChatStore {
     const c = this.conv(m.conv);
     this.setConv(m.conv, { items: mergeItems(c.items, [messageItem(m)]), typing: c.typing.filter((u) => u !== m.from) });
     this.typingUntil.get(m.conv)?.delete(m.from);
+    this.setSummary(summaryWithMessage(this.snap.summaries[m.conv], m));
     if (m.conv === this.snap.current) this.markRead();
   }
 
@@ -293,6 +316,38 @@ export class ChatStore {
   private mutedText(until: MutedUntil, reason?: string): string {
     const base = until === 'forever' || until === null ? this.t('moderation.mutedForever') : this.t('moderation.mutedUntil', { time: new Date(until).toLocaleString() });
     return reason ? `${base} (${reason})` : base;
+  }
+
+  /**
+   * Every conversation the server lists (`convs`), and the newest message of each that has none
+   * yet, for its preview: at sign-in and after each reconnect. Live messages keep it current.
+   */
+  private async loadSummaries(): Promise<void> {
+    let infos;
+    try {
+      infos = (await this.session.request('convs', {})).convs;
+    } catch {
+      return; // offline: the reconnect loads them
+    }
+    const next = { ...this.snap.summaries };
+    for (const info of infos) next[info.conv] = summaryFromInfo(info, next[info.conv]);
+    this.patch({ summaries: next });
+    const missing = infos.filter((i) => i.last_seq > 0 && next[i.conv]?.last === undefined).slice(0, PREVIEWS_MAX);
+    const work = async () => {
+      for (let info = missing.shift(); info; info = missing.shift()) {
+        try {
+          const [m] = await this.session.olderThan(info.conv, undefined, 1);
+          if (m) this.setSummary(summaryWithMessage(this.snap.summaries[m.conv], m));
+        } catch {
+          return; // lost with the connection: fetched again after the reconnect
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: PREVIEWS_PARALLEL }, work));
+  }
+
+  private setSummary(s: ConvSummary): void {
+    if (this.snap.summaries[s.conv] !== s) this.patch({ summaries: { ...this.snap.summaries, [s.conv]: s } });
   }
 
   private unreadCounts(): Record<string, number> {

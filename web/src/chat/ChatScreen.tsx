@@ -11,19 +11,23 @@ import { Composer } from './Composer.js';
 import { ConnectionBanner } from './ConnectionBanner.js';
 import { MessageList } from './MessageList.js';
 import { alertsEnabled, setAlertsEnabled, watchPrivateMessages } from './notifier.js';
-import { OnlineList } from './OnlineList.js';
+import { ConversationList } from './ConversationList.js';
+import { NewMessageDialog } from './NewMessageDialog.js';
+import { OpenConvContext } from './open-conv-context.js';
 import { Toasts } from './Toasts.js';
 import { ConfirmDialog, type Confirmation } from '../admin/ConfirmDialog.js';
 import { BrowseRooms } from '../rooms/BrowseRooms.js';
 import { CreateRoomDialog } from '../rooms/CreateRoomDialog.js';
-import { RoomList } from '../rooms/RoomList.js';
+import { buildConvList } from '../app/conv-list.js';
+import { convPath, pathConv } from '../app/routes.js';
+import { useMuteEnd } from './use-mute-end.js';
 import { RoomPanel } from '../rooms/RoomPanel.js';
 import { MessageActionsContext } from './message-actions-context.js';
 import { useMessageActions } from './use-message-actions.js';
 
 const narrow = () => window.matchMedia('(max-width: 760px)').matches;
 
-export function ChatScreen({ store, onLogout }: { store: ChatStore; onLogout: () => void }) {
+export function ChatScreen({ store, onLogout, initialConv = LOBBY }: { store: ChatStore; onLogout: () => void; initialConv?: string }) {
   const { t } = useTranslation();
   const s = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const uploads = useMemo(() => new Uploads(store), [store]);
@@ -33,7 +37,7 @@ export function ChatScreen({ store, onLogout }: { store: ChatStore; onLogout: ()
   const [dragging, setDragging] = useState(false);
   const [lightbox, setLightbox] = useState<{ src: string; name: string } | undefined>();
   const [restore, setRestore] = useState<{ text: string; n: number } | undefined>();
-  const [dialog, setDialog] = useState<'create' | 'browse' | 'room' | undefined>();
+  const [dialog, setDialog] = useState<'create' | 'browse' | 'room' | 'new' | undefined>();
   const [confirm, setConfirm] = useState<Confirmation | undefined>();
   const chatWindow = useRef<HTMLElement>(null);
   const conv = s.convs[s.current] ?? { conv: s.current, items: [], loaded: false, loadingOlder: false, hasOlder: true, typing: [] };
@@ -45,7 +49,22 @@ export function ChatScreen({ store, onLogout }: { store: ChatStore; onLogout: ()
     },
     [store],
   );
-  useEffect(() => store.open(LOBBY), [store]);
+  useEffect(() => store.open(initialConv), [store]); // the address at sign-in only
+  // Each conversation has an address (/c/...): opening one records it, back/forward open it again.
+  useEffect(() => {
+    const want = convPath(s.current);
+    if (location.pathname === want) return;
+    if (pathConv(location.pathname) === undefined) history.replaceState(null, '', want);
+    else history.pushState(null, '', want);
+  }, [s.current]);
+  useEffect(() => {
+    const onPop = () => {
+      const c = pathConv(location.pathname);
+      if (c) store.open(c);
+    };
+    window.addEventListener('popstate', onPop);
+    return () => window.removeEventListener('popstate', onPop);
+  }, [store]);
   useEffect(
     () =>
       watchPrivateMessages(store.session, open, (from, text) => ({ title: t('alerts.title', { from }), body: text })),
@@ -120,7 +139,14 @@ export function ChatScreen({ store, onLogout }: { store: ChatStore; onLogout: ()
   const title = peer ? peer : room ? room.room.slice(1) : t('chat.lobby');
   const actions = useMessageActions(store, t, s.user, s.role, room, setConfirm);
   const refusal = s.refusal?.conv === s.current ? s.refusal : undefined;
-  const muted = s.mutedUntil !== null;
+  const muted = useMuteEnd(s.mutedUntil);
+  const connected = s.connection === 'online';
+  const list = useMemo(
+    () => buildConvList({ me: s.user, current: s.current, summaries: s.summaries, unread: s.unread, rooms: s.rooms, online: s.online, connected }),
+    [s.user, s.current, s.summaries, s.unread, s.rooms, s.online, connected],
+  );
+  const known = useMemo(() => [...new Set([...list.people, ...list.online].map((e) => e.conv.slice(1)).filter((n) => n !== s.user))], [list, s.user]);
+  const mutedText = !muted ? '' : s.mutedUntil === 'forever' ? t('moderation.mutedForever') : t('moderation.mutedUntil', { time: new Date(s.mutedUntil as number).toLocaleString() });
   const typing = conv.typing.filter((u) => u !== s.user);
 
   return (
@@ -131,7 +157,7 @@ export function ChatScreen({ store, onLogout }: { store: ChatStore; onLogout: ()
           <span className="brand-name">Banter</span>
         </div>
         <h1 className="conv-title" data-testid="conv-title" data-conv={s.current}>
-          {peer ? <span className="conv-kind">@</span> : <Icon name="hash" size={18} />}
+          {peer ? <span className="conv-kind">@</span> : <Icon name={room ? 'hash' : 'users'} size={18} />}
           <span className="conv-name">{title}</span>
           {room?.private && (
             <span className="lock" role="img" aria-label={t('rooms.private')} title={t('rooms.private')}>
@@ -170,9 +196,12 @@ export function ChatScreen({ store, onLogout }: { store: ChatStore; onLogout: ()
               <Icon name="shield" />
             </a>
           )}
-          <button type="button" className={`icon-button users-toggle ${showList ? 'active' : ''}`} aria-pressed={showList} aria-controls="online-panel" aria-label={showList ? t('online.hide') : t('online.show')} title={showList ? t('online.hide') : t('online.show')} onClick={() => setShowList(!showList)}>
+          <button type="button" className={`icon-button users-toggle ${showList ? 'active' : ''}`} aria-pressed={showList} aria-controls="online-panel" title={t(showList ? 'list.hide' : 'list.show', { count: s.online.length })} onClick={() => setShowList(!showList)}>
+            {/* Named by its content, so the visible count is part of the name: "Show conversations, 2 online". */}
+            <span className="sr-only">{t(showList ? 'list.hideShort' : 'list.showShort')}, </span>
             <Icon name="users" />
             <span className="users-count">{s.online.length}</span>
+            <span className="sr-only"> {t('list.onlineShort')}</span>
           </button>
           <button type="button" className="icon-button" aria-label={t('login.logout')} title={t('login.logout')} onClick={onLogout}>
             <Icon name="logout" />
@@ -202,7 +231,9 @@ export function ChatScreen({ store, onLogout }: { store: ChatStore; onLogout: ()
           }}
         >
           <MessageActionsContext.Provider value={actions}>
+            <OpenConvContext.Provider value={open}>
             <MessageList conv={conv} me={s.user} links={store.fileLinks} onLoadOlder={() => void store.loadOlder(s.current)} onOpenImage={(src, name) => setLightbox({ src, name })} onAtBottom={(b) => store.setAtBottom(b)} />
+            </OpenConvContext.Provider>
           </MessageActionsContext.Provider>
           <div className="typing-line" aria-live="polite">
             {typing.length > 0 && (
@@ -225,11 +256,16 @@ export function ChatScreen({ store, onLogout }: { store: ChatStore; onLogout: ()
               </button>
             </div>
           )}
-          {muted && !refusal && <div className="muted-hint" role="status">{s.mutedUntil === 'forever' ? t('moderation.mutedForever') : t('moderation.mutedUntil', { time: new Date(s.mutedUntil as number).toLocaleString() })}</div>}
+          {muted && !refusal && (
+            <div className="muted-hint" role="status" data-testid="muted-hint">
+              {mutedText}
+              {s.muteReason && ` (${s.muteReason})`}
+            </div>
+          )}
           <Composer
             conv={s.current}
-            placeholder={peer ? t('composer.placeholderPrivate', { user: peer }) : room ? t('composer.placeholderRoom', { room: room.room }) : t('composer.placeholderLobby')}
-            disabled={false}
+            placeholder={muted ? t('moderation.mutedComposer') : peer ? t('composer.placeholderPrivate', { user: peer }) : room ? t('composer.placeholderRoom', { room: room.room }) : t('composer.placeholderLobby')}
+            disabled={muted}
             onSend={(text) => sendText(text)}
             onSticker={(name) => void store.send({ sticker: name }).catch(() => undefined)}
             onFiles={(files) => void sendFiles(files).catch(() => undefined)}
@@ -246,14 +282,7 @@ export function ChatScreen({ store, onLogout }: { store: ChatStore; onLogout: ()
         </main>
         {showList && (
           <aside id="online-panel" className="online-panel">
-            <OnlineList
-              me={s.user}
-              online={s.online}
-              current={s.current}
-              unread={s.unread}
-              onOpen={open}
-              rooms={<RoomList rooms={s.rooms} current={s.current} unread={s.unread} onOpen={open} onCreate={() => setDialog('create')} onBrowse={() => setDialog('browse')} />}
-            />
+            <ConversationList list={list} me={s.user} current={s.current} onlineCount={s.online.length} onOpen={open} onNewMessage={() => setDialog('new')} onCreateRoom={() => setDialog('create')} onBrowseRooms={() => setDialog('browse')} />
           </aside>
         )}
       </div>
@@ -282,6 +311,17 @@ export function ChatScreen({ store, onLogout }: { store: ChatStore; onLogout: ()
           onOpen={(r) => {
             setDialog(undefined);
             open(r);
+          }}
+        />
+      )}
+      {dialog === 'new' && (
+        <NewMessageDialog
+          store={store}
+          known={known}
+          onClose={() => setDialog(undefined)}
+          onOpen={(c) => {
+            setDialog(undefined);
+            open(c);
           }}
         />
       )}

@@ -9,6 +9,7 @@ import { dayLabel, initial, messageTime, nameHue } from './format.js';
 import { linkify } from './linkify.js';
 import { MessageActions } from './MessageActions.js';
 import { MessageActionsContext } from './message-actions-context.js';
+import { OpenConvContext } from './open-conv-context.js';
 import { MessageEditor } from './MessageEditor.js';
 import { Reactions } from './Reactions.js';
 
@@ -52,6 +53,7 @@ export const MessageRow = memo(function MessageRow({ day, unreadDivider, ...prop
 function Row({ item, head, me, links, onOpenImage }: Omit<RowProps, 'day'>) {
   const { t, i18n } = useTranslation();
   const api = useContext(MessageActionsContext);
+  const openConv = useContext(OpenConvContext);
   const [editing, setEditing] = useState(false);
   if (item.kind === 'system') {
     return (
@@ -71,7 +73,7 @@ function Row({ item, head, me, links, onOpenImage }: Omit<RowProps, 'day'>) {
   const stored = item.kind === 'msg' ? item.m : undefined;
   if (stored?.deleted) {
     kind = 'deleted';
-    content = <p className="msg-deleted">{t('msg.deleted')}</p>;
+    content = <p className="msg-deleted">{t(own ? 'msg.deletedOwn' : 'msg.deleted')}</p>;
   } else if (stored && editing && api) {
     content = <MessageEditor initial={stored.text ?? ''} onSave={(text) => api.edit(stored, text)} onCancel={() => setEditing(false)} />;
   } else if ('sticker' in body && body.sticker && isSticker(body.sticker)) {
@@ -105,7 +107,14 @@ function Row({ item, head, me, links, onOpenImage }: Omit<RowProps, 'day'>) {
       <div className="bubble-col">
         {head && (
           <div className="meta">
-            {!own && <span className="from">{from}</span>}
+            {!own &&
+              (openConv ? (
+                <button type="button" className="from link-button" title={t('people.openChat', { user: from })} onClick={() => openConv(`@${from}`)}>
+                  {from}
+                </button>
+              ) : (
+                <span className="from">{from}</span>
+              ))}
             <time dateTime={new Date(ts).toISOString()}>{messageTime(ts, i18n.language)}</time>
             {pending && <span className="sending">{t('chat.sending')}</span>}
           </div>

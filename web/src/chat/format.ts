@@ -20,6 +20,15 @@ export function messageTime(ts: number, lang: string, now = Date.now()): string 
   return `${d.toLocaleDateString(lang, { year: 'numeric', month: 'short', day: 'numeric' })} ${time}`;
 }
 
+/** The side list's short time: "14:05" today, "Mon" this week, else "12 Mar" (or with the year). */
+export function listTime(ts: number, lang: string, now = Date.now()): string {
+  const d = new Date(ts);
+  if (d.toDateString() === new Date(now).toDateString()) return d.toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit' });
+  if (now - ts < 6 * 86_400_000) return d.toLocaleDateString(lang, { weekday: 'short' });
+  const sameYear = d.getFullYear() === new Date(now).getFullYear();
+  return d.toLocaleDateString(lang, sameYear ? { month: 'short', day: 'numeric' } : { year: 'numeric', month: 'short', day: 'numeric' });
+}
+
 /** A stable hue per name, for avatars. */
 export function nameHue(name: string): number {
   let h = 0;

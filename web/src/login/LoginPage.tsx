@@ -81,10 +81,11 @@ export function LoginPage({ onSubmit, notice, initialUser = '' }: { onSubmit: (c
   const described = (id: Field) => (errors[id] ? `login-${id}-error` : undefined);
 
   return (
-    <div className="login-screen">
-      <div className="login-lang">
+    // Landmarks: the language switch in a header, the form in main (screen readers jump by them).
+    <main className="login-screen">
+      <header className="login-lang">
         <LanguageSwitch />
-      </div>
+      </header>
       <form className="login-card" onSubmit={submit} noValidate aria-labelledby="login-title">
         <div className="login-brand">
           <img src="/icons/icon.svg" alt="" width={48} height={48} />
@@ -140,7 +141,7 @@ export function LoginPage({ onSubmit, notice, initialUser = '' }: { onSubmit: (c
           </button>
         </p>
       </form>
-    </div>
+    </main>
   );
 }
 

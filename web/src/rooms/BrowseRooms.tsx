@@ -5,6 +5,7 @@ import type { ChatStore } from '../app/chat-store.js';
 import { Icon } from '../app/icons.js';
 import { Modal } from './Modal.js';
 import { runRoomAction } from './room-actions.js';
+import { errorText } from '../app/error-text.js';
 
 /** Rooms fetched at once; "More rooms…" fetches the next page. */
 const PAGE = 100;
@@ -29,7 +30,7 @@ export function BrowseRooms({ store, onClose, onOpen }: { store: ChatStore; onCl
       },
       (err: unknown) => {
         if (!live.current) return;
-        setError(err instanceof Error ? err.message : String(err));
+        setError(errorText(t, err));
         setFetching(false);
       },
     );

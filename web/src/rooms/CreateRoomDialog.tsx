@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChatStore } from '../app/chat-store.js';
 import { Modal } from './Modal.js';
+import { errorText } from '../app/error-text.js';
 
 /** Name, topic and public/private of a new room; the server's refusal shows under the form. */
 export function CreateRoomDialog({ store, onClose, onCreated }: { store: ChatStore; onClose: () => void; onCreated: (room: string) => void }) {
@@ -27,7 +28,7 @@ export function CreateRoomDialog({ store, onClose, onCreated }: { store: ChatSto
             },
             (err: unknown) => {
               setBusy(false);
-              setError(err instanceof Error ? err.message : String(err));
+              setError(errorText(t, err));
             },
           );
         }}

@@ -1,4 +1,5 @@
 import type { ChatStore } from '../app/chat-store.js';
+import { errorText } from '../app/error-text.js';
 
 type Translate = (key: string, vars?: Record<string, unknown>) => string;
 
@@ -12,7 +13,7 @@ export async function runRoomAction(store: ChatStore, t: Translate, request: () 
     store.toast(done);
     return true;
   } catch (err) {
-    store.toast(t('rooms.failed', { reason: err instanceof Error ? err.message : String(err) }), 'error');
+    store.toast(t('rooms.failed', { reason: errorText(t, err) }), 'error');
     return false;
   }
 }

@@ -6,12 +6,26 @@ export interface Picture {
   height: number;
 }
 
-/** The chat window itself, drawn from the DOM (modern-screenshot, loaded on first use). */
+/**
+ * The chat window itself as the user sees it, drawn from the DOM (modern-screenshot, loaded on
+ * first use). A copy of the DOM starts scrolled to the top: restoreScrollPosition shifts each
+ * scrolled box's content by its scroll offset, so the picture shows the visible part of the
+ * conversation (the virtualised rows on screen), not the top of its scroll area.
+ */
 export async function captureElement(el: HTMLElement): Promise<Picture> {
   const { domToBlob } = await import('modern-screenshot');
   const scale = Math.min(2, window.devicePixelRatio || 1);
   const bg = getComputedStyle(document.body).backgroundColor;
-  const blob = await domToBlob(el, { type: 'image/png', scale, backgroundColor: bg && bg !== 'rgba(0, 0, 0, 0)' ? bg : '#ffffff' });
+  // A short conversation sits at the bottom of its list (an auto top margin the copy loses): pin
+  // each list's content where it is on screen.
+  const offsets = [...el.querySelectorAll<HTMLElement>('.message-canvas')].map((c) => c.offsetTop);
+  const onCloneNode = (cloned: Node) => {
+    if (!(cloned instanceof HTMLElement)) return;
+    cloned.querySelectorAll<HTMLElement>('.message-canvas').forEach((c, i) => {
+      if (offsets[i] !== undefined) c.style.marginTop = `${offsets[i]}px`;
+    });
+  };
+  const blob = await domToBlob(el, { type: 'image/png', scale, backgroundColor: bg && bg !== 'rgba(0, 0, 0, 0)' ? bg : '#ffffff', features: { restoreScrollPosition: true }, onCloneNode });
   return { blob, width: Math.round(el.offsetWidth * scale), height: Math.round(el.offsetHeight * scale) };
 }
 
