@@ -60,8 +60,13 @@ describe('message actions', () => {
     expect(r.api.react).toHaveBeenCalledWith(expect.objectContaining({ seq: 3 }), '<b>');
     expect(r.getByText('(edited)')).toBeTruthy();
     cleanup();
-    const gone = renderRow({ ...base, text: undefined, deleted: true });
-    expect(gone.getByText('This message was deleted')).toBeTruthy();
-    expect(gone.queryByRole('toolbar')).toBeNull();
+    // Your own deleted message says so; someone else's says it was deleted.
+    const mine = renderRow({ ...base, text: undefined, deleted: true });
+    expect(mine.getByText('You deleted this message')).toBeTruthy();
+    expect(mine.queryByRole('toolbar')).toBeNull();
+    cleanup();
+    const theirs = renderRow({ ...base, from: 'bob', text: undefined, deleted: true });
+    expect(theirs.getByText('This message was deleted')).toBeTruthy();
+    expect(theirs.queryByRole('toolbar')).toBeNull();
   });
 });
