@@ -1,0 +1,7 @@
+import { ProtocolError, type MutedUntil } from '../../protocol/index.js';
+
+/** A MUTED refusal: `what` says where ("you are muted", "you are muted in #room"), then until when. */
+export function mutedError(until: Exclude<MutedUntil, null>, what: string): ProtocolError {
+  const end = until === 'forever' ? 'until an administrator unmutes you' : `until ${new Date(until).toISOString()}`;
+  return new ProtocolError('MUTED', `${what} ${end}`, { until });
+}
