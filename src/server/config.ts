@@ -117,6 +117,13 @@ export const SETTINGS = {
     describe: 'total size of the files one user may upload, in MiB',
   },
   uploadsPerMinute: { flag: '--uploads-per-minute <n>', env: 'BANTER_UPLOADS_PER_MINUTE', default: 30, schema: positiveInt, describe: 'file uploads one user may start per minute' },
+  uploadsInFlight: {
+    flag: '--uploads-in-flight <n>',
+    env: 'BANTER_UPLOADS_IN_FLIGHT',
+    default: 4,
+    schema: positiveInt,
+    describe: 'file uploads one user may have running at once (per node)',
+  },
   roomQuietSize: {
     flag: '--room-quiet-size <n>',
     env: 'BANTER_ROOM_QUIET_SIZE',

@@ -75,6 +75,7 @@ export async function startServer(config: ServerConfig, logger: PinoLogger): Pro
     accounts: chat.accounts, files: chat.files, fileLinks, blobs, maxUploadBytes: Math.floor(config.maxUploadMib * 1024 * 1024),
     quotaBytes: Math.floor(config.uploadQuotaMib * 1024 * 1024),
     uploadsPerMinute: config.uploadsPerMinute,
+    uploadsInFlight: config.uploadsInFlight,
     logger,
   });
   let irc: IrcGateway | undefined;

@@ -14,6 +14,7 @@ import {
 import type { Bus } from '../bus/port.js';
 import { DuplicateRoomError, type RoomMember, type RoomRecord, type Store, type UserRecord } from '../store/port.js';
 import { MemberBatcher } from './member-batcher.js';
+import { mutedError } from './mutes.js';
 import { RoomCaps, type RoomCapsConfig } from './room-caps.js';
 import type { RoomMembership } from './room-membership.js';
 import { OutboundEvent } from '../shared/outbound-event.js';
@@ -59,6 +60,9 @@ export class Rooms {
     const key = roomKey(name);
     if (key === LOBBY) throw new ProtocolError('ROOM_EXISTS', '#lobby exists: everyone is in it');
     const clean = cleanTopic(topic ?? '');
+    // A topic is the creator's words, listed to everyone: not while they are muted.
+    const muted = activeMute(me.mutedUntil);
+    if (clean !== '' && muted !== null) throw mutedError(muted, 'you may not give a new room a topic while you are muted');
     return this.caps.inTurn(me.key, async () => {
       await this.caps.check(me, { owns: true, joins: true }, true);
       try {
@@ -133,6 +137,9 @@ export class Rooms {
 
   async setTopic(me: UserRecord, name: string, topic: string): Promise<{ room: string; topic: string }> {
     const room = await this.asOwner(me, name, 'set the topic');
+    // The topic is shown to every member: a mute, server-wide or in this room, holds for it as for messages.
+    const muted = await this.muteIn(me, room);
+    if (muted) throw mutedError(muted.until, muted.where, muted.room);
     const clean = cleanTopic(topic);
     await this.store.rooms.update(room.key, { topic: clean });
     await this.toRoom(room.key, OutboundEvent.of('topic', { room: room.name, topic: clean, by: me.name }));
@@ -181,6 +188,17 @@ export class Rooms {
     };
   }
 
+  /**
+   * Whether the user's words may not be shown in this room now: muted server-wide, or in the room
+   * (false for a room that does not exist or that they are not in).
+   */
+  async mutedIn(me: UserRecord, name: string): Promise<boolean> {
+    if (activeMute(me.mutedUntil) !== null) return true;
+    if (!isValidRoomName(name) || roomKey(name) === LOBBY) return false;
+    const room = await this.store.rooms.find(roomKey(name));
+    return room !== null && (await this.muteIn(me, room)) !== null;
+  }
+
   /** The room and the user's membership; NOT_A_MEMBER for anyone else. */
   async access(me: UserRecord, name: string): Promise<RoomAccess> {
     const room = await this.find(name);
@@ -223,6 +241,15 @@ export class Rooms {
     const room = await this.find(name);
     if (room.ownerId !== me.id && me.role !== 'admin') throw new ProtocolError('FORBIDDEN', `only the owner of ${room.name} may ${what}`);
     return room;
+  }
+
+  /** The mute that keeps the user's words out of this room, if any: server-wide first, then the room's. */
+  private async muteIn(me: UserRecord, room: RoomRecord): Promise<{ until: Exclude<MutedUntil, null>; where: string; room?: string } | null> {
+    const global = activeMute(me.mutedUntil);
+    if (global !== null) return { until: global, where: 'you are muted' };
+    const member = await this.store.rooms.findMember(room.key, me.id);
+    const local = member ? activeMute(member.mutedUntil) : null;
+    return local === null ? null : { until: local, where: `you are muted in ${room.name}`, room: room.name };
   }
 
   private async user(name: string): Promise<UserRecord> {

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Accounts } from '../core/accounts.js';
 import type { FileLinks, FileVariant } from '../core/file-links.js';
 import type { Files } from '../core/files.js';
+import { UploadQuota } from '../core/upload-quota.js';
 import type { FileRecord, UserRecord } from '../store/port.js';
 import { BlobAbortedError, BlobTooLargeError, type DiskFileStore } from '../store/files/disk-file-store.js';
 
@@ -16,6 +17,8 @@ export interface FileRoutesOptions {
   quotaBytes: number;
   /** Uploads one user may start in any 60 s. */
   uploadsPerMinute: number;
+  /** Uploads one user may have running at once (on this node). */
+  uploadsInFlight: number;
   logger?: { warn(obj: object, msg: string): void };
 }
 
@@ -66,6 +69,7 @@ type DownloadRequest = FastifyRequest<{ Params: { id: string }; Querystring: { e
 export function fileRoutes(options: FileRoutesOptions) {
   const { accounts, files, fileLinks, blobs, maxUploadBytes, quotaBytes } = options;
   const rate = new UploadRateLimiter(options.uploadsPerMinute);
+  const quota = new UploadQuota({ quotaBytes, maxInFlight: options.uploadsInFlight }, (user) => files.uploadedBytes(user));
 
   return async function plugin(app: FastifyInstance): Promise<void> {
     // The body is the file, whatever the client says it is: no parsing, no buffering; the route
@@ -84,17 +88,28 @@ export function fileRoutes(options: FileRoutesOptions) {
         reply.header('retry-after', String(wait));
         return refuse(request, reply, 429, 'RATE_LIMITED', `at most ${options.uploadsPerMinute} uploads a minute; retry in ${wait} s`);
       }
-      const declared = Number(request.headers['content-length'] ?? NaN);
-      if (declared > maxUploadBytes) return refuse(request, reply, 413, 'TOO_LARGE', tooLarge());
-      const left = quotaBytes - (await files.uploadedBytes(user));
-      if (left <= 0 || declared > left) return refuse(request, reply, 413, 'QUOTA_EXCEEDED', overQuota(left));
-      const limit = Math.min(maxUploadBytes, left);
+      const length = Number(request.headers['content-length'] ?? NaN);
+      const declared = Number.isSafeInteger(length) && length >= 0 ? length : undefined;
+      if (declared !== undefined && declared > maxUploadBytes) return refuse(request, reply, 413, 'TOO_LARGE', tooLarge());
+      // The upload's size is reserved against the quota before its body is read (or claimed as it
+      // streams, without Content-Length), so uploads running together share what is left.
+      const reservation = await quota.begin(user, declared);
+      if ('kind' in reservation) {
+        if (reservation.kind === 'too-many') {
+          return refuse(request, reply, 429, 'RATE_LIMITED', `at most ${reservation.limit} uploads at once; wait for one to finish`);
+        }
+        return refuse(request, reply, 413, 'QUOTA_EXCEEDED', overQuota(reservation.left));
+      }
+      let claimRefused = false;
+      const claim = declared !== undefined ? undefined : (n: number): boolean => (reservation.grow(n) ? true : ((claimRefused = true), false));
       let blob;
       try {
-        blob = await blobs.receive(request.raw, limit);
+        blob = await blobs.receive(request.raw, declared ?? maxUploadBytes, undefined, claim);
       } catch (err) {
+        const left = reservation.bytes + reservation.left();
+        reservation.release();
         if (err instanceof BlobTooLargeError) {
-          return limit < maxUploadBytes ? refuse(request, reply, 413, 'QUOTA_EXCEEDED', overQuota(left)) : refuse(request, reply, 413, 'TOO_LARGE', tooLarge());
+          return claimRefused ? refuse(request, reply, 413, 'QUOTA_EXCEEDED', overQuota(left)) : refuse(request, reply, 413, 'TOO_LARGE', tooLarge());
         }
         if (err instanceof BlobAbortedError) {
           request.raw.socket?.destroy();
@@ -102,7 +117,8 @@ export function fileRoutes(options: FileRoutesOptions) {
         }
         throw err;
       }
-      const record = await files.add({ ...blob, name: decodeName(request.headers['x-file-name']) }, user);
+      const uploaded = blob;
+      const record = await reservation.commit(() => files.add({ ...uploaded, name: decodeName(request.headers['x-file-name']) }, user));
       const thumb = await blobs.makeThumbnail(record.sha256, record.mime);
       return reply.code(201).send({ id: record.id, name: record.name, size: record.size, mime: record.mime, sha256: record.sha256, thumb });
     });

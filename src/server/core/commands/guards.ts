@@ -1,5 +1,6 @@
-import { ProtocolError, type MutedUntil } from '../../../protocol/index.js';
+import { ProtocolError } from '../../../protocol/index.js';
 import type { ResolvedConversation } from '../messages.js';
+import { mutedError as muted } from '../mutes.js';
 import { activeMute } from '../rooms.js';
 import type { CommandContext } from './command.js';
 
@@ -18,9 +19,4 @@ export function takeAllowance(s: CommandContext): void {
   if (!allowance.ok) {
     throw new ProtocolError('RATE_LIMITED', `slow down: try again in ${allowance.retryAfter} s`, { retry_after: allowance.retryAfter });
   }
-}
-
-function muted(until: Exclude<MutedUntil, null>, what: string, room?: string): ProtocolError {
-  const end = until === 'forever' ? 'until an administrator unmutes you' : `until ${new Date(until).toISOString()}`;
-  return new ProtocolError('MUTED', `${what} ${end}`, { until }, room === undefined ? {} : { room });
 }

@@ -67,9 +67,10 @@ export class DiskFileStore {
    * `maxBytes` arrived, or BlobAbortedError if the source ends early or fails, leaving nothing
    * behind. It never destroys `source`: after a rejection the caller decides what to do with the
    * rest of it (the source is left flowing, its data discarded). A source that sends nothing for
-   * `idleMs` counts as aborted.
+   * `idleMs` counts as aborted. `claim`, if given, is asked before each chunk is kept whether its
+   * bytes may be had (a quota counted as the body streams); a no is a BlobTooLargeError too.
    */
-  async receive(source: Readable, maxBytes: number, idleMs = 60_000): Promise<ReceivedBlob> {
+  async receive(source: Readable, maxBytes: number, idleMs = 60_000, claim?: (bytes: number) => boolean): Promise<ReceivedBlob> {
     const tmp = join(this.tmpDir, `${Date.now()}-${randomBytes(8).toString('hex')}`);
     const out = createWriteStream(tmp, { flags: 'wx' });
     const hash = createHash('sha256');
@@ -88,7 +89,7 @@ export class DiskFileStore {
         const onData = (chunk: Buffer): void => {
           idle.refresh();
           size += chunk.length;
-          if (size > maxBytes) return stop(new BlobTooLargeError(maxBytes));
+          if (size > maxBytes || (claim !== undefined && !claim(chunk.length))) return stop(new BlobTooLargeError(maxBytes));
           hash.update(chunk);
           if (!out.write(chunk)) {
             source.pause();

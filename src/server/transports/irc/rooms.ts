@@ -114,6 +114,8 @@ export function roomRefused(s: IrcSession, channel: string, err: unknown, nick?:
       return s.numeric(ERR.NOSUCHCHANNEL, channel, 'No such channel');
     case 'FORBIDDEN':
       return s.numeric(ERR.CHANOPRIVSNEEDED, shown, `You're not channel operator (${e.message})`);
+    case 'MUTED':
+      return s.numeric(ERR.CANNOTSENDTOCHAN, shown, `Cannot send to channel (${e.message})`);
     case 'NO_SUCH_USER':
       return s.numeric(ERR.NOSUCHNICK, nick ?? channel, 'No such nick/channel');
     case 'TOO_MANY_ROOMS':

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ProtocolError, nameKey, type ReplyResults } from '../../../protocol/index.js';
 import type { ClientSession } from '../../core/client-session.js';
 import { TokenBucket } from '../../core/rate-limit.js';
+import { activeMute } from '../../core/rooms.js';
 import { COMMANDS } from './commands/table.js';
 import type { GatewayContext } from './context.js';
 import type { OutboundEvent } from '../../shared/outbound-event.js';
@@ -86,6 +87,11 @@ export class IrcSession implements CoreEventSink {
 
   get isAdmin(): boolean {
     return this.core.user?.record.role === 'admin';
+  }
+
+  /** Muted server-wide now: what the user says (reasons, away text) is not shown to others. */
+  get isMuted(): boolean {
+    return activeMute(this.core.user?.record.mutedUntil ?? null) !== null;
   }
 
   get style(): LineStyle {

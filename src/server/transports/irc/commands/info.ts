@@ -9,6 +9,9 @@ import { MAX_REASON_CHARS } from '../../../../protocol/index.js';
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/g;
 
+/** The away message others see for a muted user who set one. */
+const MUTED_AWAY = 'Away';
+
 /** WHOIS looks for shared rooms among this many of the asker's rooms (a `members` request each). */
 const MAX_WHOIS_ROOMS = 20;
 
@@ -68,7 +71,10 @@ export const infoCommands: IrcCommandTable = {
       const key = s.core.user!.record.key;
       // Control characters (a bare CR above all) would reach other clients as forged lines.
       const text = m.params[0]?.replace(CONTROL_CHARS, '');
-      const message = text ? [...text].slice(0, MAX_REASON_CHARS).join('') : undefined;
+      const given = text ? [...text].slice(0, MAX_REASON_CHARS).join('') : undefined;
+      // A muted user's words reach nobody: others see that they are away, not the text.
+      const message = given !== undefined && s.isMuted ? MUTED_AWAY : given;
+      if (message !== given) s.notice('You are muted: others see you as away, without your message');
       if (message === undefined) s.ctx.away.delete(key);
       else s.ctx.away.set(key, message);
       s.numeric(message === undefined ? RPL.UNAWAY : RPL.NOWAWAY, message === undefined ? 'You are no longer marked as being away' : 'You have been marked as being away');

@@ -54,10 +54,11 @@ export const registrationCommands: IrcCommandTable = {
     registered: false,
     run: (s, m) => {
       const reason = m.params[0];
-      // Shown to this node's IRC users with the presence event that follows (reasons.ts).
+      // Shown to this node's IRC users with the presence event that follows (reasons.ts); a
+      // muted user's reason to nobody (the QUIT itself still goes out).
       const user = s.core.user?.record.key;
       if (user !== undefined) {
-        if (reason) s.ctx.reasons.set(quitKey(user), reason);
+        if (reason && !s.isMuted) s.ctx.reasons.set(quitKey(user), reason);
         else s.ctx.reasons.delete(quitKey(user));
       }
       s.quit(reason ? `Quit: ${reason}` : 'Quit');

@@ -49,11 +49,12 @@ export async function partRoom(s: IrcSession, name: string, reason: string | und
   if (!isValidRoomName(name)) return s.numeric(ERR.NOSUCHCHANNEL, name, BAD_ROOM);
   const key = roomKey(name);
   const reasonKey = partKey(key, nameKey(s.nick));
-  // For the other members' sessions on this node (reasons.ts); none given, none shown.
-  if (reason) {
-    s.partReasons.set(key, reason);
-    s.ctx.reasons.set(reasonKey, reason);
-  } else s.ctx.reasons.delete(reasonKey);
+  // For the other members' sessions on this node (reasons.ts); none given, none shown. A user
+  // muted server-wide or in this room still leaves, but their reason is shown to nobody else.
+  const shown = reason && !(await s.core.domain.rooms.mutedIn(s.core.user!.record, name)) ? reason : undefined;
+  if (reason) s.partReasons.set(key, reason);
+  if (shown) s.ctx.reasons.set(reasonKey, shown);
+  else s.ctx.reasons.delete(reasonKey);
   try {
     await s.request('leave', { room: name });
   } catch (err) {
