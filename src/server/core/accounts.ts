@@ -44,7 +44,7 @@ export class Accounts {
     checkPassword(password, display);
     const key = nameKey(display);
     if (await this.store.users.findByKey(key)) throw new ProtocolError('USER_EXISTS', `the name ${display} is taken`);
-    const passHash = await hashPassword(password);
+    const passHash = await hashPassword(password, address);
     try {
       return await this.store.users.create({ name: display, key, passHash, role: 'user', createdAt: Date.now() });
     } catch (err) {
@@ -57,19 +57,29 @@ export class Accounts {
   async loginWithPassword(name: string, password: string, address: string): Promise<LoginOutcome> {
     const key = nameKey(normalizeName(name));
     const [accountKey, addressKey] = [`account:${key}`, `address:${address}`];
-    this.checkThrottle(accountKey, addressKey);
-    // The account's failure is counted before the (slow) check, so parallel guesses at one
-    // account cannot all slip past its limit; a right password clears it below. The address is
-    // counted after, so many people behind one NAT can still log in at the same moment.
-    this.byAccount.fail(accountKey);
-    const user = isValidName(name) ? await this.store.users.findByKey(key) : null;
-    const ok = user ? await verifyPassword(password, user.passHash) : (await burnPasswordCheck(password), false);
+    // Both the account and the address reserve the attempt before the (slow) check, so parallel
+    // guesses cannot slip past either limit, and an address at its limit never reaches the hash
+    // queue. A right password clears the account's count; the address's attempt is only released
+    // (one valid account must not reset an address's count).
+    this.reserveAttempt(accountKey, addressKey);
+    let user: UserRecord | null;
+    let ok: boolean;
+    try {
+      user = isValidName(name) ? await this.store.users.findByKey(key) : null;
+      ok = user ? await verifyPassword(password, user.passHash, address) : (await burnPasswordCheck(password, address), false);
+    } catch (err) {
+      // Not checked (server busy, store down): counts for neither.
+      this.byAccount.release(accountKey);
+      this.byAddress.release(addressKey);
+      throw err;
+    }
     if (!user || !ok) {
+      this.byAccount.fail(accountKey);
       this.byAddress.fail(addressKey);
       throw new ProtocolError('BAD_CREDENTIALS', 'wrong user name or password');
     }
-    // Only the account's counter is cleared: one valid account must not reset an address's.
     this.byAccount.succeed(accountKey);
+    this.byAddress.release(addressKey);
     checkNotBanned(user);
     return this.openSession(user);
   }
@@ -158,8 +168,12 @@ export class Accounts {
     }
   }
 
-  private checkThrottle(accountKey: string, addressKey: string): void {
-    const wait = Math.max(this.byAccount.blockedFor(accountKey), this.byAddress.blockedFor(addressKey));
+  private reserveAttempt(accountKey: string, addressKey: string): void {
+    let wait = this.byAddress.reserve(addressKey);
+    if (wait === 0) {
+      wait = this.byAccount.reserve(accountKey);
+      if (wait > 0) this.byAddress.release(addressKey);
+    }
     if (wait > 0) {
       throw new ProtocolError('RATE_LIMITED', `too many failed logins; try again in ${wait} s`, { retry_after: wait });
     }
