@@ -137,7 +137,7 @@ async function bootstrapAdmin(chat: ChatService, config: ServerConfig, logger: P
         `  It is shown only this once. Set BANTER_ADMIN_PASSWORD to choose it yourself.\n\n`,
     );
   } else if (config.adminPassword) {
-    logger.info({ created: admin.created }, 'admin password set from BANTER_ADMIN_PASSWORD');
+    logger.info({ created: admin.created, changed: admin.changed ?? false }, admin.changed ? 'admin password changed from BANTER_ADMIN_PASSWORD: every admin session ended' : 'admin password set from BANTER_ADMIN_PASSWORD');
   }
 }
 
@@ -197,6 +197,7 @@ function coreConfig(c: ServerConfig): CoreConfig {
     maxRoomsOwned: c.maxRoomsOwned,
     maxRoomsJoined: c.maxRoomsJoined,
     pingIntervalMs: c.pingInterval * 1000,
+    sessionMaxMs: c.sessionMaxDays * 24 * 3600_000,
   };
 }
 

@@ -215,6 +215,10 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
           assert.equal((await store.sessions.find('b1'))?.revoked, false, "another user's session is untouched");
           assert.equal(await store.sessions.revokeAllOf(alice.id), 0, 'nothing left to revoke');
           assert.equal(await store.sessions.revokeAllOf(carol.id), 0, 'a user without sessions');
+          // All but one (a password change keeps the session that made it).
+          await store.sessions.create(session('b2', bob.id));
+          assert.equal(await store.sessions.revokeAllOf(bob.id, 'b2'), 1);
+          assert.deepEqual([(await store.sessions.find('b1'))?.revoked, (await store.sessions.find('b2'))?.revoked], [true, false]);
         }));
     });
 

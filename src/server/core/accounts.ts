@@ -6,7 +6,9 @@ import {
   nameKey,
   normalizeName,
 } from '../../protocol/index.js';
-import { DuplicateUserError, type Store, type UserRecord } from '../store/port.js';
+import type { Bus } from '../bus/port.js';
+import { OutboundEvent } from '../shared/outbound-event.js';
+import { DuplicateUserError, type SessionRecord, type Store, type UserRecord } from '../store/port.js';
 import type { CoreConfig } from './config.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
 import { FailureThrottle, TokenBucket } from './rate-limit.js';
@@ -29,6 +31,7 @@ export class Accounts {
 
   constructor(
     private readonly store: Store,
+    private readonly bus: Bus,
     private readonly config: CoreConfig,
   ) {
     this.byAccount = new FailureThrottle(config.loginFailuresPerAccount, config.loginMaxBackoffMs);
@@ -92,11 +95,13 @@ export class Accounts {
     const tokenHash = hashToken(token);
     const session = await this.store.sessions.find(tokenHash);
     const now = Date.now();
-    const user = session && !session.revoked && session.expiresAt > now ? await this.store.users.findById(session.userId) : null;
+    const user = session && this.isLive(session, now) ? await this.store.users.findById(session.userId) : null;
     if (!user) throw new ProtocolError('BAD_CREDENTIALS', 'this session has expired or was ended; log in with your password');
     checkNotBanned(user);
-    // Extending costs a commit: once a day is plenty for a 30-day lifetime.
-    if (session!.expiresAt - now < this.config.sessionTtlMs - DAY_MS) await this.store.sessions.extend(tokenHash, now + this.config.sessionTtlMs);
+    // Use extends it (idle lifetime), never past its absolute end. Extending costs a commit: once a
+    // day is plenty for a 30-day lifetime.
+    const expiresAt = Math.min(now + this.config.sessionTtlMs, session!.createdAt + this.config.sessionMaxMs);
+    if (expiresAt - session!.expiresAt > DAY_MS) await this.store.sessions.extend(tokenHash, expiresAt);
     return { user, token, tokenHash };
   }
 
@@ -119,7 +124,7 @@ export class Accounts {
   async authenticate(token: string): Promise<UserRecord | null> {
     if (token.length === 0 || token.length > 200) return null;
     const session = await this.store.sessions.find(hashToken(token));
-    if (!session || session.revoked || session.expiresAt <= Date.now()) return null;
+    if (!session || !this.isLive(session, Date.now())) return null;
     const user = await this.store.users.findById(session.userId);
     return user && user.banReason === null ? user : null;
   }
@@ -128,16 +133,46 @@ export class Accounts {
     await this.store.sessions.revoke(tokenHash);
   }
 
-  /** Makes sure `admin` exists with the given password (or a new random one when none is given). */
-  async ensureAdmin(password: string | undefined, randomPassword: () => string): Promise<{ created: boolean; password?: string }> {
+  /**
+   * Sets a user's password and ends every other session of theirs: their tokens are revoked and
+   * their connections closed with `kicked`. `keepSession`: the token hash of the session that
+   * made the change, which stays. The one way a password changes (BANTER_ADMIN_PASSWORD at start,
+   * and a self-service change).
+   */
+  async setPassword(user: UserRecord, password: string, options: { keepSession?: string } = {}): Promise<void> {
+    checkPassword(password, user.name);
+    const passHash = await hashPassword(password);
+    await this.store.users.update(user.id, { passHash });
+    await this.endSessions(user, 'your password was changed; log in with the new one', options.keepSession);
+  }
+
+  /** Ends every session of a user (their tokens, their connections), but the one whose token hash is `keep`. Resolves with how many tokens were revoked. */
+  async endSessions(user: UserRecord, reason: string, keep?: string): Promise<number> {
+    // Revoke tokens first, so a client's automatic reconnect cannot walk straight back in.
+    const revoked = await this.store.sessions.revokeAllOf(user.id, keep);
+    const event = OutboundEvent.of('kicked', { reason });
+    await this.bus.publish(keep === undefined ? { kind: 'disconnect', userKey: user.key, event } : { kind: 'disconnect', userKey: user.key, event, keep });
+    return revoked;
+  }
+
+  /**
+   * Makes sure `admin` exists with the given password (or a new random one when none is given).
+   * A password that differs from the stored one is a password change: every admin session ends.
+   */
+  async ensureAdmin(password: string | undefined, randomPassword: () => string): Promise<{ created: boolean; changed?: boolean; password?: string }> {
     const key = nameKey('admin');
     const existing = await this.store.users.findByKey(key);
     if (password !== undefined) {
       checkPassword(password, 'admin');
-      const passHash = await hashPassword(password);
-      if (existing) await this.store.users.update(existing.id, { passHash, role: 'admin' });
-      else await this.store.users.create({ name: 'admin', key, passHash, role: 'admin', createdAt: Date.now() });
-      return { created: !existing };
+      if (!existing) {
+        await this.store.users.create({ name: 'admin', key, passHash: await hashPassword(password), role: 'admin', createdAt: Date.now() });
+        return { created: true };
+      }
+      if (existing.role !== 'admin') await this.store.users.update(existing.id, { role: 'admin' });
+      // The same password at every start must not end the sessions each time.
+      if (await verifyPassword(password, existing.passHash)) return { created: false, changed: false };
+      await this.setPassword(existing, password);
+      return { created: false, changed: true };
     }
     if (existing) return { created: false };
     const generated = randomPassword();
@@ -146,11 +181,16 @@ export class Accounts {
     return { created: true, password: generated };
   }
 
+  /** Not revoked, used within the idle lifetime, and younger than the absolute one. */
+  private isLive(session: SessionRecord, now: number): boolean {
+    return !session.revoked && session.expiresAt > now && session.createdAt + this.config.sessionMaxMs > now;
+  }
+
   private async openSession(user: UserRecord): Promise<LoginOutcome> {
     const token = newToken();
     const tokenHash = hashToken(token);
     const now = Date.now();
-    await this.store.sessions.create({ tokenHash, userId: user.id, createdAt: now, expiresAt: now + this.config.sessionTtlMs, revoked: false });
+    await this.store.sessions.create({ tokenHash, userId: user.id, createdAt: now, expiresAt: now + Math.min(this.config.sessionTtlMs, this.config.sessionMaxMs), revoked: false });
     return { user, token, tokenHash };
   }
 
