@@ -92,7 +92,12 @@ export async function startServer(config: ServerConfig, logger: PinoLogger): Pro
       irc = new IrcGateway(chat, { host: config.host, port: config.ircPort, maxOutboundBytes, fileLink, version: VERSION, serverName: config.ircServerName, tls }, logger);
       ircAddress = await irc.listen().catch((err: unknown) => Promise.reject(listenError(err, config.host, config.ircPort!, '--irc-port / BANTER_IRC_PORT')));
     }
-    if (!config.skipAdminBootstrap) await bootstrapAdmin(chat, config, logger);
+    if (!config.skipAdminBootstrap) {
+      const skeletons = await chat.accounts.backfillSkeletons();
+      if (skeletons.filled > 0) logger.info({ users: skeletons.filled }, 'stored the look-alike skeletons of user names from before they were kept');
+      if (skeletons.clashes.length > 0) logger.warn({ users: skeletons.clashes }, 'these user names look like older ones; they keep working, but consider renaming them');
+      await bootstrapAdmin(chat, config, logger);
+    }
   } catch (err) {
     await abandon();
     throw err;

@@ -8,8 +8,9 @@ import {
 } from '../../protocol/index.js';
 import type { Bus } from '../bus/port.js';
 import { OutboundEvent } from '../shared/outbound-event.js';
-import { DuplicateUserError, type SessionRecord, type Store, type UserRecord } from '../store/port.js';
+import { DuplicateUserError, LookAlikeUserError, type SessionRecord, type Store, type UserRecord } from '../store/port.js';
 import type { CoreConfig } from './config.js';
+import { nameSkeleton } from './name-skeleton.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
 import { FailureThrottle, TokenBucket } from './rate-limit.js';
 import { hashToken, newToken } from './tokens.js';
@@ -40,20 +41,45 @@ export class Accounts {
 
   async register(name: string, password: string, address: string): Promise<UserRecord> {
     this.takeRegistration(address);
-    if (!isValidName(name)) {
+    // Names are stored NFKC-normalised: "ｆｏｏ" (full width) is registered as "foo".
+    const display = normalizeName(name).normalize('NFKC');
+    if (!isValidName(name) || !isValidName(display)) {
       throw new ProtocolError('INVALID_NAME', 'a name is 1-32 characters: letters, digits, "_", "." or "-"');
     }
-    const display = normalizeName(name);
     checkPassword(password, display);
     const key = nameKey(display);
+    const skeleton = nameSkeleton(display);
     if (await this.store.users.findByKey(key)) throw new ProtocolError('USER_EXISTS', `the name ${display} is taken`);
+    const lookAlike = await this.store.users.findBySkeleton(skeleton);
+    if (lookAlike) throw lookAlikeError(display, lookAlike.name);
     const passHash = await hashPassword(password, address);
     try {
-      return await this.store.users.create({ name: display, key, passHash, role: 'user', createdAt: Date.now() });
+      return await this.store.users.create({ name: display, key, passHash, role: 'user', createdAt: Date.now(), skeleton });
     } catch (err) {
-      // Two registrations of one name raced past the check above.
+      // Two registrations of one name (or of look-alikes) raced past the checks above.
       if (err instanceof DuplicateUserError) throw new ProtocolError('USER_EXISTS', `the name ${display} is taken`);
+      if (err instanceof LookAlikeUserError) throw lookAlikeError(display, (await this.store.users.findBySkeleton(skeleton))?.name);
       throw err;
+    }
+  }
+
+  /**
+   * Gives users stored before names had skeletons theirs (at start; a few hundred rows a query).
+   * Of old names that look alike, the first keeps the skeleton and the others none: they keep
+   * working, and new look-alikes of them are refused all the same. Resolves with the names that
+   * clash that way, for the operator.
+   */
+  async backfillSkeletons(): Promise<{ filled: number; clashes: string[] }> {
+    let filled = 0;
+    const clashes: string[] = [];
+    for (let after = 0; ; ) {
+      const page = await this.store.users.listWithoutSkeleton(after, 500);
+      if (page.length === 0) return { filled, clashes };
+      for (const u of page) {
+        if (await this.store.users.setSkeleton(u.id, nameSkeleton(u.name))) filled++;
+        else clashes.push(u.name);
+      }
+      after = page[page.length - 1]!.id;
     }
   }
 
@@ -165,7 +191,7 @@ export class Accounts {
     if (password !== undefined) {
       checkPassword(password, 'admin');
       if (!existing) {
-        await this.store.users.create({ name: 'admin', key, passHash: await hashPassword(password), role: 'admin', createdAt: Date.now() });
+        await this.createAdmin(await hashPassword(password));
         return { created: true };
       }
       if (existing.role !== 'admin') await this.store.users.update(existing.id, { role: 'admin' });
@@ -176,9 +202,20 @@ export class Accounts {
     }
     if (existing) return { created: false };
     const generated = randomPassword();
-    const passHash = await hashPassword(generated);
-    await this.store.users.create({ name: 'admin', key, passHash, role: 'admin', createdAt: Date.now() });
+    await this.createAdmin(await hashPassword(generated));
     return { created: true, password: generated };
+  }
+
+  private async createAdmin(passHash: string): Promise<void> {
+    const admin = { name: 'admin', key: nameKey('admin'), passHash, role: 'admin' as const, createdAt: Date.now(), skeleton: nameSkeleton('admin') };
+    try {
+      await this.store.users.create(admin);
+    } catch (err) {
+      // A look-alike ("аdmin") registered before skeletons were kept holds the skeleton: admin
+      // goes without, as a clashing old name would.
+      if (!(err instanceof LookAlikeUserError)) throw err;
+      await this.store.users.create({ ...admin, skeleton: null });
+    }
   }
 
   /** Not revoked, used within the idle lifetime, and younger than the absolute one. */
@@ -229,6 +266,10 @@ function checkPassword(password: string, name: string): void {
     throw new ProtocolError('WEAK_PASSWORD', `a password may have at most ${MAX_PASSWORD_CHARS} characters`);
   }
   if (nameKey(password) === nameKey(name)) throw new ProtocolError('WEAK_PASSWORD', 'the password must not be the user name');
+}
+
+function lookAlikeError(name: string, existing: string | undefined): ProtocolError {
+  return new ProtocolError('USER_EXISTS', `the name ${name} looks too much like ${existing === undefined ? 'an existing name' : `the existing name ${existing}`}`);
 }
 
 function checkNotBanned(user: UserRecord): void {
