@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { PASSWORD, connect, refusal, uniqueName } from '../helpers/clients.js';
+import { PASSWORD, connect, uniqueName } from '../helpers/clients.js';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server.js';
 
 async function register(port: number, user: string): Promise<string> {
