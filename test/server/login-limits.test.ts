@@ -110,9 +110,10 @@ describe('login limits under parallel attempts', () => {
     const servedMeanwhile = answered - answeredBefore;
     const counts = tally(await spray);
     assert.equal(counts.BAD_CREDENTIALS, sprayers.length, JSON.stringify(counts));
-    // In arrival order it would wait for 60 or more; in turn, for one round of the 8 addresses
-    // and the 4 checks already running.
-    assert.ok(servedMeanwhile <= addresses.length + 4 + 1, `${servedMeanwhile} of the spray's checks went before the login`);
+    // In arrival order it would wait for the 60 or more queued ahead of it; in turn, for the 4
+    // checks running, one round of the 8 addresses, and what runs beside its own check and
+    // finishes while its reply is made (replies also reach the test a little late).
+    assert.ok(servedMeanwhile <= 4 + addresses.length + 4 + 4, `${servedMeanwhile} of the spray's checks went before the login`);
     for (const c of [...sprayers, other]) c.close();
   });
 });
