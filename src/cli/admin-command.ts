@@ -13,7 +13,7 @@ type Action = (client: BanterClient, args: string[], flags: Flags) => Promise<st
  * reported as `banter: CODE: message`, exit 2.
  */
 export function addAdminCommand(program: Command): void {
-  const admin = program.command('admin').description('moderation for operators: mute, unmute, kick, ban, unban, notice, audit');
+  const admin = program.command('admin').description('moderation for operators: mute, unmute, kick, ban, unban, notice, sessions revoke, audit');
   usageErrorsExit2(admin);
 
   const reason = (cmd: Command): Command => cmd.option('--reason <text>', 'why (shown to everyone, kept in the audit log)');
@@ -45,6 +45,15 @@ export function addAdminCommand(program: Command): void {
     await client.request('notice', { text: words.join(' ') });
     return ['notice sent'];
   });
+  const sessions = admin.command('sessions').description('login sessions: revoke');
+  usageErrorsExit2(sessions);
+  action(
+    sessions.command('revoke').description("end every session of a user, an administrator's too: their tokens stop working, their connections close").argument('<user>'),
+    async (client, [user]) => {
+      const r = await client.request('revoke_sessions', { user: user! });
+      return [`revoked ${r.revoked} session${r.revoked === 1 ? '' : 's'} of ${r.user}`];
+    },
+  );
   action(
     admin
       .command('audit')

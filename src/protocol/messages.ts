@@ -78,6 +78,7 @@ export const REQUEST_SCHEMAS = {
   room_mute: z.strictObject({ room, user, minutes: minutes.optional() }),
   room_unmute: z.strictObject({ room, user }),
   sessions: z.strictObject({}),
+  revoke_sessions: z.strictObject({ user }),
   stats: z.strictObject({}),
   // files
   // `file`, not `id`: a request's `id` is its envelope's (§2.1).
@@ -193,6 +194,8 @@ export interface ReplyResults {
   room_mute: { room: string; user: string; until: Exclude<MutedUntil, null> };
   room_unmute: { room: string; user: string };
   sessions: { sessions: SessionInfo[] };
+  /** `revoked`: how many login tokens were still valid and are no longer. */
+  revoke_sessions: { user: string; revoked: number };
   /** Signed links (paths, resolved against the HTTP base) to a file and its thumbnail; `expires` in ms. */
   file_url: { file: string; url: string; thumb_url: string; expires: number };
   stats: ServerStats;

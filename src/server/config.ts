@@ -91,6 +91,13 @@ export const SETTINGS = {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     describe: 'fatal, error, warn, info, debug, trace or silent',
   },
+  sessionMaxDays: {
+    flag: '--session-max-days <n>',
+    env: 'BANTER_SESSION_MAX_DAYS',
+    default: 90,
+    schema: positive,
+    describe: 'days a login token works at most, however often it is used (unused, it ends after 30 days)',
+  },
   sendRate: { flag: '--send-rate <n>', env: 'BANTER_SEND_RATE', default: 10, schema: positive, describe: 'messages per second one user may keep up' },
   registerPerHour: {
     flag: '--register-per-hour <n>',

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ChatMetrics } from './core/metrics.js';
 import { droppedLogLines } from './log-destination.js';
+import { passwordWork } from './core/passwords.js';
 
 /** Prometheus metrics of one server process, served at /metrics. */
 export function createMetrics(connections: () => Record<string, number>): { registry: Registry; chat: ChatMetrics } {
@@ -24,6 +25,19 @@ export function createMetrics(connections: () => Record<string, number>): { regi
       const now = droppedLogLines();
       if (now > droppedReported) this.inc(now - droppedReported);
       droppedReported = now;
+    },
+  });
+  // Password hashes are what anonymous clients can make the server spend: run, and refused as busy.
+  new Counter({
+    name: 'banter_password_hashes_total',
+    help: 'Password hashes and checks run, or refused because the hash queue was full (result)',
+    labelNames: ['result'],
+    registers: [registry],
+    collect() {
+      const work = passwordWork();
+      this.reset();
+      this.inc({ result: 'run' }, work.run);
+      this.inc({ result: 'refused' }, work.refused);
     },
   });
   const requests = new Counter({ name: 'banter_requests_total', help: 'Requests handled, by op and result', labelNames: ['op', 'result'], registers: [registry] });

@@ -118,7 +118,12 @@ export async function startServer(config: ServerConfig, logger: PinoLogger): Pro
       irc = new IrcGateway(chat, { host: config.host, port: config.ircPort, maxOutboundBytes, fileLink, version: VERSION, serverName: config.ircServerName, tls, addresses }, logger);
       ircAddress = await irc.listen().catch((err: unknown) => Promise.reject(listenError(err, config.host, config.ircPort!, '--irc-port / BANTER_IRC_PORT')));
     }
-    if (!config.skipAdminBootstrap) await bootstrapAdmin(chat, config, logger);
+    if (!config.skipAdminBootstrap) {
+      const skeletons = await chat.accounts.backfillSkeletons();
+      if (skeletons.filled > 0) logger.info({ users: skeletons.filled }, 'stored the look-alike skeletons of user names from before they were kept');
+      if (skeletons.clashes.length > 0) logger.warn({ users: skeletons.clashes }, 'these user names look like older ones; they keep working, but consider renaming them');
+      await bootstrapAdmin(chat, config, logger);
+    }
   } catch (err) {
     await abandon();
     throw err;
@@ -163,7 +168,7 @@ async function bootstrapAdmin(chat: ChatService, config: ServerConfig, logger: P
         `  It is shown only this once. Set BANTER_ADMIN_PASSWORD to choose it yourself.\n\n`,
     );
   } else if (config.adminPassword) {
-    logger.info({ created: admin.created }, 'admin password set from BANTER_ADMIN_PASSWORD');
+    logger.info({ created: admin.created, changed: admin.changed ?? false }, admin.changed ? 'admin password changed from BANTER_ADMIN_PASSWORD: every admin session ended' : 'admin password set from BANTER_ADMIN_PASSWORD');
   }
 }
 
@@ -225,6 +230,7 @@ function coreConfig(c: ServerConfig): CoreConfig {
     maxRoomsOwned: c.maxRoomsOwned,
     maxRoomsJoined: c.maxRoomsJoined,
     pingIntervalMs: c.pingInterval * 1000,
+    sessionMaxMs: c.sessionMaxDays * 24 * 3600_000,
   };
 }
 

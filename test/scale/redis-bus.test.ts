@@ -42,6 +42,7 @@ describe('Redis bus frames', () => {
     for (const other of [
       { kind: 'deliver', audience: { to: 'all', exceptUser: 'bob' }, event: ev('x\n') },
       { kind: 'disconnect', userKey: 'bob', event: ev('bye\n') },
+      { kind: 'disconnect', userKey: 'bob', event: ev('bye\n'), keep: 'a1b2' },
       { kind: 'user-changed', userKey: 'bob', patch: { mutedUntil: 'forever' } },
       { kind: 'deliver', audience: { to: 'room', key: '#garden', exceptUser: 'bob' }, event: ev('typing\n') },
       { kind: 'room-member', room: '#garden', userKey: 'bob', joined: true },

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   DuplicateUserError,
+  LookAlikeUserError,
   type AppendResult,
   type FileRecord,
   type NewMessage,
@@ -108,6 +109,28 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
           assert.equal(new Set([alice.id, bob.id, carol.id]).size, 3);
           assert.equal((await store.users.findById(bob.id))?.name, 'Bob');
           assert.equal((await store.users.findByKey('carol'))?.id, carol.id);
+        }));
+
+      it('finds a user by look-alike skeleton, and refuses a second one with LookAlikeUserError', () =>
+        withStore(async ({ store }) => {
+          const alice = await store.users.create(newUser('Alice', { skeleton: 'alice' }));
+          assert.deepEqual(await store.users.findBySkeleton('alice'), alice);
+          assert.equal(await store.users.findBySkeleton('bob'), null);
+          await assert.rejects(store.users.create(newUser('Аlice', { key: 'аlice', skeleton: 'alice' })), LookAlikeUserError);
+          assert.equal(await store.users.findByKey('аlice'), null);
+        }));
+
+      it('lists users without a skeleton in id order, and gives each one unless another has it', () =>
+        withStore(async ({ store }) => {
+          const { alice, bob, carol } = await people(store);
+          await store.users.create(newUser('Dave', { skeleton: 'dave' }));
+          assert.deepEqual(await store.users.listWithoutSkeleton(0, 2), [{ id: alice.id, name: 'Alice' }, { id: bob.id, name: 'Bob' }]);
+          assert.deepEqual(await store.users.listWithoutSkeleton(bob.id, 10), [{ id: carol.id, name: 'Carol' }]);
+          assert.equal(await store.users.setSkeleton(alice.id, 'alice'), true);
+          assert.equal(await store.users.setSkeleton(bob.id, 'dave'), false, 'Dave has that one');
+          assert.equal((await store.users.findBySkeleton('alice'))?.id, alice.id);
+          assert.equal((await store.users.findById(bob.id))?.skeleton, undefined);
+          assert.deepEqual((await store.users.listWithoutSkeleton(0, 10)).map((u) => u.name), ['Bob', 'Carol']);
         }));
 
       it('refuses a second user with the same key with DuplicateUserError, keeping the first', () =>
@@ -233,6 +256,10 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
           assert.equal((await store.sessions.find('b1'))?.revoked, false, "another user's session is untouched");
           assert.equal(await store.sessions.revokeAllOf(alice.id), 0, 'nothing left to revoke');
           assert.equal(await store.sessions.revokeAllOf(carol.id), 0, 'a user without sessions');
+          // All but one (a password change keeps the session that made it).
+          await store.sessions.create(session('b2', bob.id));
+          assert.equal(await store.sessions.revokeAllOf(bob.id, 'b2'), 1);
+          assert.deepEqual([(await store.sessions.find('b1'))?.revoked, (await store.sessions.find('b2'))?.revoked], [true, false]);
         }));
     });
 

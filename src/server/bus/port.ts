@@ -57,8 +57,11 @@ export type BusMessage =
    * changes, if that message is still held there waiting for an earlier one).
    */
   | { kind: 'update'; conv: string; useq: number; deliveries: Delivery[] }
-  /** Sends a last event to every session of a user, then closes them (kick, ban). */
-  | { kind: 'disconnect'; userKey: string; event: OutboundEvent }
+  /**
+   * Sends a last event to every session of a user, then closes them (kick, ban, password change);
+   * `keep`: the token hash of a session to leave open (the one that changed the password).
+   */
+  | { kind: 'disconnect'; userKey: string; event: OutboundEvent; keep?: string }
   /** A user's state changed (already stored): nodes holding that user apply the patch at once. */
   | { kind: 'user-changed'; userKey: string; patch: { mutedUntil?: MutedUntil } }
   /** A user joined or left a room (already stored): nodes update their membership caches. */

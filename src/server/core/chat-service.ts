@@ -81,7 +81,7 @@ export class ChatService implements CommandDomain {
     ({ store: this.store, bus: this.bus, presence: this.presence, config: this.config, logger: this.logger } = deps);
     this.metrics = deps.metrics ?? NO_METRICS;
     this.fileLinks = deps.fileLinks;
-    this.accounts = new Accounts(this.store, this.config);
+    this.accounts = new Accounts(this.store, this.bus, this.config);
     this.files = new Files(this.store);
     this.moderation = new Moderation(this.store, this.bus, this.logger);
     this.online = new OnlineUsers(this.config.sendRatePerSec, this.config.sendBurst);
@@ -251,7 +251,7 @@ export class ChatService implements CommandDomain {
         for (const d of m.deliveries) this.deliverEvent(d.audience, d.event);
         return;
       case 'disconnect':
-        return this.disconnectUser(m.userKey, m.event);
+        return this.disconnectUser(m.userKey, m.event, m.keep);
       case 'user-changed': {
         const user = this.online.get(m.userKey);
         if (user) {
@@ -266,11 +266,12 @@ export class ChatService implements CommandDomain {
     }
   }
 
-  /** Sends a last event to every session of a user here, then closes them (kick, ban). */
-  private disconnectUser(userKey: string, last: OutboundEvent): void {
+  /** Sends a last event to every session of a user here (but the one whose token hash is `keep`), then closes them (kick, ban, password change). */
+  private disconnectUser(userKey: string, last: OutboundEvent, keep?: string): void {
     const user = this.online.get(userKey);
     if (!user) return;
     for (const s of [...user.sessions]) {
+      if (keep !== undefined && s.tokenHash === keep) continue;
       void this.detach(s);
       s.peer.close(last);
     }

@@ -14,8 +14,10 @@ export interface CoreConfig {
   loginFailuresPerAddress: number;
   /** Longest back-off after repeated failures, in ms. */
   loginMaxBackoffMs: number;
-  /** Session tokens expire after this long unused. */
+  /** Session tokens expire after this long unused (each use extends them)... */
   sessionTtlMs: number;
+  /** ...and this long after the login that made them, used or not. */
+  sessionMaxMs: number;
   /** An idle connection is pinged after this long, and dropped if still silent after as long again. */
   pingIntervalMs: number;
   /** Requests one connection may have in progress at once. */
@@ -50,6 +52,7 @@ export const DEFAULT_CORE_CONFIG: CoreConfig = {
   loginFailuresPerAddress: 20,
   loginMaxBackoffMs: 15 * 60_000,
   sessionTtlMs: 30 * 24 * 3600_000,
+  sessionMaxMs: 90 * 24 * 3600_000,
   pingIntervalMs: 30_000,
   maxInFlight: 256,
   maxConnections: 20_000,

@@ -47,6 +47,22 @@ export class Moderation {
     return { user: target.name };
   }
 
+  /**
+   * Ends every session of a user, an administrator's too (a leaked admin token): revokes their
+   * tokens and closes their connections with `kicked`. An administrator ending their own keeps
+   * the connection that asked open (its token is revoked all the same) to hear the reply.
+   */
+  async revokeSessions(actor: UserRecord, name: string, actorToken: string | null): Promise<{ user: string; revoked: number }> {
+    const target = await this.store.users.findByKey(nameKey(name));
+    if (!target) throw new ProtocolError('NO_SUCH_USER', `no user named ${name}`);
+    const revoked = await this.store.sessions.revokeAllOf(target.id);
+    const event = OutboundEvent.of('kicked', { reason: 'your sessions were ended by an administrator; log in again' });
+    const keep = target.id === actor.id && actorToken !== null ? actorToken : undefined;
+    await this.bus.publish(keep === undefined ? { kind: 'disconnect', userKey: target.key, event } : { kind: 'disconnect', userKey: target.key, event, keep });
+    await this.store.moderation.addAudit({ ts: Date.now(), actor: actor.name, action: 'revoke_sessions', target: target.name, detail: `${revoked} sessions` });
+    return { user: target.name, revoked };
+  }
+
   async ban(actor: UserRecord, name: string, reason: string | undefined): Promise<{ user: string }> {
     const target = await this.target(name, 'banned');
     const why = cleanReason(reason) ?? '';

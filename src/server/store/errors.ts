@@ -30,6 +30,14 @@ export class DuplicateUserError extends Error {
   }
 }
 
+/** Another user's name looks like this one (the same skeleton: core/name-skeleton.ts). */
+export class LookAlikeUserError extends Error {
+  constructor(readonly skeleton: string) {
+    super(`a user name with skeleton ${skeleton} exists`);
+    this.name = 'LookAlikeUserError';
+  }
+}
+
 export class DuplicateRoomError extends Error {
   constructor(readonly key: string) {
     super(`room ${key} exists`);

@@ -252,6 +252,16 @@ export const MIGRATIONS: readonly Migration[] = [
     sqlite: 'CREATE INDEX IF NOT EXISTS sessions_by_expiry ON sessions(expires_at);',
     postgres: 'CREATE INDEX IF NOT EXISTS sessions_by_expiry ON sessions(expires_at);',
   },
+  {
+    // A user name's look-alike skeleton (core/name-skeleton.ts): registration refuses a name whose
+    // skeleton another user has, and the unique index makes that hold under races. It is computed
+    // in JavaScript, so rows from before this version get it from the server at start
+    // (Accounts.backfillSkeletons); of two old names that look alike, the second keeps NULL
+    // (NULLs never clash), and both keep working.
+    version: 8,
+    sqlite: 'ALTER TABLE users ADD COLUMN skeleton TEXT; CREATE UNIQUE INDEX users_by_skeleton ON users(skeleton);',
+    postgres: 'ALTER TABLE users ADD COLUMN skeleton TEXT; CREATE UNIQUE INDEX users_by_skeleton ON users(skeleton);',
+  },
 ];
 
 /** The version a database is at once every migration has run. */

@@ -33,4 +33,4 @@ export type * from './ports/rooms.js';
 export type * from './ports/secrets.js';
 export type * from './ports/sessions.js';
 export type * from './ports/users.js';
-export { DuplicateRoomError, DuplicateUserError } from './errors.js';
+export { DuplicateRoomError, DuplicateUserError, LookAlikeUserError } from './errors.js';

@@ -16,6 +16,7 @@ export interface UserRow {
   created_at: number;
   muted_until: number | null;
   ban_reason: string | null;
+  skeleton: string | null;
 }
 
 export interface MessageRow {
@@ -63,6 +64,7 @@ export function toUser(row: UserRow | undefined): UserRecord | null {
     createdAt: row.created_at,
     mutedUntil: toMuted(row.muted_until),
     banReason: row.ban_reason,
+    ...(row.skeleton !== null && { skeleton: row.skeleton }),
   };
 }
 

@@ -16,6 +16,8 @@ interface Header {
   c?: string;
   s?: number;
   u?: string;
+  /** disconnect: the token hash of the session to keep open. */
+  t?: string;
   /** room-member: the room, and whether the user joined. */
   r?: string;
   j?: boolean;
@@ -50,7 +52,7 @@ export function encodeFrame(node: string, echo: number, m: BusMessage): Buffer {
       lines = m.deliveries.map((d) => d.event.v1);
       break;
     case 'disconnect':
-      header = { n: node, i: echo, k: 'x', u: m.userKey };
+      header = m.keep === undefined ? { n: node, i: echo, k: 'x', u: m.userKey } : { n: node, i: echo, k: 'x', u: m.userKey, t: m.keep };
       lines = [m.event.v1];
       break;
     case 'user-changed':
@@ -96,7 +98,7 @@ export function decodeFrame(buf: Buffer): Frame {
       if (typeof h.r !== 'string' || typeof h.u !== 'string' || typeof h.j !== 'boolean') throw new Error('bus frame: bad room-member');
       return frame({ kind: 'room-member', room: h.r, userKey: h.u, joined: h.j });
     case 'x':
-      return frame({ kind: 'disconnect', userKey: h.u!, event: events[0]! });
+      return frame(h.t === undefined ? { kind: 'disconnect', userKey: h.u!, event: events[0]! } : { kind: 'disconnect', userKey: h.u!, event: events[0]!, keep: h.t });
     case 'u':
       return frame({ kind: 'user-changed', userKey: h.u!, patch: h.p ?? {} });
     default:

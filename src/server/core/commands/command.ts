@@ -47,6 +47,8 @@ export interface CommandDomain {
 export interface CommandContext {
   readonly peer: { readonly id: string; readonly address: string };
   readonly user: OnlineUser<unknown> | null;
+  /** The hash of the token this connection logged in with (null before login). */
+  readonly tokenHash: string | null;
   /** The order of this connection's sends (Sending.send). */
   readonly sendOrder: SendOrder;
   readonly domain: CommandDomain;

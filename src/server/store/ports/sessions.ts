@@ -4,8 +4,8 @@ export interface SessionStore {
   find(tokenHash: string): Promise<SessionRecord | null>;
   extend(tokenHash: string, expiresAt: number): Promise<void>;
   revoke(tokenHash: string): Promise<void>;
-  /** Revokes every live session of a user; resolves with how many there were. */
-  revokeAllOf(userId: number): Promise<number>;
+  /** Revokes every live session of a user (but `except`, a token hash, if given); resolves with how many there were. */
+  revokeAllOf(userId: number, except?: string): Promise<number>;
 }
 
 export interface SessionRecord {

@@ -2,9 +2,15 @@ import type { MutedUntil, Role } from '../../../protocol/index.js';
 
 /** Accounts. */
 export interface UserStore {
-  /** Throws DuplicateUserError (errors.ts) if the key is taken. */
+  /** Throws DuplicateUserError (errors.ts) if the key is taken, LookAlikeUserError if the skeleton is. */
   create(user: NewUser): Promise<UserRecord>;
   findByKey(key: string): Promise<UserRecord | null>;
+  /** The user whose name has this look-alike skeleton, if any (one indexed look-up). */
+  findBySkeleton(skeleton: string): Promise<UserRecord | null>;
+  /** Users stored before skeletons were (theirs is NULL), by id, after `afterId`: at most `limit`. */
+  listWithoutSkeleton(afterId: number, limit: number): Promise<{ id: number; name: string }[]>;
+  /** Sets a user's skeleton if it has none; false if another user has that skeleton. */
+  setSkeleton(id: number, skeleton: string): Promise<boolean>;
   findById(id: number): Promise<UserRecord | null>;
   update(id: number, patch: UserPatch): Promise<void>;
   /**
@@ -29,6 +35,8 @@ export interface NewUser {
   passHash: string;
   role: Role;
   createdAt: number;
+  /** The name's look-alike skeleton; null only for names stored before there were skeletons that look like an older one. */
+  skeleton?: string | null;
 }
 
 export interface UserRecord extends NewUser {

@@ -36,8 +36,8 @@ export class PgSessions implements SessionStore {
     await this.pool.query('UPDATE sessions SET revoked = TRUE WHERE token_hash = $1', [tokenHash]);
   }
 
-  async revokeAllOf(userId: number): Promise<number> {
-    return (await this.pool.query('UPDATE sessions SET revoked = TRUE WHERE user_id = $1 AND NOT revoked', [userId])).rowCount ?? 0;
+  async revokeAllOf(userId: number, except = ''): Promise<number> {
+    return (await this.pool.query('UPDATE sessions SET revoked = TRUE WHERE user_id = $1 AND NOT revoked AND token_hash <> $2', [userId, except])).rowCount ?? 0;
   }
 
   /** Expired sessions are of no use to anyone (revoked ones go when they expire). */

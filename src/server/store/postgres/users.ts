@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { DuplicateUserError } from '../errors.js';
+import { DuplicateUserError, LookAlikeUserError } from '../errors.js';
 import type { NewUser, UserPage, UserPatch, UserRecord, UserStore } from '../ports/users.js';
 import { fromMuted, keyRange, toUser, type UserRow } from '../rows.js';
 
@@ -9,12 +9,33 @@ export class PgUsers implements UserStore {
   async create(user: NewUser): Promise<UserRecord> {
     try {
       const { rows } = await this.pool.query<{ id: number }>(
-        'INSERT INTO users (name, key, pass_hash, role, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id',
-        [user.name, user.key, user.passHash, user.role, user.createdAt],
+        'INSERT INTO users (name, key, pass_hash, role, created_at, skeleton) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
+        [user.name, user.key, user.passHash, user.role, user.createdAt, user.skeleton ?? null],
       );
       return { ...user, id: rows[0]!.id, mutedUntil: null, banReason: null };
     } catch (err) {
-      if ((err as { code?: string }).code === '23505') throw new DuplicateUserError(user.key);
+      if ((err as { code?: string }).code === '23505') {
+        if ((err as { constraint?: string }).constraint === 'users_by_skeleton') throw new LookAlikeUserError(user.skeleton!);
+        throw new DuplicateUserError(user.key);
+      }
+      throw err;
+    }
+  }
+
+  async findBySkeleton(skeleton: string): Promise<UserRecord | null> {
+    return toUser((await this.pool.query<UserRow>('SELECT * FROM users WHERE skeleton = $1', [skeleton])).rows[0]);
+  }
+
+  async listWithoutSkeleton(afterId: number, limit: number): Promise<{ id: number; name: string }[]> {
+    return (await this.pool.query<{ id: number; name: string }>('SELECT id, name FROM users WHERE skeleton IS NULL AND id > $1 ORDER BY id LIMIT $2', [afterId, limit])).rows;
+  }
+
+  async setSkeleton(id: number, skeleton: string): Promise<boolean> {
+    try {
+      await this.pool.query('UPDATE users SET skeleton = $1 WHERE id = $2 AND skeleton IS NULL', [skeleton, id]);
+      return true;
+    } catch (err) {
+      if ((err as { code?: string }).code === '23505') return false;
       throw err;
     }
   }

@@ -18,7 +18,7 @@ export class SqliteSessions implements SessionStore {
       byHash: db.prepare('SELECT * FROM sessions WHERE token_hash = ?'),
       extend: db.prepare('UPDATE sessions SET expires_at = ? WHERE token_hash = ?'),
       revoke: db.prepare('UPDATE sessions SET revoked = 1 WHERE token_hash = ?'),
-      revokeAllOf: db.prepare('UPDATE sessions SET revoked = 1 WHERE user_id = ? AND revoked = 0'),
+      revokeAllOf: db.prepare('UPDATE sessions SET revoked = 1 WHERE user_id = ? AND revoked = 0 AND token_hash <> ?'),
       purge: db.prepare('DELETE FROM sessions WHERE expires_at < ?'),
     };
   }
@@ -41,8 +41,8 @@ export class SqliteSessions implements SessionStore {
     this.stmt.revoke.run(tokenHash);
   }
 
-  async revokeAllOf(userId: number): Promise<number> {
-    return this.stmt.revokeAllOf.run(userId).changes;
+  async revokeAllOf(userId: number, except = ''): Promise<number> {
+    return this.stmt.revokeAllOf.run(userId, except).changes;
   }
 
   /** Expired sessions are of no use to anyone (revoked ones go when they expire). */
