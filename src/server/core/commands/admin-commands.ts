@@ -13,7 +13,7 @@ export const adminCommands: CommandTable<'mute' | 'unmute' | 'kick' | 'ban' | 'u
       return {};
     },
   },
-  audit: { auth: 'admin', run: async (c, b) => ({ entries: await c.domain.moderation.audit(b.limit) }) },
-  sessions: { auth: 'admin', run: (c) => c.domain.sessions() },
+  audit: { auth: 'admin', allowance: 'read', run: async (c, b) => ({ entries: await c.domain.moderation.audit(b.limit) }) },
+  sessions: { auth: 'admin', allowance: 'read', run: (c) => c.domain.sessions() },
   stats: { auth: 'admin', run: (c) => c.domain.stats() },
 };

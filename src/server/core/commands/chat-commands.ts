@@ -13,14 +13,17 @@ export const chatCommands: CommandTable<'send' | 'history' | 'who' | 'convs' | '
   },
   history: {
     auth: 'user',
+    allowance: 'read',
     run: async (c, body) => {
       const conv = await c.domain.messages.resolve(c.user!.record, body.conv);
-      return { messages: await c.domain.messages.history(conv, body) };
+      const page = await c.domain.messages.history(conv, body);
+      return page.more ? { messages: page.messages, more: true } : { messages: page.messages };
     },
   },
-  who: { auth: 'user', run: async (c) => ({ users: await c.domain.presence.list() }) },
+  who: { auth: 'user', allowance: 'read', run: async (c) => ({ users: await c.domain.presence.list() }) },
   convs: {
     auth: 'user',
+    allowance: 'read',
     run: async (c) => ({ convs: await c.domain.readMarkers.conversations(c.user!.record) }),
   },
   typing: {
