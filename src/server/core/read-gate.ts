@@ -13,6 +13,8 @@ export const READ_RESERVE_BYTES = HISTORY_PAGE_BYTES + 64 * 1024;
  * make the server hold more than this for it by asking.
  */
 export const READ_BACKLOG_BYTES = 1024 * 1024;
+/** A read may start while the connection holds less than this, however small its outbound cap. */
+const MIN_READ_THRESHOLD_BYTES = 64 * 1024;
 /** How often a read waiting for the connection's queue to drain looks again, at most. */
 const DRAIN_POLL_MS = [10, 20, 50, 100, 250];
 
@@ -101,8 +103,10 @@ export class ReadGate {
   private fitsOutbound(): boolean {
     const out = this.outbound();
     if (out === undefined) return true;
-    const budget = Math.max(READ_RESERVE_BYTES, Math.min(out.limit, READ_BACKLOG_BYTES));
-    return out.queued + (this.running + 1) * READ_RESERVE_BYTES <= budget;
+    // Room for this read's reply under the backlog cap; with a small outbound cap, a read may still
+    // start on a near-empty queue (its reply may then be over the cap: that is the cap's choice).
+    const threshold = Math.max(Math.min(out.limit, READ_BACKLOG_BYTES) - READ_RESERVE_BYTES, MIN_READ_THRESHOLD_BYTES);
+    return out.queued + this.running * READ_RESERVE_BYTES < threshold;
   }
 
   private wait(ms: number): void {
