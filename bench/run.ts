@@ -9,11 +9,12 @@ import { manySenders } from './workloads/many-senders.js';
 import { idle } from './workloads/idle.js';
 import { durable } from './workloads/durable.js';
 import { logins } from './workloads/logins.js';
+import { abuse } from './workloads/abuse.js';
 import { SYSTEMS, type Row, type SystemName } from './lib/results.js';
 import { printTable, writeResults } from './lib/report.js';
 import type { RunOptions } from './workloads/common.js';
 
-const WORKLOADS: Record<string, (o: RunOptions) => Promise<Row[]>> = { fanout, latency, 'many-senders': manySenders, idle, durable, logins };
+const WORKLOADS: Record<string, (o: RunOptions) => Promise<Row[]>> = { fanout, latency, 'many-senders': manySenders, idle, durable, logins, abuse };
 
 const args = process.argv.slice(2);
 const selected = args.filter((a) => !a.startsWith('--'));

@@ -442,9 +442,10 @@ export class ChatSession extends Emitter<SessionEvents> {
   /** Edits, deletes and reactions made while away, in useq order. */
   private async fillUpdates(client: BanterClient, c: Conversation): Promise<void> {
     for (;;) {
-      const { messages } = await client.request('history', { conv: c.conv, updated_after: c.lastUseq, limit: MAX_HISTORY_LIMIT });
+      const { messages, more } = await client.request('history', { conv: c.conv, updated_after: c.lastUseq, limit: MAX_HISTORY_LIMIT });
       for (const m of messages) if (m.useq !== undefined) this.acceptUpdate({ ...m, useq: m.useq });
-      if (messages.length < MAX_HISTORY_LIMIT) return;
+      // A page stops early at the server's byte budget and says `more`; otherwise a short page is the end.
+      if (messages.length === 0 || (!more && messages.length < MAX_HISTORY_LIMIT)) return;
     }
   }
 
@@ -513,9 +514,9 @@ export class ChatSession extends Emitter<SessionEvents> {
   private async fill(client: BanterClient, c: Conversation): Promise<ChatMessage[]> {
     const accepted: ChatMessage[] = [];
     for (;;) {
-      const { messages } = await client.request('history', { conv: c.conv, after: c.lastSeq, limit: MAX_HISTORY_LIMIT });
+      const { messages, more } = await client.request('history', { conv: c.conv, after: c.lastSeq, limit: MAX_HISTORY_LIMIT });
       for (const m of messages) if (this.accept(m)) accepted.push(m);
-      if (messages.length < MAX_HISTORY_LIMIT) return accepted;
+      if (messages.length === 0 || (!more && messages.length < MAX_HISTORY_LIMIT)) return accepted;
     }
   }
 

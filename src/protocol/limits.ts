@@ -17,6 +17,11 @@ export const MAX_PASSWORD_CHARS = 1024;
 export const MAX_NAME_CHARS = 32;
 export const MAX_HISTORY_LIMIT = 200;
 export const DEFAULT_HISTORY_LIMIT = 50;
+/**
+ * A `history` page stops once its messages reach about this many bytes of JSON (at least one
+ * message is always included) and says `more`: 200 messages of 4000 emoji would be 3.2 MB.
+ */
+export const HISTORY_PAGE_BYTES = 256 * 1024;
 export const MAX_CID_CHARS = 64;
 export const LOBBY = '#lobby';
 

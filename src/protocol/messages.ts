@@ -163,7 +163,8 @@ export interface ReplyResults {
   register: { user: string };
   login: { user: string; role: Role; token: string; muted_until: MutedUntil };
   send: { conv: string; seq: number; ts: number };
-  history: { messages: ChatMessage[] };
+  /** `more`: the page stopped at HISTORY_PAGE_BYTES before `limit`; there are further messages in its direction. */
+  history: { messages: ChatMessage[]; more?: true };
   who: { users: OnlineUser[] };
   /** `next`: there are more; ask again with `after` = `next`. */
   users: { users: UserListing[]; next?: string };

@@ -107,6 +107,14 @@ export const SETTINGS = {
     describe: 'accounts one address may create per hour (and at once)',
   },
   sendBurst: { flag: '--send-burst <n>', env: 'BANTER_SEND_BURST', default: 30, schema: positiveInt, describe: 'messages one user may send at once before the rate applies' },
+  readRate: {
+    flag: '--read-rate <n>',
+    env: 'BANTER_READ_RATE',
+    default: 20,
+    schema: positive,
+    describe: 'reads (history, who, convs, rooms, members) per second one user may keep up; more wait',
+  },
+  readBurst: { flag: '--read-burst <n>', env: 'BANTER_READ_BURST', default: 60, schema: positiveInt, describe: 'reads one user may make at once before the read rate applies' },
   maxOutboundKib: {
     flag: '--max-outbound-kib <n>',
     env: 'BANTER_MAX_OUTBOUND_KIB',

@@ -222,6 +222,8 @@ function coreConfig(c: ServerConfig): CoreConfig {
     ...DEFAULT_CORE_CONFIG,
     sendRatePerSec: c.sendRate,
     sendBurst: c.sendBurst,
+    readRatePerSec: c.readRate,
+    readBurst: c.readBurst,
     registerPerHour: c.registerPerHour,
     maxConnections: c.maxConnections,
     loginReserve: c.loginReserve ?? defaultLoginReserve(c.maxConnections),

@@ -100,6 +100,30 @@ describe('client session', () => {
     bob.close();
   });
 
+  it('catches up on big messages over pages the server cut at its byte budget (more)', { timeout: 30_000 }, async () => {
+    const server = await startTestServer();
+    cleanups.push(() => server.dispose());
+    const proxy = new Proxy(() => server.tcpPort);
+    cleanups.push(() => proxy.close());
+    const proxyPort = await proxy.listen();
+    const [aliceName, bobName] = [await registered(server.tcpPort), await registered(server.tcpPort)];
+    const alice = session(proxyPort);
+    await alice.login(aliceName, PASSWORD);
+    const seen: ChatMessage[] = [];
+    alice.on('message', (m) => seen.push(m));
+    const bob = await BanterClient.connect(tcpTransport('127.0.0.1', server.tcpPort));
+    await bob.request('login', { user: bobName, password: PASSWORD });
+    await bob.request('send', { to: '#lobby', text: 'one' });
+    await waitUntil(() => seen.length === 1, 'first');
+    proxy.cutAll();
+    // 16 KB each: a page holds about 15 of them, far fewer than the 200 the session asks for.
+    for (let i = 0; i < 40; i++) await bob.request('send', { to: `@${aliceName}`, text: `${i} ${'😀'.repeat(3990)}` });
+    await waitUntil(() => seen.length === 41, 'caught up').catch((e: Error) => assert.fail(`${e.message}: saw ${seen.length}, state ${alice.state}`));
+    assert.deepEqual(seen.slice(1).map((m) => m.seq), Array.from({ length: 40 }, (_, i) => i + 1));
+    alice.close();
+    bob.close();
+  });
+
   it('loses nothing when the connection drops again in the middle of catching up', async () => {
     const server = await startTestServer();
     cleanups.push(() => server.dispose());

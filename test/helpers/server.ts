@@ -23,7 +23,7 @@ export interface TestServer extends RunningServer {
 export async function startTestServer(overrides: Partial<ServerConfig> = {}, dataDir = tempDir()): Promise<TestServer> {
   const config: ServerConfig = {
     // Every test client comes from loopback: one address, so no per-address cap unless a test sets one.
-    ...loadConfig({ host: '127.0.0.1', port: 0, httpPort: 0, data: dataDir, logLevel: 'silent', sendRate: 10_000, sendBurst: 10_000, registerPerHour: 1_000_000, maxConnectionsPerAddress: 1_000_000 }, {}),
+    ...loadConfig({ host: '127.0.0.1', port: 0, httpPort: 0, data: dataDir, logLevel: 'silent', sendRate: 10_000, sendBurst: 10_000, readRate: 10_000, readBurst: 10_000, registerPerHour: 1_000_000, maxConnectionsPerAddress: 1_000_000 }, {}),
     adminPassword: ADMIN_PASSWORD,
     ...overrides,
   };

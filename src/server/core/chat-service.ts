@@ -84,7 +84,7 @@ export class ChatService implements CommandDomain {
     this.accounts = new Accounts(this.store, this.bus, this.config);
     this.files = new Files(this.store);
     this.moderation = new Moderation(this.store, this.bus, this.logger);
-    this.online = new OnlineUsers(this.config.sendRatePerSec, this.config.sendBurst);
+    this.online = new OnlineUsers(this.config.sendRatePerSec, this.config.sendBurst, this.config.readRatePerSec, this.config.readBurst);
     const roomsConfig = {
       quietSize: this.config.roomQuietSize,
       batchIntervalMs: this.config.roomBatchMs,

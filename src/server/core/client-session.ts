@@ -17,6 +17,7 @@ import { writeEvent, type Peer, type PeerHandler } from './peer.js';
 import type { LoginOutcome } from './accounts.js';
 import type { ChatMetrics } from './metrics.js';
 import { SendOrder } from './sending.js';
+import { ReadGate } from './read-gate.js';
 
 /** What a session needs of the chat core that owns it (ChatService): the domain, and its own bookkeeping. */
 export interface SessionHost extends CommandDomain {
@@ -47,11 +48,19 @@ export class ClientSession implements PeerHandler, CommandContext {
   journalPos = 0;
   /** Sends from this connection reach the store in the order they arrived (Sending.send). */
   readonly sendOrder = new SendOrder();
+  /** Read ops wait here for the user's read allowance and the connection's outbound budget. */
+  private readonly reads: ReadGate;
 
   constructor(
     readonly chat: SessionHost,
     readonly peer: Peer,
-  ) {}
+  ) {
+    this.reads = new ReadGate(
+      chat.config,
+      () => this.user?.readBucket,
+      () => peer.outbound?.(),
+    );
+  }
 
   get domain(): CommandDomain {
     return this.chat;
@@ -116,16 +125,44 @@ export class ClientSession implements PeerHandler, CommandContext {
 
   /** The checks before a handler, in protocol order: login, role, requests in progress. */
   private refusal(op: Op): ProtocolError | undefined {
-    const command = COMMANDS[op];
-    if (command.auth !== 'none' && !this.user) return new ProtocolError('NOT_AUTHENTICATED', 'log in first');
-    if (command.auth === 'admin' && this.user?.record.role !== 'admin') return new ProtocolError('FORBIDDEN', `${op} is for administrators`);
+    const denied = this.authRefusal(op);
+    if (denied) return denied;
     if (this.inFlight >= this.chat.config.maxInFlight) return new ProtocolError('RATE_LIMITED', 'too many requests in progress on this connection');
     return undefined;
   }
 
-  /** Runs a handler that passed the checks; `settle` gets its result or its error. */
+  private authRefusal(op: Op): ProtocolError | undefined {
+    const command = COMMANDS[op];
+    if (command.auth !== 'none' && !this.user) return new ProtocolError('NOT_AUTHENTICATED', 'log in first');
+    if (command.auth === 'admin' && this.user?.record.role !== 'admin') return new ProtocolError('FORBIDDEN', `${op} is for administrators`);
+    return undefined;
+  }
+
+  /** Starts a request that passed the checks (a read once its gate lets it); `settle` gets its result or its error. */
   private start(op: Op, body: unknown, settle: (value: object | undefined, error?: ProtocolError) => void): void {
     this.inFlight++;
+    if (COMMANDS[op].allowance !== 'read') return this.run(op, body, settle);
+    const refused = this.reads.enter((done) => {
+      // The wait may have outlasted the login.
+      const denied = this.authRefusal(op);
+      const finish = (value: object | undefined, error?: ProtocolError): void => {
+        settle(value, error);
+        done();
+      };
+      if (!denied) return this.run(op, body, finish);
+      this.inFlight--;
+      this.chat.metrics.request(op, denied.code);
+      finish(undefined, denied);
+    });
+    if (refused) {
+      this.inFlight--;
+      this.chat.metrics.request(op, refused.code);
+      settle(undefined, refused);
+    }
+  }
+
+  /** Runs a handler; `settle` gets its result or its error. */
+  private run(op: Op, body: unknown, settle: (value: object | undefined, error?: ProtocolError) => void): void {
     let result: Promise<object>;
     try {
       // Handlers run synchronously up to their first await, so requests start in arrival order.
@@ -196,6 +233,7 @@ export class ClientSession implements PeerHandler, CommandContext {
   closed(): void {
     if (this.isClosed) return;
     this.isClosed = true;
+    this.reads.close();
     this.chat.sessionClosed(this);
   }
 

@@ -22,6 +22,16 @@ export interface CoreConfig {
   pingIntervalMs: number;
   /** Requests one connection may have in progress at once. */
   maxInFlight: number;
+  /**
+   * Read ops (history, who, convs, rooms, members, ...) per second a user may keep up over all
+   * their connections, and how many may come at once (read-gate.ts).
+   */
+  readRatePerSec: number;
+  readBurst: number;
+  /** Read ops one connection may have running at once; more wait in its queue. */
+  maxReadsRunning: number;
+  /** Read ops one connection may have waiting; more are refused with RATE_LIMITED. */
+  maxReadsWaiting: number;
   /** Open connections over all transports. */
   maxConnections: number;
   /** Of those, slots connections not logged in may never hold (connection-limits.ts). */
@@ -55,6 +65,10 @@ export const DEFAULT_CORE_CONFIG: CoreConfig = {
   sessionMaxMs: 90 * 24 * 3600_000,
   pingIntervalMs: 30_000,
   maxInFlight: 256,
+  readRatePerSec: 20,
+  readBurst: 60,
+  maxReadsRunning: 2,
+  maxReadsWaiting: 64,
   maxConnections: 20_000,
   loginReserve: 1000,
   loginTimeoutMs: 30_000,

@@ -1,6 +1,7 @@
 import {
   DEFAULT_HISTORY_LIMIT,
   FORBIDDEN_CONTROL_CHARS,
+  HISTORY_PAGE_BYTES,
   LOBBY,
   MAX_HISTORY_LIMIT,
   MAX_TEXT_CHARS,
@@ -15,6 +16,7 @@ import type { Audience, Bus, Delivery } from '../bus/port.js';
 import type { NewMessage, RoomMember, RoomRecord, Store, StoredMessage, UserRecord } from '../store/port.js';
 import { dmKey, dmParties, isRoomKey, parseDestination } from './conversations.js';
 import type { Files } from './files.js';
+import { readHistoryPage, type HistoryPage } from './history-pages.js';
 import { OutboundEvent } from '../shared/outbound-event.js';
 import type { Rooms } from './rooms.js';
 
@@ -116,13 +118,10 @@ export class Messages {
     return deliveries;
   }
 
-  async history(conv: ResolvedConversation, q: RequestBody<'history'>): Promise<ChatMessage[]> {
+  /** One page of history, bounded in rows (`limit`) and in bytes (HISTORY_PAGE_BYTES): history-pages.ts. */
+  history(conv: ResolvedConversation, q: RequestBody<'history'>): Promise<HistoryPage> {
     const limit = Math.min(q.limit ?? DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT);
-    const rows =
-      q.updated_after !== undefined
-        ? await this.store.messages.changedAfter(conv.key, q.updated_after, limit)
-        : await this.store.messages.history(conv.key, { before: q.before, after: q.after, limit });
-    return rows.map((m) => toChatMessage(m, conv.asSeenBy));
+    return readHistoryPage(this.store.messages, conv, q, limit, HISTORY_PAGE_BYTES, toChatMessage);
   }
 }
 

@@ -24,6 +24,12 @@ export interface Peer {
    * and format for every recipient). Peers without it get each event's v1 bytes through `write`.
    */
   writeEvent?(event: OutboundEvent, lazy?: boolean): void;
+  /**
+   * The bytes the transport holds for this connection and the cap it drops a slow consumer at,
+   * for peers with a bounded queue: reads are admitted against it before their replies are built
+   * (read-gate.ts).
+   */
+  outbound?(): { queued: number; limit: number };
   /** Sends `last` if given, then closes. Idempotent. */
   close(last?: OutboundEvent): void;
 }

@@ -13,7 +13,7 @@ export class OutboundLimit {
   private backlogAtTurnStart = 0;
   private addedThisTurn = 0;
 
-  constructor(private readonly limit: number) {}
+  constructor(readonly limit: number) {}
 
   /**
    * Whether queuing `adding` more bytes means the peer has fallen too far behind. `queued` (the

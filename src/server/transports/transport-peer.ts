@@ -60,6 +60,10 @@ export class TransportPeer implements Peer {
 
   private readonly queued = (): number => this.conduit.queued();
 
+  outbound(): { queued: number; limit: number } {
+    return { queued: this.conduit.queued(), limit: this.limit.limit };
+  }
+
   close(last?: OutboundEvent): void {
     if (this.closing) return;
     this.closing = true;

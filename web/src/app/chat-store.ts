@@ -203,7 +203,7 @@ export class ChatStore {
     try {
       const older = await this.session.olderThan(conv, before, OLDER_PAGE);
       const now = this.conv(conv);
-      this.setConv(conv, { items: mergeItems(now.items, older.map(messageItem)), loadingOlder: false, hasOlder: older.length === OLDER_PAGE && (older[0]?.seq ?? 1) > 1 });
+      this.setConv(conv, { items: mergeItems(now.items, older.map(messageItem)), loadingOlder: false, hasOlder: (older[0]?.seq ?? 1) > 1 });
     } catch {
       this.setConv(conv, { loadingOlder: false }); // offline: tried again on the next scroll
     }
@@ -297,7 +297,7 @@ export class ChatStore {
     this.setConv(conv, { loaded: true });
     try {
       const page = await this.session.olderThan(conv, undefined, PAGE);
-      this.setConv(conv, { items: mergeItems(this.conv(conv).items, page.map(messageItem)), hasOlder: page.length === PAGE && (page[0]?.seq ?? 1) > 1 });
+      this.setConv(conv, { items: mergeItems(this.conv(conv).items, page.map(messageItem)), hasOlder: (page[0]?.seq ?? 1) > 1 });
     } catch {
       this.setConv(conv, { loaded: false }); // not connected: fetched when it opens again or reconnects
       const off = this.session.on('state', (s) => {

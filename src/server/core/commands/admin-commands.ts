@@ -13,8 +13,8 @@ export const adminCommands: CommandTable<'mute' | 'unmute' | 'kick' | 'ban' | 'u
       return {};
     },
   },
-  audit: { auth: 'admin', run: async (c, b) => ({ entries: await c.domain.moderation.audit(b.limit) }) },
-  sessions: { auth: 'admin', run: (c) => c.domain.sessions() },
+  audit: { auth: 'admin', allowance: 'read', run: async (c, b) => ({ entries: await c.domain.moderation.audit(b.limit) }) },
+  sessions: { auth: 'admin', allowance: 'read', run: (c) => c.domain.sessions() },
   revoke_sessions: { auth: 'admin', run: (c, b) => c.domain.moderation.revokeSessions(c.user!.record, b.user, c.tokenHash) },
   stats: { auth: 'admin', run: (c) => c.domain.stats() },
 };

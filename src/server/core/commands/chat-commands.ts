@@ -13,15 +13,18 @@ export const chatCommands: CommandTable<'send' | 'history' | 'who' | 'users' | '
   },
   history: {
     auth: 'user',
+    allowance: 'read',
     run: async (c, body) => {
       const conv = await c.domain.messages.resolve(c.user!.record, body.conv);
-      return { messages: await c.domain.messages.history(conv, body) };
+      const page = await c.domain.messages.history(conv, body);
+      return page.more ? { messages: page.messages, more: true } : { messages: page.messages };
     },
   },
-  who: { auth: 'user', run: async (c) => ({ users: await c.domain.presence.list() }) },
-  users: { auth: 'user', run: (c, b) => c.domain.people.find(b) },
+  who: { auth: 'user', allowance: 'read', run: async (c) => ({ users: await c.domain.presence.list() }) },
+  users: { auth: 'user', allowance: 'read', run: (c, b) => c.domain.people.find(b) },
   convs: {
     auth: 'user',
+    allowance: 'read',
     run: async (c) => ({ convs: await c.domain.readMarkers.conversations(c.user!.record) }),
   },
   typing: {

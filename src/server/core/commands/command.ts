@@ -63,6 +63,12 @@ export interface CommandContext {
 
 export interface Command<O extends Op> {
   auth: Auth;
+  /**
+   * `read`: the op reads (its reply can be big) and goes through the connection's read gate
+   * first: a token of the user's read allowance, a few at a time, within the outbound budget
+   * (read-gate.ts). Ops that change something take the send allowance themselves (guards.ts).
+   */
+  allowance?: 'read';
   run(context: CommandContext, body: RequestBody<O>): ReplyResults[O] | Promise<ReplyResults[O]>;
 }
 

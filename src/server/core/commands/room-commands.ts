@@ -22,8 +22,8 @@ function announced<O extends Op>(run: (rooms: Rooms, me: UserRecord, body: Reque
 }
 
 export const roomCommands: CommandTable<RoomOps> = {
-  rooms: { auth: 'user', run: (c, b) => c.domain.rooms.list(c.user!.record, b) },
-  members: { auth: 'user', run: (c, b) => c.domain.rooms.members(c.user!.record, b.room) },
+  rooms: { auth: 'user', allowance: 'read', run: (c, b) => c.domain.rooms.list(c.user!.record, b) },
+  members: { auth: 'user', allowance: 'read', run: (c, b) => c.domain.rooms.members(c.user!.record, b.room) },
   create: announced((rooms, me, b) => rooms.create(me, b.room, b.topic, b.private ?? false)),
   join: announced((rooms, me, b) => rooms.join(me, b.room)),
   leave: announced((rooms, me, b) => rooms.leave(me, b.room)),

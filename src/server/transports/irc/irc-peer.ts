@@ -65,6 +65,10 @@ export class IrcPeer implements Peer {
     if (!this.closing) this.sink?.fromCore(event);
   }
 
+  outbound(): { queued: number; limit: number } {
+    return { queued: this.conduit.queued(), limit: this.limit.limit };
+  }
+
   /** From the core: kick, ban, timeout, shutdown, a full server. */
   close(last?: OutboundEvent): void {
     if (this.closing) return;

@@ -120,7 +120,8 @@ async function lastSeqBefore(history: History, ts: number, inclusive: boolean): 
   for (let page = 0; page < MAX_SCAN_PAGES; page++) {
     const rows = await history(cursor === undefined ? { limit: MAX_HISTORY_LIMIT } : { before: cursor, limit: MAX_HISTORY_LIMIT });
     for (let i = rows.length - 1; i >= 0; i--) if (inclusive ? rows[i]!.ts <= ts : rows[i]!.ts < ts) return rows[i]!.seq;
-    if (rows.length < MAX_HISTORY_LIMIT) return 0;
+    // seqs have no gaps: a page that reaches seq 1 is the last (a short one may just have hit the byte budget).
+    if (rows.length === 0 || rows[0]!.seq <= 1) return 0;
     cursor = rows[0]!.seq;
   }
   return Math.max(0, (cursor ?? 1) - 1); // older than the scan reaches: treated as the oldest read
