@@ -53,8 +53,8 @@ export function NewMessageDialog({ store, known, onClose, onOpen }: { store: Cha
   /** A typed full name: the server's listing has it (the shortest key comes first), or there is no such user. */
   const openTyped = (who: string) => {
     const exact = (u: UserListing) => fold(u.user) === fold(who);
-    const known = lookup && fold(lookup.prefix) === fold(who) ? lookup.users.find(exact) : undefined;
-    if (known) return open(known.user);
+    const listed = lookup && fold(lookup.prefix) === fold(who) ? lookup.users.find(exact) : undefined;
+    if (listed) return open(listed.user);
     setBusy(true);
     setError(undefined);
     store.session.request('users', { prefix: who, limit: 1 }).then((r) => {
