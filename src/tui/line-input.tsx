@@ -13,8 +13,9 @@ interface Props {
 
 /**
  * A one-line text field (← → Home End, Backspace, Ctrl-U clears to the start). Control keys belong to the screen
- * (Ctrl-R, Tab, PgUp...) and are never inserted; Tab goes to `onTab` when there is one (completion). Pasted text, or keys typed faster than the
- * terminal reports them, can arrive as one chunk with a newline inside: the newline submits.
+ * (Ctrl-R, Tab, PgUp...) and are never inserted; Tab goes to `onTab` when there is one (completion).
+ * Pasted text, or keys typed faster than the terminal reports them, can arrive as one chunk with a
+ * newline inside: the newline submits.
  */
 export function LineInput({ value, onChange, onSubmit, focus, mask, onTab }: Props) {
   const [cursor, setCursor] = useState(value.length);
