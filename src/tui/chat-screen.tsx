@@ -3,6 +3,8 @@ import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { ChatSession } from '../client/index.js';
 import { ChatStore } from './chat-store.js';
 import { CommandExecutor } from './command-executor.js';
+import { COMMAND_NAMES } from './commands.js';
+import { Completer, type Lookup } from './completion.js';
 import { ConversationList } from './conversation-list.js';
 import { ConversationView, rowsThatFit } from './conversation-view.js';
 import { LineInput } from './line-input.js';
@@ -19,6 +21,8 @@ interface Props {
 const PANE_WIDTH = 24;
 /** Lines that are never the conversation: header, borders, input and status lines. */
 const CHROME_ROWS = 5;
+/** Names asked for per completion: more than a status line shows. */
+const COMPLETION_LIMIT = 20;
 
 /** The chat screen: the conversation, the conversation list, the input line and the status lines. */
 export function ChatScreen({ session, address, httpBase, onQuit }: Props) {
@@ -30,6 +34,10 @@ export function ChatScreen({ session, address, httpBase, onQuit }: Props) {
   useEffect(() => () => store.dispose(), [store]);
   const chat = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const [input, setInput] = useState('');
+  const typedNow = useRef(input);
+  typedNow.current = input;
+  const [hint, setHint] = useState<string | undefined>();
+  const [completer] = useState(() => new Completer(namesFor(session)));
 
   const items = chat.items[chat.current] ?? [];
   // Banners, the "newer below" hint and a long input line (wrapped; counted in characters, so wide
@@ -44,7 +52,8 @@ export function ChatScreen({ session, address, httpBase, onQuit }: Props) {
       if (key.return || key.escape || ch === 'q') onQuit();
       return;
     }
-    if (key.tab) return store.togglePaneFocus();
+    // In the input line Tab completes or goes to the pane (onTab below); in the pane it comes back.
+    if (key.tab) return chat.pane.focus ? store.togglePaneFocus() : undefined;
     if (key.pageUp) return store.scrollUp(visibleRows);
     if (key.pageDown) return store.scrollDown(visibleRows);
     if (key.ctrl && ch === 'p') return store.togglePane();
@@ -62,7 +71,20 @@ export function ChatScreen({ session, address, httpBase, onQuit }: Props) {
   };
   const onChange = (value: string): void => {
     setInput(value);
+    setHint(undefined);
     store.inputChanged(value);
+  };
+  const onTab = (value: string, cursor: number, replace: (value: string, cursor: number) => void): void => {
+    if (!completer.wants(value, cursor)) return store.togglePaneFocus();
+    completer.complete(value, cursor).then(
+      (done) => {
+        // Typed on while the server answered: the answer is for a line that is gone.
+        if (!done || typedNow.current !== value) return;
+        if (done.line !== value) replace(done.line, done.cursor);
+        setHint(done.hint);
+      },
+      (err: unknown) => setHint(`no completion: ${(err as Error).message}`),
+    );
   };
 
   const end = items.length - chat.scroll;
@@ -90,11 +112,20 @@ export function ChatScreen({ session, address, httpBase, onQuit }: Props) {
         <Box flexShrink={0}>
           <Text color="cyan">[{chat.current}] › </Text>
         </Box>
-        <LineInput value={input} onChange={onChange} onSubmit={onSubmit} focus={!chat.pane.focus && !chat.ended} />
+        <LineInput value={input} onChange={onChange} onSubmit={onSubmit} onTab={onTab} focus={!chat.pane.focus && !chat.ended} />
       </Box>
-      <StatusLine transfer={chat.transfer} typers={chat.typing[chat.current] ?? []} />
+      <StatusLine transfer={chat.transfer} hint={hint} typers={chat.typing[chat.current] ?? []} />
     </Box>
   );
+}
+
+/** Where completion finds names: users from the server (online or not), commands from the list. */
+function namesFor(session: ChatSession): Lookup {
+  return async (kind, prefix) => {
+    if (kind === 'command') return { names: COMMAND_NAMES.filter((c) => c.startsWith(prefix.toLowerCase())), more: false };
+    const { users, next } = await session.request('users', { prefix, limit: COMPLETION_LIMIT });
+    return { names: users.map((u) => u.user), more: next !== undefined };
+  };
 }
 
 /** The terminal's size, following resizes. */

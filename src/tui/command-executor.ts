@@ -2,6 +2,7 @@ import { BanterError, nthLastMessage, type ChatSession } from '../client/index.j
 import { LOBBY, type ChatMessage } from '../protocol/index.js';
 import type { ChatStore } from './chat-store.js';
 import { HELP, parseTyped, type Typed } from './commands.js';
+import { fold } from './completion.js';
 import { untilText } from './format.js';
 
 /** Rooms `/rooms` shows at once: about a screenful. */
@@ -58,6 +59,11 @@ export class CommandExecutor {
         if (to !== conv) store.open(to);
         await session.send(to, typed.kind === 'say' ? { text: typed.text } : { sticker: typed.name });
         return;
+      }
+      case 'chat': {
+        // Anyone registered, online or not: the server's spelling of the name opens the chat.
+        const user = await this.findUser(typed.user);
+        return user ? store.open(`@${user}`) : store.say(`No user named ${typed.user}.`, 'warn');
       }
       case 'who': {
         const { online } = store.getSnapshot();
@@ -130,6 +136,13 @@ export class CommandExecutor {
     if (conv.startsWith('#') && conv !== LOBBY) return conv;
     this.store.say('Open a room first (/join #room), or name one.', 'warn');
     return null;
+  }
+
+  /** A registered user's name as the server spells it, if there is one by that name (not banned). */
+  private async findUser(name: string): Promise<string | undefined> {
+    // Keys sort bytewise, so a name that is exactly the prefix comes first.
+    const { users } = await this.session.request('users', { prefix: name, limit: 1 });
+    return users.find((u) => fold(u.user) === fold(name))?.user;
   }
 
   private async listRooms(more: boolean): Promise<void> {

@@ -3,6 +3,7 @@ import { STICKERS, STICKER_NAMES, isSticker } from '../protocol/index.js';
 /** What a line typed in the chat screen asks for. */
 export type Typed =
   | { kind: 'say'; to?: string; text: string }
+  | { kind: 'chat'; user: string }
   | { kind: 'sticker'; to?: string; name: string }
   | { kind: 'who' }
   | { kind: 'help' }
@@ -25,7 +26,7 @@ export type Typed =
 
 export const HELP = [
   'text                 send to the current conversation',
-  '/all text            send to #lobby          /msg user text   send privately',
+  '/all text            send to #lobby          /msg user [text] send privately (no text: open the chat)',
   '/sticker name        send a sticker (or type :name: alone)',
   `stickers: ${STICKER_NAMES.join(' ')}`,
   '/who                 who is online           /file path       send a file (any type)',
@@ -37,9 +38,16 @@ export const HELP = [
   '/react n emoji       react to the n-th last message (1 = the last; emoji or a sticker name)',
   'admins: /mute user [minutes] [reason]  /unmute user  /kick user [reason]',
   '        /ban user [reason]  /unban user  /notice text',
-  'keys: Tab users pane (↑↓ Enter opens a conversation)  Ctrl-P hide/show it  PgUp/PgDn scroll  Ctrl-C quit',
+  'keys: Tab completes @names, the user of /msg /invite /mute... and /commands (again: the next match);',
+  '      elsewhere Tab goes to the users pane (↑↓ Enter opens a conversation)  Ctrl-P hide/show it  PgUp/PgDn scroll  Ctrl-C quit',
   '/help                this help               /quit            leave',
 ];
+
+/** Every command name, for completion (aliases included). */
+export const COMMAND_NAMES = [
+  'all', 'msg', 'sticker', 'who', 'help', 'quit', 'exit', 'file', 'open', 'mute', 'unmute', 'kick', 'ban', 'unban', 'notice',
+  'rooms', 'members', 'join', 'leave', 'part', 'create', 'create-private', 'invite', 'remove', 'owner', 'topic', 'edit', 'delete', 'react',
+] as const;
 
 /** Reads one typed line. Plain text is a message; a leading "/" is a command. */
 export function parseTyped(line: string): Typed | null {
@@ -55,7 +63,8 @@ export function parseTyped(line: string): Typed | null {
       return rest ? { kind: 'say', to: '#lobby', text: rest } : usage('/all text');
     case 'msg': {
       const [user, ...words] = args;
-      return user && words.length ? { kind: 'say', to: `@${user.replace(/^@/, '')}`, text: rest.slice(user.length).trim() } : usage('/msg user text');
+      if (!user) return usage('/msg user [text]');
+      return words.length ? { kind: 'say', to: `@${user.replace(/^@/, '')}`, text: rest.slice(user.length).trim() } : { kind: 'chat', user: user.replace(/^@/, '') };
     }
     case 'sticker':
       if (!args[0]) return usage('/sticker name');

@@ -7,14 +7,17 @@ interface Props {
   onSubmit: (value: string) => void;
   focus: boolean;
   mask?: string;
+  /** Tab: gets the line and the cursor (code points) and may replace both, now or later. */
+  onTab?: (value: string, cursor: number, replace: (value: string, cursor: number) => void) => void;
 }
 
 /**
  * A one-line text field (← → Home End, Backspace, Ctrl-U clears to the start). Control keys belong to the screen
- * (Ctrl-R, Tab, PgUp...) and are never inserted. Pasted text, or keys typed faster than the
- * terminal reports them, can arrive as one chunk with a newline inside: the newline submits.
+ * (Ctrl-R, Tab, PgUp...) and are never inserted; Tab goes to `onTab` when there is one (completion).
+ * Pasted text, or keys typed faster than the terminal reports them, can arrive as one chunk with a
+ * newline inside: the newline submits.
  */
-export function LineInput({ value, onChange, onSubmit, focus, mask }: Props) {
+export function LineInput({ value, onChange, onSubmit, focus, mask, onTab }: Props) {
   const [cursor, setCursor] = useState(value.length);
   const latest = useRef({ value, onSubmit });
   latest.current = { value, onSubmit };
@@ -26,6 +29,11 @@ export function LineInput({ value, onChange, onSubmit, focus, mask }: Props) {
     (input, key) => {
       const chars = [...latest.current.value];
       if (key.return) return latest.current.onSubmit(latest.current.value);
+      if (key.tab && onTab)
+        return onTab(latest.current.value, at, (next, cursor) => {
+          setCursor(cursor);
+          change(next);
+        });
       if (key.leftArrow) return setCursor(Math.max(0, at - 1));
       if (key.rightArrow) return setCursor(Math.min(chars.length, at + 1));
       if (key.home || (key.ctrl && input === 'a')) return setCursor(0);

@@ -45,16 +45,20 @@ export function Banners({ connection, ended, mutedUntil }: { connection: Connect
   );
 }
 
-/** The bottom line: a file's progress, who is typing, or the keys. */
-export function StatusLine({ transfer, typers }: { transfer: Transfer | undefined; typers: readonly string[] }) {
+/** The bottom line: a file's progress, the candidates of a completion, who is typing, or the keys. */
+export function StatusLine({ transfer, hint, typers }: { transfer: Transfer | undefined; hint?: string; typers: readonly string[] }) {
   return (
     <Box paddingX={1} justifyContent="space-between">
       {transfer ? (
         <Text color="cyan">
           {transfer.label} {progressBar(transfer.done, transfer.total)}
         </Text>
+      ) : hint ? (
+        <Text color="cyan" wrap="truncate-end">
+          {hint}
+        </Text>
       ) : (
-        <Text dimColor>{typers.length > 0 ? `${typers.join(', ')} typing…` : 'Tab: users  PgUp/PgDn: scroll  Ctrl-P: hide list  /file  /open  /help'}</Text>
+        <Text dimColor>{typers.length > 0 ? `${typers.join(', ')} typing…` : 'Tab: complete / users  PgUp/PgDn: scroll  Ctrl-P: hide list  /file  /open  /help'}</Text>
       )}
     </Box>
   );

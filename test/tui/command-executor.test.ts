@@ -48,6 +48,17 @@ describe('terminal client commands (no terminal)', () => {
     assert.deepEqual(messages.map((m) => m.text), ['just us']);
   });
 
+  it('/msg user without text opens the chat, with someone offline too, spelled as the server spells the name', async () => {
+    const { store, exec } = await typist();
+    const away = await newUser(server.tcpPort, uniqueName('Away'));
+    away.client.close();
+    await exec.submit(`/msg @${away.name.toLowerCase()}`);
+    assert.equal(store.getSnapshot().current, `@${away.name}`);
+    await exec.submit(`/msg ${away.name}-nobody`);
+    assert.equal(rowsOf(store).at(-1), `[warn] No user named ${away.name}-nobody.`);
+    assert.equal(store.getSnapshot().current, `@${away.name}`, 'stays where it was');
+  });
+
   it('creates, joins, describes and leaves rooms', async () => {
     const { store, exec, name } = await typist();
     const friend = await friendOf();
@@ -113,7 +124,7 @@ describe('terminal client commands (no terminal)', () => {
     await exec.submit('/frobnicate');
     assert.equal(rowsOf(store).at(-1), '[warn] unknown command /frobnicate; /help lists them');
     await exec.submit('/msg');
-    assert.equal(rowsOf(store).at(-1), '[warn] usage: /msg user text');
+    assert.equal(rowsOf(store).at(-1), '[warn] usage: /msg user [text]');
     await exec.submit('/open');
     assert.equal(rowsOf(store).at(-1), '[warn] No file in this conversation yet.');
     await exec.submit('/file /etc/hostname');

@@ -81,4 +81,52 @@ describe('terminal client (tmux)', { skip: hasTmux ? false : 'tmux is not instal
     await tui.waitFor(/Not sent: you are muted/, 'the refusal');
     friend.client.close();
   });
+
+  it('Tab completes commands and names from the server (offline people too); /msg user opens the chat', async () => {
+    // Two names start with "zo": zoe is online, zora offline (only the server knows her).
+    const zora = await newUser(server.tcpPort, uniqueName('zora'));
+    zora.client.close();
+    const zoe = await newUser(server.tcpPort, uniqueName('zoe'));
+    const me = await newUser(server.tcpPort, uniqueName('tab'));
+    me.client.close();
+    tui.kill();
+    tui = new Tmux(`node ${CLI} chat 127.0.0.1:${server.tcpPort}`);
+    await tui.waitFor(/log in/, 'the login screen');
+    const pause = () => scenarioPause(250);
+    tui.type(me.name);
+    tui.keys('Enter');
+    await pause();
+    tui.type(PASSWORD);
+    tui.keys('Enter');
+    await tui.waitFor(/● online/, 'the chat screen');
+
+    const line = (text: string) => new RegExp(`› ${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`, 'm');
+    tui.type('/ms');
+    await tui.waitFor(line('/ms'), 'the typed command');
+    tui.keys('Tab');
+    await tui.waitFor(line('/msg'), 'the command name completed');
+    tui.type('zo');
+    await tui.waitFor(line('/msg zo'), 'the typed prefix');
+    tui.keys('Tab');
+    const both = await tui.waitFor(new RegExp(`${zoe.name}\\s+${zora.name}`), 'both candidates in the status line');
+    assert.match(both, line('/msg zo'), 'their common prefix is all that was typed');
+    tui.keys('Tab');
+    await tui.waitFor(line(`/msg ${zoe.name}`), 'the first candidate');
+    await tui.waitFor(new RegExp(`\\[${zoe.name}\\]`), 'marked in the status line');
+    tui.keys('Tab');
+    await tui.waitFor(line(`/msg ${zora.name}`), 'the second candidate');
+    tui.keys('Enter');
+    await tui.waitFor(new RegExp(`\\[@${zora.name}\\] ›`), 'the private chat with zora, who is offline');
+
+    tui.type(`see you, @${zora.name.slice(0, 4)}`);
+    await tui.waitFor(line(`see you, @${zora.name.slice(0, 4)}`), 'the typed mention');
+    tui.keys('Tab');
+    await tui.waitFor(line(`see you, @${zora.name}`), 'the mention completed');
+    tui.keys('Enter');
+    const back = await connect(server.tcpPort);
+    await back.request('login', { user: zora.name, password: PASSWORD });
+    await waitUntil(async () => (await back.request('history', { conv: `@${me.name}`, limit: 1 })).messages[0]?.text?.trim() === `see you, @${zora.name}`, 'the message stored for zora');
+    back.close();
+    zoe.client.close();
+  });
 });

@@ -5,6 +5,7 @@ import { initI18n } from './i18n/index.js';
 import './styles/app.css';
 import './styles/rooms.css';
 import './styles/convs.css';
+import './styles/people.css';
 
 initI18n();
 createRoot(document.getElementById('root')!).render(

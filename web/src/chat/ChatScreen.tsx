@@ -12,7 +12,7 @@ import { ConnectionBanner } from './ConnectionBanner.js';
 import { MessageList } from './MessageList.js';
 import { alertsEnabled, setAlertsEnabled, watchPrivateMessages } from './notifier.js';
 import { ConversationList } from './ConversationList.js';
-import { NewMessageDialog } from './NewMessageDialog.js';
+import { NewMessageDialog, type Person } from './NewMessageDialog.js';
 import { OpenConvContext } from './open-conv-context.js';
 import { Toasts } from './Toasts.js';
 import { ConfirmDialog, type Confirmation } from '../admin/ConfirmDialog.js';
@@ -145,7 +145,14 @@ export function ChatScreen({ store, onLogout, initialConv = LOBBY }: { store: Ch
     () => buildConvList({ me: s.user, current: s.current, summaries: s.summaries, unread: s.unread, rooms: s.rooms, online: s.online, connected }),
     [s.user, s.current, s.summaries, s.unread, s.rooms, s.online, connected],
   );
-  const known = useMemo(() => [...new Set([...list.people, ...list.online].map((e) => e.conv.slice(1)).filter((n) => n !== s.user))], [list, s.user]);
+  const known = useMemo(() => {
+    const seen = new Map<string, Person>();
+    for (const e of [...list.people, ...list.online]) {
+      const user = e.conv.slice(1);
+      if (user !== s.user && !seen.has(user)) seen.set(user, { user, online: e.presence === 'unknown' ? undefined : e.presence === 'on', role: e.role });
+    }
+    return [...seen.values()];
+  }, [list, s.user]);
   const mutedText = !muted ? '' : s.mutedUntil === 'forever' ? t('moderation.mutedForever') : t('moderation.mutedUntil', { time: new Date(s.mutedUntil as number).toLocaleString() });
   const typing = conv.typing.filter((u) => u !== s.user);
 
@@ -325,7 +332,19 @@ export function ChatScreen({ store, onLogout, initialConv = LOBBY }: { store: Ch
           }}
         />
       )}
-      {dialog === 'room' && room && <RoomPanel store={store} room={room} me={s.user} role={s.role} onClose={() => setDialog(undefined)} />}
+      {dialog === 'room' && room && (
+        <RoomPanel
+          store={store}
+          room={room}
+          me={s.user}
+          role={s.role}
+          onClose={() => setDialog(undefined)}
+          onOpenChat={(c) => {
+            setDialog(undefined);
+            open(c);
+          }}
+        />
+      )}
       <ConfirmDialog confirm={confirm} onClose={() => setConfirm(undefined)} />
       <Toasts toasts={s.toasts} />
     </div>

@@ -11,8 +11,9 @@ import { canManageRoom, runRoomAction } from './room-actions.js';
 /**
  * A room's details: topic, members (online or not) and Leave; for its owner (or an admin) also
  * editing the topic, inviting, removing, muting within the room and handing ownership over.
+ * A member's name opens a private chat with them.
  */
-export function RoomPanel({ store, room, me, role, onClose }: { store: ChatStore; room: RoomInfo; me: string; role: string; onClose: () => void }) {
+export function RoomPanel({ store, room, me, role, onClose, onOpenChat }: { store: ChatStore; room: RoomInfo; me: string; role: string; onClose: () => void; onOpenChat: (conv: string) => void }) {
   const { t } = useTranslation();
   const [members, setMembers] = useState<RoomMemberInfo[] | undefined>();
   const [topic, setTopic] = useState(room.topic);
@@ -117,7 +118,13 @@ export function RoomPanel({ store, room, me, role, onClose }: { store: ChatStore
                   <span className={`presence-dot ${m.online ? 'on' : 'off'}`} />
                 </span>
                 <span className="member-name">
-                  {m.user}
+                  {self ? (
+                    m.user
+                  ) : (
+                    <button type="button" className="link-button member-chat" title={t('people.openChat', { user: m.user })} onClick={() => onOpenChat(`@${m.user}`)}>
+                      {m.user}
+                    </button>
+                  )}
                   {self && <span className="tag">{t('online.you')}</span>}
                   {m.owner && <span className="tag admin">{t('rooms.owner')}</span>}
                   {muted && <span className="tag warn">{t('rooms.mutedTag')}</span>}
