@@ -139,13 +139,13 @@ export class IrcSession implements CoreEventSink {
       return this.internalError(err, msg);
     }
     if (!result) return;
-    // Commands answer in order: the next line waits for this one, except messages, whose order
-    // the core keeps (sends from one connection are stored in arrival order).
-    if (!command.pipelined) this.paused = true;
+    // Replies go out in the order the commands came (clients use PING as a barrier): the next
+    // line waits until this command has written its last reply. Messages too: a refused PRIVMSG's
+    // 401 must come before the PONG of a PING sent after it.
+    this.paused = true;
     result
       .catch((err: unknown) => this.internalError(err, msg))
       .finally(() => {
-        if (command.pipelined) return;
         this.paused = false;
         this.drain();
       });
