@@ -5,11 +5,12 @@ import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { BanterClient } from '../../src/client/index.js';
 import type { ChatMessage } from '../../src/protocol/index.js';
-import { PASSWORD, adminClient, newUser } from '../helpers/clients.js';
+import { PASSWORD, adminClient, newUser, nextEvent, record, uniqueName } from '../helpers/clients.js';
+import { newIrcUser } from '../helpers/irc-client.js';
 import { ADMIN_PASSWORD, CLI, startTestServer, type TestServer } from '../helpers/server.js';
 import { waitUntil } from '../helpers/wait.js';
 
-// `banter send`, `banter listen` and `banter admin`, run as real processes against a server in
+// `banter send`, `banter listen`, `banter admin` and `banter register`, run as real processes against a server in
 // this process. Every wait is bounded: a CLI process is killed after RUN_LIMIT_MS.
 
 const RUN_LIMIT_MS = 8000;
@@ -67,7 +68,7 @@ function assertRefused(out: Outcome, pattern: RegExp): void {
   assert.equal(out.stdout, '');
 }
 
-describe('banter send, listen, admin', { concurrency: true, timeout: 20_000 }, () => {
+describe('banter send, listen, admin, register', { concurrency: true, timeout: 20_000 }, () => {
   let server: TestServer;
   let server_: string;
   const clients: BanterClient[] = [];
@@ -81,7 +82,7 @@ describe('banter send, listen, admin', { concurrency: true, timeout: 20_000 }, (
   const history = async (client: BanterClient, conv: string): Promise<ChatMessage[]> => (await client.request('history', { conv })).messages;
 
   before(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ ircPort: 0 });
     server_ = `127.0.0.1:${server.tcpPort}`;
   });
   after(async () => {
@@ -220,6 +221,44 @@ describe('banter send, listen, admin', { concurrency: true, timeout: 20_000 }, (
       assertRefused(await run(['send', '--to', `@${alice.name}`, ...flag, 'via a flag'], noPassword), /^banter: there is no --password flag/);
     }
     assert.deepEqual(await history(alice.client, `@${alice.name}`), []);
+  });
+
+  it('register creates an account from a script (password from env or stdin); refusals exit 2', async () => {
+    const bot = uniqueName('bot');
+    const made = await run(['register'], as(bot));
+    assert.deepEqual([made.code, made.stdout], [0, `registered ${bot}\n`], made.stderr);
+    assert.equal((await run(['send', '--to', '#lobby', 'a bot says hi'], as(bot))).code, 0, 'the new account logs in');
+    assertRefused(await run(['register'], as(bot.toUpperCase())), /^banter: USER_EXISTS: /);
+    const { BANTER_PASSWORD: _, ...noPassword } = as(uniqueName('bot'));
+    const piped = await run(['register', '--password-stdin'], noPassword, `${PASSWORD}\n`);
+    assert.deepEqual([piped.code, piped.stdout], [0, `registered ${noPassword.BANTER_USER}\n`], piped.stderr);
+    assertRefused(await run(['register'], as(uniqueName('bot'), 'short')), /^banter: WEAK_PASSWORD: /);
+    assertRefused(await run(['register'], noPassword), /^banter: no password given: /);
+  });
+
+  it('send: one-command sessions change no presence (no JOIN/QUIT on IRC, no presence event)', async () => {
+    const bot = uniqueName('bot');
+    assert.equal((await run(['register'], as(bot))).code, 0);
+    const { irc } = await newIrcUser(server);
+    const watcher = await user();
+    const presence = record(watcher.client, 'presence');
+    const ircFrom = irc.lines.length;
+    for (const text of ['deploy started', 'deploy finished']) {
+      const out = await run(['send', '--to', '#lobby', text], as(bot));
+      assert.equal(out.code, 0, out.stderr);
+    }
+    // The marker: sent after the CLI processes ended, so their logouts came before it (presence,
+    // though gathered for up to 50 ms, never arrives after a later message).
+    const ownMarker = nextEvent(watcher.client, 'msg', (m) => m.text === `marker ${bot}`);
+    await watcher.client.request('send', { to: '#lobby', text: `marker ${bot}` });
+    await ownMarker;
+    await irc.expect((l) => l.command === 'PRIVMSG' && l.params[1] === `marker ${bot}`);
+    const seen = irc.lines.slice(ircFrom);
+    assert.deepEqual(seen.filter((l) => l.command === 'PRIVMSG' && l.source?.startsWith(`${bot}!`)).map((l) => l.params[1]), ['deploy started', 'deploy finished']);
+    assert.deepEqual(seen.filter((l) => ['JOIN', 'QUIT', 'PART'].includes(l.command) && l.source?.startsWith(`${bot}!`)).map((l) => l.raw), [], 'no JOIN or QUIT for the bot');
+    assert.deepEqual(presence.filter((p) => p.user === bot), [], 'no presence event for one-command sessions');
+    assert.ok(!(await watcher.client.request('who', {})).users.some((u) => u.user === bot));
+    irc.close();
   });
 
   it('says so when the server cannot be reached or --server is malformed', async () => {
