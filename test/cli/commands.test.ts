@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { BanterClient } from '../../src/client/index.js';
+import { dateTime } from '../../src/client/display.js';
 import type { ChatMessage } from '../../src/protocol/index.js';
 import { PASSWORD, adminClient, newUser, nextEvent, record, uniqueName } from '../helpers/clients.js';
 import { newIrcUser } from '../helpers/irc-client.js';
@@ -14,6 +15,9 @@ import { waitUntil } from '../helpers/wait.js';
 // this process. Every wait is bounded: a CLI process is killed after RUN_LIMIT_MS.
 
 const RUN_LIMIT_MS = 8000;
+/** The CLI's time for people (local `YYYY-MM-DD HH:MM:SS`) and for programs (ISO 8601, UTC). */
+const LOCAL_TIME = '\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d';
+const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 interface Outcome {
   code: number | null;
@@ -134,9 +138,9 @@ describe('banter send, listen, admin, register', { concurrency: true, timeout: 2
     // Other tests run at the same time: their lobby messages and notices show up here too.
     const name = bob.name.replace(/[.]/g, '\\.');
     const expected = [
-      new RegExp(`^\\d\\d:\\d\\d:\\d\\d \\[#lobby\\] ${name}: hi all\\\\n\tno escapes$`, 'm'),
-      new RegExp(`^\\d\\d:\\d\\d:\\d\\d \\[@${name}\\] ${name}: ☕$`, 'm'),
-      /^\d\d:\d\d:\d\d \*\*\* admin: maintenance at noon$/m,
+      new RegExp(`^${LOCAL_TIME} \\[#lobby\\] ${name}: hi all\\\\n\tno escapes$`, 'm'),
+      new RegExp(`^${LOCAL_TIME} \\[@${name}\\] ${name}: ☕$`, 'm'),
+      new RegExp(`^${LOCAL_TIME} \\*\\*\\* admin: maintenance at noon$`, 'm'),
     ];
     await waitUntil(() => expected.every((re) => re.test(listen.stdout())), { what: 'the three lines', timeoutMs: 5000, state: listen.stdout });
     listen.child.kill('SIGTERM');
@@ -147,7 +151,7 @@ describe('banter send, listen, admin, register', { concurrency: true, timeout: 2
     mine.forEach((line, i) => assert.match(line, expected[i]!));
   });
 
-  it('listen --json prints the messages as the protocol carries them; --conv keeps one conversation', async () => {
+  it('listen --json prints the messages as the protocol carries them, times in ISO 8601; --conv keeps one conversation', async () => {
     const alice = await user();
     const bob = await user();
     const listen = start(['listen', '--json', '--conv', `@${bob.name.toUpperCase()}`], as(alice.name));
@@ -160,8 +164,8 @@ describe('banter send, listen, admin, register', { concurrency: true, timeout: 2
     assert.equal(out.code, 0, out.stderr);
     const printed = lines(out.stdout).map((l) => JSON.parse(l) as Record<string, unknown>);
     // Notices (of tests running at the same time) pass the filter; messages of other conversations do not.
-    assert.ok(printed.every((p) => p.ev === 'msg' || (p.ev === 'notice' && typeof p.text === 'string')), out.stdout);
-    assert.deepEqual(printed.filter((p) => p.ev === 'msg'), [{ ev: 'msg', conv: `@${bob.name}`, seq: sent.seq, ts: sent.ts, from: bob.name, text: 'just for you' }]);
+    assert.ok(printed.every((p) => p.ev === 'msg' || (p.ev === 'notice' && typeof p.text === 'string' && ISO_TIME.test(String(p.ts)))), out.stdout);
+    assert.deepEqual(printed.filter((p) => p.ev === 'msg'), [{ ev: 'msg', conv: `@${bob.name}`, seq: sent.seq, ts: new Date(sent.ts).toISOString(), from: bob.name, text: 'just for you' }]);
   });
 
   it('listen exits 3 when an administrator kicks its user', async () => {
@@ -179,7 +183,7 @@ describe('banter send, listen, admin, register', { concurrency: true, timeout: 2
     const erin = await user();
     const mute = await run(['admin', 'mute', erin.name, '--minutes', '10', '--reason', 'calm down'], adminEnv());
     assert.equal(mute.code, 0, mute.stderr);
-    assert.match(mute.stdout, new RegExp(`^muted ${erin.name} until \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\n$`));
+    assert.match(mute.stdout, new RegExp(`^muted ${erin.name} until ${LOCAL_TIME}\\n$`));
     assertRefused(await run(['send', '--to', '#lobby', 'let me speak'], as(erin.name)), /^banter: MUTED: you are muted/);
     const unmute = await run(['admin', 'unmute', erin.name], adminEnv());
     assert.deepEqual([unmute.code, unmute.stdout], [0, `unmuted ${erin.name}\n`], unmute.stderr);
@@ -188,14 +192,17 @@ describe('banter send, listen, admin, register', { concurrency: true, timeout: 2
     const audit = await run(['admin', 'audit', '--json', '--limit', '200'], adminEnv());
     assert.equal(audit.code, 0, audit.stderr);
     const mine = lines(audit.stdout)
-      .map((l) => JSON.parse(l) as { action: string; target: string | null; detail: string | null })
+      .map((l) => JSON.parse(l) as { ts: string; action: string; target: string | null; detail: string | null })
       .filter((e) => e.target === erin.name);
     assert.deepEqual(
       mine.map((e) => [e.action, e.detail]),
       [['unmute', null], ['mute', 'calm down']],
     );
+    // One time format: ISO 8601 in --json, and the same instant in local time for people.
+    const muted = mine[1]!;
+    assert.match(muted.ts, ISO_TIME);
     const human = await run(['admin', 'audit'], adminEnv());
-    assert.match(human.stdout, new RegExp(`^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d admin mute ${erin.name}: calm down$`, 'm'));
+    assert.match(human.stdout, new RegExp(`^${dateTime(Date.parse(muted.ts))} admin mute ${erin.name}: calm down$`, 'm'));
   });
 
   it('admin actions by a non-administrator get FORBIDDEN, exit 2', async () => {
