@@ -72,27 +72,39 @@ function assertRefused(out: Outcome, pattern: RegExp): void {
   assert.equal(out.stdout, '');
 }
 
-describe('banter send, listen, admin, register', { concurrency: true, timeout: 20_000 }, () => {
-  let server: TestServer;
-  let server_: string;
+/**
+ * A server for a describe (started before its tests, disposed of after them), the environment
+ * of a CLI run as a user, and new users with a client of their own.
+ */
+function cliSuite(overrides: Parameters<typeof startTestServer>[0] = {}) {
+  let started: TestServer | undefined;
   const clients: BanterClient[] = [];
-  const as = (user: string, password = PASSWORD): NodeJS.ProcessEnv => ({ BANTER_SERVER: server_, BANTER_USER: user, BANTER_PASSWORD: password });
-  const adminEnv = (): NodeJS.ProcessEnv => as('admin', ADMIN_PASSWORD);
-  const user = async (): Promise<{ client: BanterClient; name: string }> => {
-    const u = await newUser(server.tcpPort);
-    clients.push(u.client);
-    return u;
-  };
-  const history = async (client: BanterClient, conv: string): Promise<ChatMessage[]> => (await client.request('history', { conv })).messages;
-
+  const server = (): TestServer => started!;
+  const as = (user: string, password = PASSWORD): NodeJS.ProcessEnv => ({ BANTER_SERVER: `127.0.0.1:${server().tcpPort}`, BANTER_USER: user, BANTER_PASSWORD: password });
   before(async () => {
-    server = await startTestServer({ ircPort: 0 });
-    server_ = `127.0.0.1:${server.tcpPort}`;
+    started = await startTestServer(overrides);
   });
   after(async () => {
     for (const c of clients) c.close();
-    await server.dispose();
+    await started?.dispose();
   });
+  return {
+    server,
+    as,
+    /** Closes this client after the tests. */
+    keep: (client: BanterClient): void => void clients.push(client),
+    adminEnv: (): NodeJS.ProcessEnv => as('admin', ADMIN_PASSWORD),
+    user: async (): Promise<{ client: BanterClient; name: string }> => {
+      const u = await newUser(server().tcpPort);
+      clients.push(u.client);
+      return u;
+    },
+  };
+}
+
+describe('banter send, listen, admin', { concurrency: true, timeout: 20_000 }, () => {
+  const { as, adminEnv, user, server, keep } = cliSuite();
+  const history = async (client: BanterClient, conv: string): Promise<ChatMessage[]> => (await client.request('history', { conv })).messages;
 
   it('send prints the stored seq, and the message is in the history', async () => {
     const alice = await user();
@@ -127,8 +139,8 @@ describe('banter send, listen, admin, register', { concurrency: true, timeout: 2
   it('listen prints what others send, one human line each, and exits 0 on SIGTERM', async () => {
     const alice = await user();
     const bob = await user();
-    const admin = await adminClient(server.tcpPort);
-    clients.push(admin);
+    const admin = await adminClient(server().tcpPort);
+    keep(admin);
     const listen = start(['listen'], as(alice.name));
     await waitUntil(() => listen.stderr().includes('listening as'), { what: 'listen to be ready', timeoutMs: 5000, state: listen.stderr });
     // The server refuses escape characters; a newline and a tab pass and are shown escaped.
@@ -230,6 +242,25 @@ describe('banter send, listen, admin, register', { concurrency: true, timeout: 2
     assert.deepEqual(await history(alice.client, `@${alice.name}`), []);
   });
 
+  it('says so when the server cannot be reached or --server is malformed', async () => {
+    const alice = await user();
+    const probe = net.createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const { port } = probe.address() as net.AddressInfo;
+    await new Promise((r) => probe.close(r));
+    assertRefused(
+      await run(['send', '--to', '#lobby', 'hi'], { ...as(alice.name), BANTER_SERVER: `127.0.0.1:${port}` }),
+      new RegExp(`^banter: cannot connect to 127\\.0\\.0\\.1:${port}: connection refused`),
+    );
+    assertRefused(await run(['send', '--server', 'localhost', '--to', '#lobby', 'hi'], as(alice.name)), /^banter: --server "localhost" is not a server address: the port is missing/);
+    assertRefused(await run(['listen'], { ...as(alice.name), BANTER_SERVER: 'host:99999' }), /^banter: BANTER_SERVER "host:99999" is not a server address/);
+  });
+});
+
+// Run after the suite above, not beside it: CLI processes are slow to start on a busy machine.
+describe('banter register, and one-command sessions', { timeout: 30_000 }, () => {
+  const { as, user, server } = cliSuite({ ircPort: 0 });
+
   it('register creates an account from a script (password from env or stdin); refusals exit 2', async () => {
     const bot = uniqueName('bot');
     const made = await run(['register'], as(bot));
@@ -246,7 +277,7 @@ describe('banter send, listen, admin, register', { concurrency: true, timeout: 2
   it('send: one-command sessions change no presence (no JOIN/QUIT on IRC, no presence event)', async () => {
     const bot = uniqueName('bot');
     assert.equal((await run(['register'], as(bot))).code, 0);
-    const { irc } = await newIrcUser(server);
+    const { irc } = await newIrcUser(server());
     const watcher = await user();
     const presence = record(watcher.client, 'presence');
     const ircFrom = irc.lines.length;
@@ -266,19 +297,5 @@ describe('banter send, listen, admin, register', { concurrency: true, timeout: 2
     assert.deepEqual(presence.filter((p) => p.user === bot), [], 'no presence event for one-command sessions');
     assert.ok(!(await watcher.client.request('who', {})).users.some((u) => u.user === bot));
     irc.close();
-  });
-
-  it('says so when the server cannot be reached or --server is malformed', async () => {
-    const alice = await user();
-    const probe = net.createServer();
-    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-    const { port } = probe.address() as net.AddressInfo;
-    await new Promise((r) => probe.close(r));
-    assertRefused(
-      await run(['send', '--to', '#lobby', 'hi'], { ...as(alice.name), BANTER_SERVER: `127.0.0.1:${port}` }),
-      new RegExp(`^banter: cannot connect to 127\\.0\\.0\\.1:${port}: connection refused`),
-    );
-    assertRefused(await run(['send', '--server', 'localhost', '--to', '#lobby', 'hi'], as(alice.name)), /^banter: --server "localhost" is not a server address: the port is missing/);
-    assertRefused(await run(['listen'], { ...as(alice.name), BANTER_SERVER: 'host:99999' }), /^banter: BANTER_SERVER "host:99999" is not a server address/);
   });
 });
