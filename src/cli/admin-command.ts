@@ -2,7 +2,8 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { BanterClient } from '../client/index.js';
 import { untilText, type AuditEntry } from '../protocol/index.js';
 import { StdinReader, addConnectionOptions, connectAndLogin, resolveConnection, runScripted, usageErrorsExit2, type ConnectionFlags } from './connection-options.js';
-import { dateTime, printable } from '../client/display.js';
+import { printable } from '../client/display.js';
+import { localTime, withIsoTimes } from './time-format.js';
 
 type Flags = ConnectionFlags & { minutes?: number; reason?: string; limit?: number; json?: boolean };
 type Action = (client: BanterClient, args: string[], flags: Flags) => Promise<string[]>;
@@ -22,7 +23,7 @@ export function addAdminCommand(program: Command): void {
     reason(admin.command('mute').description('stop a user from sending').argument('<user>').option('--minutes <n>', 'for this long (default: until unmuted)', positiveNumber)),
     async (client, [user], { minutes, reason }) => {
       const r = await client.request('mute', { user: user!, ...(minutes !== undefined && { minutes }), ...(reason !== undefined && { reason }) });
-      return [`muted ${r.user} ${untilText(r.until, dateTime, 'until further notice')}`];
+      return [`muted ${r.user} ${untilText(r.until, localTime, 'until further notice')}`];
     },
   );
   action(admin.command('unmute').description('lift a mute').argument('<user>'), async (client, [user]) => {
@@ -59,10 +60,10 @@ export function addAdminCommand(program: Command): void {
       .command('audit')
       .description('recent administrator actions, newest first')
       .option('--limit <n>', 'how many (default 50, at most 200)', positiveInteger)
-      .option('--json', 'one JSON object per line'),
+      .option('--json', 'one JSON object per line, times in ISO 8601'),
     async (client, _args, { limit, json }) => {
       const { entries } = await client.request('audit', limit === undefined ? {} : { limit });
-      return entries.map((e) => (json ? JSON.stringify(e) : formatAuditEntry(e)));
+      return entries.map((e) => (json ? JSON.stringify(withIsoTimes(e)) : formatAuditEntry(e)));
     },
   );
 }
@@ -89,7 +90,7 @@ function action(cmd: Command, run: Action): void {
 
 /** `YYYY-MM-DD HH:MM:SS actor action target: detail`, local time. */
 export function formatAuditEntry(e: AuditEntry): string {
-  return `${dateTime(e.ts)} ${e.actor} ${e.action}${e.target !== null ? ` ${e.target}` : ''}${e.detail !== null ? `: ${printable(e.detail)}` : ''}`;
+  return `${localTime(e.ts)} ${e.actor} ${e.action}${e.target !== null ? ` ${e.target}` : ''}${e.detail !== null ? `: ${printable(e.detail)}` : ''}`;
 }
 
 

@@ -3,7 +3,7 @@ import { BanterClient, BanterError, formatHostPort, parseHostPort, type ClientOp
 import { tcpTransport } from '../client/node/tcp-transport.js';
 import type { TransportFactory } from '../client/transport.js';
 
-// What the scriptable commands (send, listen, admin) share: where the server is, who logs in, how
+// What the scriptable commands (send, listen, admin, register) share: where the server is, who logs in, how
 // the password arrives (never as a flag: flags show in `ps` and shell history), how failures are
 // reported (one line on stderr) and how the process ends (after stdout and stderr are flushed).
 //
@@ -148,16 +148,23 @@ export function transportFor(conn: Connection): TransportFactory {
   return tcpTransport(conn.host, conn.port);
 }
 
-/** Connects and logs in with the password; connection failures become a CliError naming the server. */
-export async function connectAndLogin(conn: Connection, options: ClientOptions = {}): Promise<BanterClient> {
-  let client: BanterClient;
+/** Connects without logging in; a connection failure becomes a CliError naming the server. */
+export async function connectTo(conn: Connection, options: ClientOptions = {}): Promise<BanterClient> {
   try {
-    client = await BanterClient.connect(transportFor(conn), options);
+    return await BanterClient.connect(transportFor(conn), options);
   } catch (err) {
     throw connectionError(err, conn);
   }
+}
+
+/**
+ * Connects and logs in with the password, for one command. The session is quiet (`presence:
+ * false`): nobody sees the user come online and go away for it, and it hears no live events.
+ */
+export async function connectAndLogin(conn: Connection, options: ClientOptions = {}): Promise<BanterClient> {
+  const client = await connectTo(conn, options);
   try {
-    await client.request('login', { user: conn.user, password: conn.password });
+    await client.request('login', { user: conn.user, password: conn.password, presence: false });
   } catch (err) {
     client.close();
     throw err;

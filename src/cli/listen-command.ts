@@ -1,4 +1,4 @@
-import { clock, printable } from '../client/display.js';
+import { printable } from '../client/display.js';
 import type { Command } from 'commander';
 import { BanterError, ChatSession } from '../client/index.js';
 import { LOBBY, STICKERS, isValidName, nameKey, type ChatMessage, type EventBodies } from '../protocol/index.js';
@@ -14,6 +14,7 @@ import {
   transportFor,
   type ConnectionFlags,
 } from './connection-options.js';
+import { localTime, withIsoTimes } from './time-format.js';
 
 interface ListenFlags extends ConnectionFlags {
   json?: boolean;
@@ -31,7 +32,7 @@ export function addListenCommand(program: Command): void {
   const cmd = program
     .command('listen')
     .description('print messages as they arrive, one per line, until SIGINT/SIGTERM')
-    .option('--json', 'one JSON object per line, as the protocol carries it: {"ev":"msg",...} or {"ev":"notice",...}')
+    .option('--json', 'one JSON object per line, as the protocol carries it but with times in ISO 8601: {"ev":"msg",...} or {"ev":"notice",...}')
     .option('--conv <conv>', 'only messages of this conversation: "#lobby" or "@name" (notices are always shown)')
     .option('--quiet', 'no status lines on stderr (errors are still reported)');
   addConnectionOptions(cmd);
@@ -52,10 +53,10 @@ async function listen(flags: ListenFlags, cmd: Command): Promise<number> {
   const finished = new Promise<number>((resolve) => (done = resolve));
   session.on('message', (m) => {
     if (wanted && !wanted(m.conv)) return;
-    process.stdout.write((flags.json ? JSON.stringify({ ev: 'msg', ...m }) : formatMessage(m)) + '\n');
+    process.stdout.write((flags.json ? JSON.stringify({ ev: 'msg', ...withIsoTimes(m) }) : formatMessage(m)) + '\n');
   });
   session.on('notice', (n) => {
-    process.stdout.write((flags.json ? JSON.stringify({ ev: 'notice', ...n }) : formatNotice(n)) + '\n');
+    process.stdout.write((flags.json ? JSON.stringify({ ev: 'notice', ...withIsoTimes(n) }) : formatNotice(n)) + '\n');
   });
   let previous = session.state;
   session.on('state', (state) => {
@@ -95,18 +96,18 @@ export function conversationFilter(conv: string): (conv: string) => boolean {
   return (c) => c.startsWith('@') && nameKey(c.slice(1)) === key;
 }
 
-/** `HH:MM:SS [#lobby] alice: text`, local time; one line whatever the text holds. */
+/** `YYYY-MM-DD HH:MM:SS [#lobby] alice: text`, local time; one line whatever the text holds. */
 export function formatMessage(m: ChatMessage): string {
   let body: string;
   if (m.text !== undefined) body = printable(m.text);
   else if (m.sticker !== undefined) body = STICKERS[m.sticker] ?? `:${printable(m.sticker)}:`;
   else if (m.file !== undefined) body = `[file ${printable(m.file.name)}]`;
   else body = '';
-  return `${clock(m.ts, true)} [${m.conv}] ${m.from}: ${body}`;
+  return `${localTime(m.ts)} [${m.conv}] ${m.from}: ${body}`;
 }
 
-/** `HH:MM:SS *** text`, with `admin: ` before the text of an administrator's notice. */
+/** `YYYY-MM-DD HH:MM:SS *** text`, with `admin: ` before the text of an administrator's notice. */
 export function formatNotice(n: EventBodies['notice']): string {
-  return `${clock(n.ts, true)} *** ${n.from !== undefined ? `${n.from}: ` : ''}${printable(n.text)}`;
+  return `${localTime(n.ts)} *** ${n.from !== undefined ? `${n.from}: ` : ''}${printable(n.text)}`;
 }
 

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { addAdminCommand } from './admin-command.js';
 import { addChatCommand } from './chat-command.js';
 import { addListenCommand } from './listen-command.js';
+import { addRegisterCommand } from './register-command.js';
 import { addSendCommand } from './send-command.js';
 import { addServerCommand } from './server-command.js';
 
@@ -12,5 +13,6 @@ addChatCommand(program);
 addSendCommand(program);
 addListenCommand(program);
 addAdminCommand(program);
+addRegisterCommand(program);
 
 await program.parseAsync();

@@ -23,7 +23,11 @@ export const REQUEST_SCHEMAS = {
   ping: z.strictObject({}),
   pong: z.strictObject({}),
   register: z.strictObject({ user, password: str }),
-  login: z.union([z.strictObject({ user, password: str }), z.strictObject({ token: z.string().min(1).max(200) })]),
+  // presence: false: a quiet session for one command (no presence, no events; §8.18).
+  login: z.union([
+    z.strictObject({ user, password: str, presence: z.boolean().optional() }),
+    z.strictObject({ token: z.string().min(1).max(200), presence: z.boolean().optional() }),
+  ]),
   send: z
     .strictObject({
       to: z.string().min(1).max(300),

@@ -4,15 +4,20 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { BanterClient } from '../../src/client/index.js';
+import { dateTime } from '../../src/client/display.js';
 import type { ChatMessage } from '../../src/protocol/index.js';
-import { PASSWORD, adminClient, newUser } from '../helpers/clients.js';
+import { PASSWORD, adminClient, newUser, nextEvent, record, uniqueName } from '../helpers/clients.js';
+import { newIrcUser } from '../helpers/irc-client.js';
 import { ADMIN_PASSWORD, CLI, startTestServer, type TestServer } from '../helpers/server.js';
 import { waitUntil } from '../helpers/wait.js';
 
-// `banter send`, `banter listen` and `banter admin`, run as real processes against a server in
+// `banter send`, `banter listen`, `banter admin` and `banter register`, run as real processes against a server in
 // this process. Every wait is bounded: a CLI process is killed after RUN_LIMIT_MS.
 
 const RUN_LIMIT_MS = 8000;
+/** The CLI's time for people (local `YYYY-MM-DD HH:MM:SS`) and for programs (ISO 8601, UTC). */
+const LOCAL_TIME = '\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d';
+const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 interface Outcome {
   code: number | null;
@@ -67,27 +72,39 @@ function assertRefused(out: Outcome, pattern: RegExp): void {
   assert.equal(out.stdout, '');
 }
 
-describe('banter send, listen, admin', { concurrency: true, timeout: 20_000 }, () => {
-  let server: TestServer;
-  let server_: string;
+/**
+ * A server for a describe (started before its tests, disposed of after them), the environment
+ * of a CLI run as a user, and new users with a client of their own.
+ */
+function cliSuite(overrides: Parameters<typeof startTestServer>[0] = {}) {
+  let started: TestServer | undefined;
   const clients: BanterClient[] = [];
-  const as = (user: string, password = PASSWORD): NodeJS.ProcessEnv => ({ BANTER_SERVER: server_, BANTER_USER: user, BANTER_PASSWORD: password });
-  const adminEnv = (): NodeJS.ProcessEnv => as('admin', ADMIN_PASSWORD);
-  const user = async (): Promise<{ client: BanterClient; name: string }> => {
-    const u = await newUser(server.tcpPort);
-    clients.push(u.client);
-    return u;
-  };
-  const history = async (client: BanterClient, conv: string): Promise<ChatMessage[]> => (await client.request('history', { conv })).messages;
-
+  const server = (): TestServer => started!;
+  const as = (user: string, password = PASSWORD): NodeJS.ProcessEnv => ({ BANTER_SERVER: `127.0.0.1:${server().tcpPort}`, BANTER_USER: user, BANTER_PASSWORD: password });
   before(async () => {
-    server = await startTestServer();
-    server_ = `127.0.0.1:${server.tcpPort}`;
+    started = await startTestServer(overrides);
   });
   after(async () => {
     for (const c of clients) c.close();
-    await server.dispose();
+    await started?.dispose();
   });
+  return {
+    server,
+    as,
+    /** Closes this client after the tests. */
+    keep: (client: BanterClient): void => void clients.push(client),
+    adminEnv: (): NodeJS.ProcessEnv => as('admin', ADMIN_PASSWORD),
+    user: async (): Promise<{ client: BanterClient; name: string }> => {
+      const u = await newUser(server().tcpPort);
+      clients.push(u.client);
+      return u;
+    },
+  };
+}
+
+describe('banter send, listen, admin', { concurrency: true, timeout: 20_000 }, () => {
+  const { as, adminEnv, user, server, keep } = cliSuite();
+  const history = async (client: BanterClient, conv: string): Promise<ChatMessage[]> => (await client.request('history', { conv })).messages;
 
   it('send prints the stored seq, and the message is in the history', async () => {
     const alice = await user();
@@ -122,8 +139,8 @@ describe('banter send, listen, admin', { concurrency: true, timeout: 20_000 }, (
   it('listen prints what others send, one human line each, and exits 0 on SIGTERM', async () => {
     const alice = await user();
     const bob = await user();
-    const admin = await adminClient(server.tcpPort);
-    clients.push(admin);
+    const admin = await adminClient(server().tcpPort);
+    keep(admin);
     const listen = start(['listen'], as(alice.name));
     await waitUntil(() => listen.stderr().includes('listening as'), { what: 'listen to be ready', timeoutMs: 5000, state: listen.stderr });
     // The server refuses escape characters; a newline and a tab pass and are shown escaped.
@@ -133,9 +150,9 @@ describe('banter send, listen, admin', { concurrency: true, timeout: 20_000 }, (
     // Other tests run at the same time: their lobby messages and notices show up here too.
     const name = bob.name.replace(/[.]/g, '\\.');
     const expected = [
-      new RegExp(`^\\d\\d:\\d\\d:\\d\\d \\[#lobby\\] ${name}: hi all\\\\n\tno escapes$`, 'm'),
-      new RegExp(`^\\d\\d:\\d\\d:\\d\\d \\[@${name}\\] ${name}: ☕$`, 'm'),
-      /^\d\d:\d\d:\d\d \*\*\* admin: maintenance at noon$/m,
+      new RegExp(`^${LOCAL_TIME} \\[#lobby\\] ${name}: hi all\\\\n\tno escapes$`, 'm'),
+      new RegExp(`^${LOCAL_TIME} \\[@${name}\\] ${name}: ☕$`, 'm'),
+      new RegExp(`^${LOCAL_TIME} \\*\\*\\* admin: maintenance at noon$`, 'm'),
     ];
     await waitUntil(() => expected.every((re) => re.test(listen.stdout())), { what: 'the three lines', timeoutMs: 5000, state: listen.stdout });
     listen.child.kill('SIGTERM');
@@ -146,7 +163,7 @@ describe('banter send, listen, admin', { concurrency: true, timeout: 20_000 }, (
     mine.forEach((line, i) => assert.match(line, expected[i]!));
   });
 
-  it('listen --json prints the messages as the protocol carries them; --conv keeps one conversation', async () => {
+  it('listen --json prints the messages as the protocol carries them, times in ISO 8601; --conv keeps one conversation', async () => {
     const alice = await user();
     const bob = await user();
     const listen = start(['listen', '--json', '--conv', `@${bob.name.toUpperCase()}`], as(alice.name));
@@ -159,8 +176,8 @@ describe('banter send, listen, admin', { concurrency: true, timeout: 20_000 }, (
     assert.equal(out.code, 0, out.stderr);
     const printed = lines(out.stdout).map((l) => JSON.parse(l) as Record<string, unknown>);
     // Notices (of tests running at the same time) pass the filter; messages of other conversations do not.
-    assert.ok(printed.every((p) => p.ev === 'msg' || (p.ev === 'notice' && typeof p.text === 'string')), out.stdout);
-    assert.deepEqual(printed.filter((p) => p.ev === 'msg'), [{ ev: 'msg', conv: `@${bob.name}`, seq: sent.seq, ts: sent.ts, from: bob.name, text: 'just for you' }]);
+    assert.ok(printed.every((p) => p.ev === 'msg' || (p.ev === 'notice' && typeof p.text === 'string' && ISO_TIME.test(String(p.ts)))), out.stdout);
+    assert.deepEqual(printed.filter((p) => p.ev === 'msg'), [{ ev: 'msg', conv: `@${bob.name}`, seq: sent.seq, ts: new Date(sent.ts).toISOString(), from: bob.name, text: 'just for you' }]);
   });
 
   it('listen exits 3 when an administrator kicks its user', async () => {
@@ -178,7 +195,7 @@ describe('banter send, listen, admin', { concurrency: true, timeout: 20_000 }, (
     const erin = await user();
     const mute = await run(['admin', 'mute', erin.name, '--minutes', '10', '--reason', 'calm down'], adminEnv());
     assert.equal(mute.code, 0, mute.stderr);
-    assert.match(mute.stdout, new RegExp(`^muted ${erin.name} until \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\n$`));
+    assert.match(mute.stdout, new RegExp(`^muted ${erin.name} until ${LOCAL_TIME}\\n$`));
     assertRefused(await run(['send', '--to', '#lobby', 'let me speak'], as(erin.name)), /^banter: MUTED: you are muted/);
     const unmute = await run(['admin', 'unmute', erin.name], adminEnv());
     assert.deepEqual([unmute.code, unmute.stdout], [0, `unmuted ${erin.name}\n`], unmute.stderr);
@@ -187,14 +204,17 @@ describe('banter send, listen, admin', { concurrency: true, timeout: 20_000 }, (
     const audit = await run(['admin', 'audit', '--json', '--limit', '200'], adminEnv());
     assert.equal(audit.code, 0, audit.stderr);
     const mine = lines(audit.stdout)
-      .map((l) => JSON.parse(l) as { action: string; target: string | null; detail: string | null })
+      .map((l) => JSON.parse(l) as { ts: string; action: string; target: string | null; detail: string | null })
       .filter((e) => e.target === erin.name);
     assert.deepEqual(
       mine.map((e) => [e.action, e.detail]),
       [['unmute', null], ['mute', 'calm down']],
     );
+    // One time format: ISO 8601 in --json, and the same instant in local time for people.
+    const muted = mine[1]!;
+    assert.match(muted.ts, ISO_TIME);
     const human = await run(['admin', 'audit'], adminEnv());
-    assert.match(human.stdout, new RegExp(`^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d admin mute ${erin.name}: calm down$`, 'm'));
+    assert.match(human.stdout, new RegExp(`^${dateTime(Date.parse(muted.ts))} admin mute ${erin.name}: calm down$`, 'm'));
   });
 
   it('admin actions by a non-administrator get FORBIDDEN, exit 2', async () => {
@@ -234,5 +254,48 @@ describe('banter send, listen, admin', { concurrency: true, timeout: 20_000 }, (
     );
     assertRefused(await run(['send', '--server', 'localhost', '--to', '#lobby', 'hi'], as(alice.name)), /^banter: --server "localhost" is not a server address: the port is missing/);
     assertRefused(await run(['listen'], { ...as(alice.name), BANTER_SERVER: 'host:99999' }), /^banter: BANTER_SERVER "host:99999" is not a server address/);
+  });
+});
+
+// Run after the suite above, not beside it: CLI processes are slow to start on a busy machine.
+describe('banter register, and one-command sessions', { timeout: 30_000 }, () => {
+  const { as, user, server } = cliSuite({ ircPort: 0 });
+
+  it('register creates an account from a script (password from env or stdin); refusals exit 2', async () => {
+    const bot = uniqueName('bot');
+    const made = await run(['register'], as(bot));
+    assert.deepEqual([made.code, made.stdout], [0, `registered ${bot}\n`], made.stderr);
+    assert.equal((await run(['send', '--to', '#lobby', 'a bot says hi'], as(bot))).code, 0, 'the new account logs in');
+    assertRefused(await run(['register'], as(bot.toUpperCase())), /^banter: USER_EXISTS: /);
+    const { BANTER_PASSWORD: _, ...noPassword } = as(uniqueName('bot'));
+    const piped = await run(['register', '--password-stdin'], noPassword, `${PASSWORD}\n`);
+    assert.deepEqual([piped.code, piped.stdout], [0, `registered ${noPassword.BANTER_USER}\n`], piped.stderr);
+    assertRefused(await run(['register'], as(uniqueName('bot'), 'short')), /^banter: WEAK_PASSWORD: /);
+    assertRefused(await run(['register'], noPassword), /^banter: no password given: /);
+  });
+
+  it('send: one-command sessions change no presence (no JOIN/QUIT on IRC, no presence event)', async () => {
+    const bot = uniqueName('bot');
+    assert.equal((await run(['register'], as(bot))).code, 0);
+    const { irc } = await newIrcUser(server());
+    const watcher = await user();
+    const presence = record(watcher.client, 'presence');
+    const ircFrom = irc.lines.length;
+    for (const text of ['deploy started', 'deploy finished']) {
+      const out = await run(['send', '--to', '#lobby', text], as(bot));
+      assert.equal(out.code, 0, out.stderr);
+    }
+    // The marker: sent after the CLI processes ended, so their logouts came before it (presence,
+    // though gathered for up to 50 ms, never arrives after a later message).
+    const ownMarker = nextEvent(watcher.client, 'msg', (m) => m.text === `marker ${bot}`);
+    await watcher.client.request('send', { to: '#lobby', text: `marker ${bot}` });
+    await ownMarker;
+    await irc.expect((l) => l.command === 'PRIVMSG' && l.params[1] === `marker ${bot}`);
+    const seen = irc.lines.slice(ircFrom);
+    assert.deepEqual(seen.filter((l) => l.command === 'PRIVMSG' && l.source?.startsWith(`${bot}!`)).map((l) => l.params[1]), ['deploy started', 'deploy finished']);
+    assert.deepEqual(seen.filter((l) => ['JOIN', 'QUIT', 'PART'].includes(l.command) && l.source?.startsWith(`${bot}!`)).map((l) => l.raw), [], 'no JOIN or QUIT for the bot');
+    assert.deepEqual(presence.filter((p) => p.user === bot), [], 'no presence event for one-command sessions');
+    assert.ok(!(await watcher.client.request('who', {})).users.some((u) => u.user === bot));
+    irc.close();
   });
 });

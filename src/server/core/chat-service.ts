@@ -141,10 +141,11 @@ export class ChatService implements CommandDomain {
    * reaches it); resolves once the user's `presence` online, if this is their first session
    * anywhere, has been delivered here.
    */
-  attach(session: ClientSession, outcome: LoginOutcome): Promise<UserRecord> {
+  attach(session: ClientSession, outcome: LoginOutcome, quiet = false): Promise<UserRecord> {
     if (session.ended) throw new ProtocolError('BAD_REQUEST', 'the connection closed during login');
-    const { user, first } = this.online.attach(session, outcome.user);
+    const { user, first } = this.online.attach(session, outcome.user, quiet);
     session.user = user;
+    session.quiet = quiet;
     session.tokenHash = outcome.tokenHash;
     // From here on it hears broadcast presence, starting with its own arrival's.
     session.journalPos = this.journal.end;
@@ -169,9 +170,9 @@ export class ChatService implements CommandDomain {
    * A login that passed its checks (LoginOutcome): binds the session, loads the user's rooms if
    * this node did not have them, and reads the user again. Resolves with the login's reply.
    */
-  async logIn(session: ClientSession, outcome: LoginOutcome): Promise<ReplyResults['login']> {
+  async logIn(session: ClientSession, outcome: LoginOutcome, quiet = false): Promise<ReplyResults['login']> {
     const first = this.online.get(outcome.user.key) === undefined;
-    await this.attach(session, outcome);
+    await this.attach(session, outcome, quiet);
     // This node learns the user's rooms when they come online here (see RoomMembership).
     if (first) await this.rooms.load(outcome.user);
     // Online now, so a moderator's action from here on reaches this session; one taken while
@@ -195,7 +196,7 @@ export class ChatService implements CommandDomain {
 
   sessions(): ReplyResults['sessions'] {
     return {
-      sessions: [...this.online.sessions]
+      sessions: [...this.online.sessions, ...this.online.quiet]
         .filter((x) => x.user)
         .map((x) => ({ user: x.user!.record.name, role: x.user!.record.role, transport: x.peer.transport, address: x.peer.address, since: x.connectedAt }))
         .sort((a, b) => a.since - b.since),
@@ -206,8 +207,8 @@ export class ChatService implements CommandDomain {
     return {
       ts: Date.now(),
       connections: this.connectionCount,
-      sessions: this.online.sessions.size,
-      users: this.online.list().length,
+      sessions: this.online.sessions.size + this.online.quiet.size,
+      users: this.online.list().filter((u) => u.sessions.size > 0).length,
       messages: this.messageRate.lastMinute(),
     };
   }
@@ -218,9 +219,11 @@ export class ChatService implements CommandDomain {
     if (!user) return Promise.resolve();
     session.user = null;
     session.tokenHash = null;
+    session.quiet = false;
     if (!session.ended) this.limits.loggedOut(session);
-    if (!this.online.detach(session, user)) return Promise.resolve();
-    this.rooms.membership.forget(user.record.key);
+    const { departed, gone } = this.online.detach(session, user);
+    if (gone) this.rooms.membership.forget(user.record.key);
+    if (!departed) return Promise.resolve();
     // At shutdown everyone goes: telling each the others are leaving would be n² writes (the
     // presence adapter tells other nodes when it closes).
     if (this.stopping) return Promise.resolve();
@@ -270,7 +273,7 @@ export class ChatService implements CommandDomain {
   private disconnectUser(userKey: string, last: OutboundEvent, keep?: string): void {
     const user = this.online.get(userKey);
     if (!user) return;
-    for (const s of [...user.sessions]) {
+    for (const s of [...user.sessions, ...user.quietSessions]) {
       if (keep !== undefined && s.tokenHash === keep) continue;
       void this.detach(s);
       s.peer.close(last);
@@ -303,7 +306,7 @@ export class ChatService implements CommandDomain {
     if (user.patches === patches) user.record = { ...user.record, mutedUntil: fresh.mutedUntil };
     // A kick revokes the user's tokens before it is published: a session whose token was revoked
     // meanwhile ends here as it would have then.
-    for (const s of [...user.sessions]) {
+    for (const s of [...user.sessions, ...user.quietSessions]) {
       const token = s.tokenHash && (await this.store.sessions.find(s.tokenHash));
       if (token && token.revoked && s.user === user) {
         void this.detach(s);
@@ -372,7 +375,7 @@ export class ChatService implements CommandDomain {
    * else is written to it, so nothing overtakes a line that came before it.
    */
   catchUp(s: ClientSession): void {
-    if (this.journal.isEmpty || s.user === null || s.journalPos >= this.journal.end) return;
+    if (this.journal.isEmpty || s.user === null || s.quiet || s.journalPos >= this.journal.end) return;
     this.writeUnread(s, true);
     s.journalPos = this.journal.end;
   }

@@ -24,7 +24,7 @@ export interface SessionHost extends CommandDomain {
   readonly metrics: ChatMetrics;
   /** Writes what the session is owed of the broadcast journal (before anything else is written to it). */
   catchUp(session: ClientSession): void;
-  logIn(session: ClientSession, outcome: LoginOutcome): Promise<ReplyResults['login']>;
+  logIn(session: ClientSession, outcome: LoginOutcome, quiet: boolean): Promise<ReplyResults['login']>;
   logOut(session: ClientSession): Promise<void>;
   sessionClosed(session: ClientSession): void;
 }
@@ -46,6 +46,11 @@ export class ClientSession implements PeerHandler, CommandContext {
   private isClosed = false;
   /** How far this session has read the broadcast journal (ChatService.catchUp). */
   journalPos = 0;
+  /**
+   * Logged in with `presence: false`, for one command (a script's `banter send`): not announced,
+   * not listed by `who`, and no live events, only its replies (and a last kicked/banned).
+   */
+  quiet = false;
   /** Sends from this connection reach the store in the order they arrived (Sending.send). */
   readonly sendOrder = new SendOrder();
   /** Read ops wait here for the user's read allowance and the connection's outbound budget. */
@@ -196,8 +201,8 @@ export class ClientSession implements PeerHandler, CommandContext {
     this.loggingIn = false;
   }
 
-  logIn(outcome: LoginOutcome): Promise<ReplyResults['login']> {
-    return this.chat.logIn(this, outcome);
+  logIn(outcome: LoginOutcome, quiet = false): Promise<ReplyResults['login']> {
+    return this.chat.logIn(this, outcome, quiet);
   }
 
   logOut(): Promise<void> {

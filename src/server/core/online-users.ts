@@ -10,8 +10,12 @@ export interface Allowances {
 
 /** What every session of a logged-in user shares: their record, their send and read allowances. */
 export class OnlineUser<S> {
+  /** The sessions that hear live events and make the user present (announced, in `who`). */
   readonly sessions = new Set<S>();
-  readonly since = Date.now();
+  /** Quiet sessions (`presence: false`): logged in for a command or two, announced to no one. */
+  readonly quietSessions = new Set<S>();
+  /** When the user came online: their first announced session here began. */
+  since = Date.now();
   readonly sendBucket: TokenBucket;
   /** Read ops (history, who, convs, rooms, ...) over all the user's connections: see read-gate.ts. */
   readonly readBucket: TokenBucket;
@@ -32,11 +36,16 @@ export class OnlineUser<S> {
   }
 }
 
-/** Presence on this node: who is logged in, with which sessions. A user is online while any is. */
+/**
+ * Presence on this node: who is logged in, with which sessions. A user is known here while any
+ * session is, and online (announced) while any that is not quiet is.
+ */
 export class OnlineUsers<S> {
   private readonly byKey = new Map<string, OnlineUser<S>>();
-  /** Every logged-in session, for lobby fan-out without walking users. */
+  /** Every logged-in session that hears live events, for lobby fan-out without walking users. */
   readonly sessions = new Set<S>();
+  /** Every quiet session (they get no fan-out). */
+  readonly quiet = new Set<S>();
   /**
    * Allowances of users who just went offline, kept until they would be full again, so that
    * reconnecting does not buy a fresh burst. Oldest first (Map order).
@@ -53,9 +62,9 @@ export class OnlineUsers<S> {
     this.refillMs = Math.max(sendBurst / sendRatePerSec, readBurst / readRatePerSec) * 1000;
   }
 
-  attach(session: S, record: UserRecord): { user: OnlineUser<S>; first: boolean } {
+  /** `first`: the user's first announced session here (they come online); never for a quiet one. */
+  attach(session: S, record: UserRecord, quiet = false): { user: OnlineUser<S>; first: boolean } {
     let user = this.byKey.get(record.key);
-    const first = user === undefined;
     if (!user) {
       const allowances = this.parked.get(record.key)?.allowances ?? {
         send: new TokenBucket(this.sendRatePerSec, this.sendBurst),
@@ -65,19 +74,31 @@ export class OnlineUsers<S> {
       user = new OnlineUser<S>(record, allowances);
       this.byKey.set(record.key, user);
     }
+    if (quiet) {
+      user.quietSessions.add(session);
+      this.quiet.add(session);
+      return { user, first: false };
+    }
+    const first = user.sessions.size === 0;
+    if (first) user.since = Date.now();
     user.sessions.add(session);
     this.sessions.add(session);
     return { user, first };
   }
 
-  /** Returns true when this was the user's last session. */
-  detach(session: S, user: OnlineUser<S>): boolean {
+  /**
+   * `departed`: that was the user's last announced session here (they go offline); `gone`: their
+   * last session of any kind here (the node forgets them).
+   */
+  detach(session: S, user: OnlineUser<S>): { departed: boolean; gone: boolean } {
+    const departed = user.sessions.delete(session) && user.sessions.size === 0;
     this.sessions.delete(session);
-    user.sessions.delete(session);
-    if (user.sessions.size > 0) return false;
+    user.quietSessions.delete(session);
+    this.quiet.delete(session);
+    if (user.sessions.size > 0 || user.quietSessions.size > 0) return { departed, gone: false };
     this.byKey.delete(user.record.key);
     this.park(user.record.key, { send: user.sendBucket, read: user.readBucket });
-    return true;
+    return { departed, gone: true };
   }
 
   private park(key: string, allowances: Allowances): void {

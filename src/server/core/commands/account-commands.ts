@@ -28,7 +28,7 @@ export const accountCommands: CommandTable<'hello' | 'ping' | 'pong' | 'register
       try {
         const { accounts } = c.domain;
         const outcome = 'token' in body ? await accounts.loginWithToken(body.token) : await accounts.loginWithPassword(body.user, body.password, c.peer.address);
-        return await c.logIn(outcome);
+        return await c.logIn(outcome, body.presence === false);
       } finally {
         c.endLogin();
       }

@@ -55,8 +55,11 @@ export interface CommandContext {
   /** Guards against two logins racing on one connection; endLogin when the attempt is over. */
   beginLogin(): void;
   endLogin(): void;
-  /** Binds the connection to the user who logged in; resolves with the login's reply. */
-  logIn(outcome: LoginOutcome): Promise<ReplyResults['login']>;
+  /**
+   * Binds the connection to the user who logged in; resolves with the login's reply. A quiet
+   * session (`presence: false`) is not announced and hears no live events (§8.18).
+   */
+  logIn(outcome: LoginOutcome, quiet?: boolean): Promise<ReplyResults['login']>;
   /** Ends the login (its token included); the connection stays, anonymous. */
   logOut(): Promise<void>;
 }

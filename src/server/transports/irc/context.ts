@@ -1,5 +1,6 @@
 import type { ChatService } from '../../core/chat-service.js';
 import type { Logger } from '../../core/config.js';
+import type { IrcUsers } from './irc-users.js';
 import type { ReasonMemory } from './reasons.js';
 
 /** What every IRC session of one gateway shares. */
@@ -16,6 +17,8 @@ export interface GatewayContext {
   away: Map<string, string>;
   /** QUIT, PART and KICK reasons given on this node, until their events arrive (reasons.ts). */
   reasons: ReasonMemory;
+  /** Real names and idle times of the users with an IRC session on this node, for WHOIS. */
+  ircUsers: IrcUsers;
   /** Every IRC session of this node, for away-notify. */
   sessions: Set<{ awayChanged(userName: string, message: string | undefined): void }>;
 }

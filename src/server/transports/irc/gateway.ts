@@ -43,6 +43,7 @@ import { SocketListener, socketConduit } from '../socket-listener.js';
 import type { GatewayContext } from './context.js';
 import { IrcPeer } from './irc-peer.js';
 import { IrcLineReader } from './line-reader.js';
+import { IrcUsers } from './irc-users.js';
 import { ReasonMemory } from './reasons.js';
 import { IrcSession } from './session.js';
 
@@ -82,6 +83,7 @@ export class IrcGateway {
       away: new Map(),
       sessions: new Set(),
       reasons: new ReasonMemory(),
+      ircUsers: new IrcUsers(),
     };
     this.listener = new SocketListener({ ...options, label: 'IRC', refusal: Buffer.from('ERROR :Closing Link: too many connections from your address\r\n') }, (socket) => this.accept(socket), logger);
   }

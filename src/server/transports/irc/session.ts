@@ -23,6 +23,11 @@ const MAX_QUEUED_LINES = 200;
 /** Core events held for a client between login and the end of its registration. */
 const MAX_HELD_EVENTS = 2000;
 const REGISTRATION_TIMEOUT_MS = 60_000;
+/**
+ * Commands that do not make a user less idle (WHOIS 317): keep-alives, and the queries clients
+ * send on their own on a timer (WeeChat's WHO for away states, irssi's ISON for its notify list).
+ */
+const NOT_ACTIVITY = new Set(['PING', 'PONG', 'WHO', 'WHOIS', 'WHOWAS', 'ISON', 'USERHOST']);
 
 /**
  * One IRC connection: registration (CAP, SASL, PASS/NICK/USER), then IRC commands run through
@@ -61,6 +66,8 @@ export class IrcSession implements CoreEventSink {
   private welcomed = false;
   private readonly registrationTimer: NodeJS.Timeout;
   private isClosed = false;
+  /** The user key this session registered as (ircUsers counts it until the session ends). */
+  private registeredKey: string | undefined;
 
   constructor(
     readonly ctx: GatewayContext,
@@ -136,6 +143,7 @@ export class IrcSession implements CoreEventSink {
     if (!msg) return;
     const command = COMMANDS.get(msg.command);
     if (!command) return this.numeric(ERR.UNKNOWNCOMMAND, msg.command, 'Unknown command');
+    if (this.registeredKey !== undefined && !NOT_ACTIVITY.has(msg.command)) this.ctx.ircUsers.active(this.registeredKey, this.user!.realname);
     if (command.registered && !this.registered) return this.numeric(ERR.NOTREGISTERED, 'You have not registered');
     if (msg.params.length < command.minParams) return this.numeric(ERR.NEEDMOREPARAMS, msg.command, 'Not enough parameters');
     let result: void | Promise<void>;
@@ -145,13 +153,13 @@ export class IrcSession implements CoreEventSink {
       return this.internalError(err, msg);
     }
     if (!result) return;
-    // Commands answer in order: the next line waits for this one, except messages, whose order
-    // the core keeps (sends from one connection are stored in arrival order).
-    if (!command.pipelined) this.paused = true;
+    // Replies go out in the order the commands came (clients use PING as a barrier): the next
+    // line waits until this command has written its last reply. Messages too: a refused PRIVMSG's
+    // 401 must come before the PONG of a PING sent after it.
+    this.paused = true;
     result
       .catch((err: unknown) => this.internalError(err, msg))
       .finally(() => {
-        if (command.pipelined) return;
         this.paused = false;
         this.drain();
       });
@@ -187,6 +195,8 @@ export class IrcSession implements CoreEventSink {
     }
     if (this.isClosed || !this.core.user) return;
     this.registered = true;
+    this.registeredKey = this.core.user.record.key;
+    this.ctx.ircUsers.opened(this.registeredKey, this.user.realname);
     clearTimeout(this.registrationTimer);
     await welcome(this);
     this.welcomed = true;
@@ -226,6 +236,15 @@ export class IrcSession implements CoreEventSink {
     this.peer.finish(Buffer.from(formatMessage(undefined, 'ERROR', [`Closing Link: ${this.peer.address} (${reason})`])));
   }
 
+  /**
+   * The real name shown for a user (WHOIS, WHOWAS, WHO): this connection's USER real name for
+   * oneself, else that of the user's latest active IRC session on this node, else their name.
+   */
+  realnameOf(name: string): string {
+    if (this.isMe(name) && this.user) return this.user.realname;
+    return this.ctx.ircUsers.get(nameKey(name))?.realname ?? name;
+  }
+
   isMe(name: string): boolean {
     return this.core.user !== null && nameKey(name) === this.core.user.record.key;
   }
@@ -261,6 +280,7 @@ export class IrcSession implements CoreEventSink {
     this.queue.length = 0;
     this.held = [];
     this.ctx.sessions.delete(this);
+    if (this.registeredKey !== undefined) this.ctx.ircUsers.closed(this.registeredKey);
     this.core.closed();
   }
 

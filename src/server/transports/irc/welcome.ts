@@ -16,6 +16,9 @@ export function isupportTokens(): string[] {
     'CHANNELLEN=32',
     'CHANTYPES=#',
     `CHATHISTORY=${MAX_HISTORY_PAGE}`,
+    // Client-only tags are not relayed, except those the gateway gives a meaning: +typing goes
+    // out again as typing, +draft/react becomes a Banter reaction.
+    'CLIENTTAGDENY=*,-typing,-draft/react',
     'ELIST=',
     `KICKLEN=${MAX_REASON_CHARS}`,
     'MAXTARGETS=4',

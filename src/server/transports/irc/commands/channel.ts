@@ -121,7 +121,7 @@ async function who(s: IrcSession, m: { params: string[] }): Promise<void> {
     if (!matcher(u.user)) continue;
     const away = s.ctx.away.has(nameKey(u.user));
     const flags = `${away ? 'G' : 'H'}${u.role === 'admin' ? '*@' : ''}`;
-    s.numeric(RPL.WHOREPLY, channelQuery || mask === '*' ? LOBBY : '*', u.user, USER_HOST, s.ctx.serverName, u.user, flags, `0 ${u.user}`);
+    s.numeric(RPL.WHOREPLY, channelQuery || mask === '*' ? LOBBY : '*', u.user, USER_HOST, s.ctx.serverName, u.user, flags, `0 ${s.realnameOf(u.user)}`);
   }
   s.numeric(RPL.ENDOFWHO, mask, 'End of WHO list');
 }

@@ -9,8 +9,6 @@ export interface IrcCommand {
   minParams: number;
   /** Only after registration (001). */
   registered: boolean;
-  /** Later lines need not wait for this one to finish (messages: the core keeps their order). */
-  pipelined?: boolean;
   run(s: IrcSession, m: IrcMessage): void | Promise<void>;
 }
 

@@ -31,12 +31,18 @@ export const infoCommands: IrcCommandTable = {
         s.numeric(ERR.NOSUCHNICK, nick, 'No such nick/channel');
         return s.numeric(RPL.ENDOFWHOIS, nick, 'End of /WHOIS list');
       }
-      s.numeric(RPL.WHOISUSER, u.user, u.user, USER_HOST, '*', u.user);
+      const key = nameKey(u.user);
+      s.numeric(RPL.WHOISUSER, u.user, u.user, USER_HOST, '*', s.realnameOf(u.user));
       s.numeric(RPL.WHOISSERVER, u.user, s.ctx.serverName, 'Banter');
       if (u.role === 'admin') s.numeric(RPL.WHOISOPERATOR, u.user, 'is a Banter administrator');
-      const away = s.ctx.away.get(nameKey(u.user));
+      const away = s.ctx.away.get(key);
       if (away !== undefined) s.numeric(RPL.AWAY, u.user, away);
-      s.numeric(RPL.WHOISIDLE, u.user, '0', String(Math.floor(u.since / 1000)), 'seconds idle, signon time');
+      // Idle time is known only for users with an IRC session here (other clients do not report activity).
+      const lastActive = s.ctx.ircUsers.get(key)?.lastActive;
+      if (lastActive !== undefined) {
+        const idle = Math.max(0, Math.floor((Date.now() - lastActive) / 1000));
+        s.numeric(RPL.WHOISIDLE, u.user, String(idle), String(Math.floor(u.since / 1000)), 'seconds idle, signon time');
+      }
       s.numeric(RPL.WHOISCHANNELS, u.user, [`${u.role === 'admin' ? '@' : ''}#lobby`, ...(await sharedRooms(s, u.user))].join(' '));
       s.numeric(RPL.WHOISACCOUNT, u.user, u.user, 'is logged in as');
       s.numeric(RPL.ENDOFWHOIS, u.user, 'End of /WHOIS list');

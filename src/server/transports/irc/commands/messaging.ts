@@ -10,13 +10,12 @@ import type { IrcCommandTable } from './command.js';
 const MAX_TARGETS = 4;
 
 export const messagingCommands: IrcCommandTable = {
-  PRIVMSG: { minParams: 0, registered: true, pipelined: true, run: (s, m) => message(s, m, true) },
+  PRIVMSG: { minParams: 0, registered: true, run: (s, m) => message(s, m, true) },
   // RFC 2812 §3.3.2: no automatic reply to a NOTICE, from servers either.
-  NOTICE: { minParams: 0, registered: true, pipelined: true, run: (s, m) => message(s, m, false) },
+  NOTICE: { minParams: 0, registered: true, run: (s, m) => message(s, m, false) },
   TAGMSG: {
     minParams: 1,
     registered: true,
-    pipelined: true,
     run: async (s, m) => {
       const to = destination(m.params[0]!);
       if (!to) return;
@@ -44,7 +43,8 @@ async function message(s: IrcSession, m: IrcMessage, replies: boolean): Promise<
   if (text === undefined) return; // a CTCP request other than ACTION: not a message
   if (text.trim() === '') return void (replies && s.numeric(ERR.NOTEXTTOSEND, 'No text to send'));
   const list = targets.split(',').slice(0, MAX_TARGETS);
-  await Promise.all(list.map((target) => sendOne(s, target, text, replies ? 'PRIVMSG' : 'NOTICE')));
+  // One target after the other: their replies come in the order the targets were given.
+  for (const target of list) await sendOne(s, target, text, replies ? 'PRIVMSG' : 'NOTICE');
 }
 
 async function sendOne(s: IrcSession, target: string, text: string, command: 'PRIVMSG' | 'NOTICE'): Promise<void> {

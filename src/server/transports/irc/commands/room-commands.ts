@@ -148,7 +148,7 @@ export async function whoRoom(s: IrcSession, name: string): Promise<void> {
     const { members } = await s.request('members', { room: name });
     for (const m of members) {
       const flags = `${m.online && !s.ctx.away.has(nameKey(m.user)) ? 'H' : 'G'}${m.owner ? '@' : ''}`;
-      s.numeric(RPL.WHOREPLY, shown, m.user, USER_HOST, s.ctx.serverName, m.user, flags, `0 ${m.user}`);
+      s.numeric(RPL.WHOREPLY, shown, m.user, USER_HOST, s.ctx.serverName, m.user, flags, `0 ${s.realnameOf(m.user)}`);
     }
   } catch (err) {
     // Refused (a private room one is not in, no such room): the answer is an empty list.
