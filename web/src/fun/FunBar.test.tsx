@@ -49,6 +49,8 @@ describe('FunBar (jsdom: no camera, microphone, screen capture or Web Audio)', (
   });
 
   it('plays Snake with the keys and posts the score at game over', async () => {
+    // Food goes to the last free cell (bottom right), never on the way up to the wall: the score is 0.
+    const random = vi.spyOn(Math, 'random').mockReturnValue(0.999);
     const api = fakeApi();
     render(<FunBar api={api} />);
     fireEvent.click(screen.getByRole('button', { name: 'Games' }));
@@ -69,6 +71,7 @@ describe('FunBar (jsdom: no camera, microphone, screen capture or Web Audio)', (
       expect(api.sent).toEqual(['🐍 I scored 0 in Snake!']);
     } finally {
       vi.useRealTimers();
+      random.mockRestore();
     }
   });
 });
