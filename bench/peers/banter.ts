@@ -20,6 +20,11 @@ export interface BanterOptions {
   args?: string[];
   /** Node flags for the server process (e.g. --cpu-prof). */
   nodeArgs?: string[];
+  /**
+   * Keep the server's own connection limits (--max-connections, --max-connections-per-address,
+   * --login-reserve) instead of lifting them: for a workload that measures those limits.
+   */
+  defaultConnectionLimits?: boolean;
   /** Reuse a data folder (durable: reopen after a crash); it is then not deleted on stop. */
   dataDir?: string;
 }
@@ -67,9 +72,8 @@ export async function startBanter(o: BanterOptions): Promise<PeerServer & { data
     '--send-rate', '1000000',
     '--send-burst', '1000000',
     '--register-per-hour', '1000000',
-    '--max-connections', '30000',
     // Every benchmark client comes from loopback.
-    '--max-connections-per-address', '1000000',
+    ...(o.defaultConnectionLimits ? [] : ['--max-connections', '30000', '--max-connections-per-address', '1000000']),
     '--sync', o.sync ?? 'normal',
     ...(o.args ?? []),
   ];
